@@ -1,0 +1,160 @@
+//! Reading a live database back into the [`model`](crate::model).
+
+use std::collections::BTreeMap;
+
+use sqlx::PgConnection;
+
+use crate::def::FkAction;
+use crate::model::{Column, ForeignKey, Index, Key, Schema, Table};
+use crate::types::SqlType;
+
+/// The ordinary tables of `namespace` (usually `public`), their columns in order,
+/// keys, foreign keys and the indexes that back no constraint. Tables come sorted
+/// by name.
+pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Schema, sqlx::Error> {
+    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+
+    let table_rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT c.relname::text FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+         ORDER BY c.relname",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name,) in table_rows {
+        tables.insert(
+            name.clone(),
+            Table {
+                name,
+                columns: Vec::new(),
+                primary_key: None,
+                unique: Vec::new(),
+                foreign_keys: Vec::new(),
+                indexes: Vec::new(),
+            },
+        );
+    }
+
+    // A serial column is one whose default draws from a sequence the column owns.
+    let column_rows: Vec<(String, String, String, bool, Option<String>, bool)> = sqlx::query_as(
+        "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod),
+                a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+                a.attidentity = '' AND pg_get_serial_sequence(c.oid::regclass::text, a.attname) IS NOT NULL
+         FROM pg_attribute a
+         JOIN pg_class c ON c.oid = a.attrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+         ORDER BY c.relname, a.attnum",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (table, name, ty, not_null, default, owns_sequence) in column_rows {
+        let serial = owns_sequence
+            && default
+                .as_deref()
+                .is_some_and(|d| d.starts_with("nextval("));
+        if let Some(t) = tables.get_mut(&table) {
+            t.columns.push(Column {
+                name,
+                data_type: SqlType::parse(&ty),
+                nullable: !not_null,
+                default: if serial { None } else { default },
+                serial,
+            });
+        }
+    }
+
+    type ConstraintRow = (
+        String,
+        String,
+        String,
+        Vec<String>,
+        Option<String>,
+        Vec<String>,
+        String,
+        String,
+    );
+    let constraint_rows: Vec<ConstraintRow> = sqlx::query_as(
+        "SELECT t.relname::text, c.conname::text, c.contype::text,
+                ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
+                      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+                      ORDER BY k.ord),
+                rt.relname::text,
+                ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
+                      JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum
+                      ORDER BY k.ord),
+                c.confdeltype::text, c.confupdtype::text
+         FROM pg_constraint c
+         JOIN pg_class t ON t.oid = c.conrelid
+         JOIN pg_namespace n ON n.oid = t.relnamespace
+         LEFT JOIN pg_class rt ON rt.oid = c.confrelid
+         WHERE n.nspname = $1 AND c.contype IN ('p', 'u', 'f')
+         ORDER BY t.relname, c.conname",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (table, name, kind, columns, ref_table, ref_columns, on_delete, on_update) in
+        constraint_rows
+    {
+        let Some(t) = tables.get_mut(&table) else {
+            continue;
+        };
+        match kind.as_str() {
+            "p" => t.primary_key = Some(Key { name, columns }),
+            "u" => t.unique.push(Key { name, columns }),
+            _ => t.foreign_keys.push(ForeignKey {
+                name,
+                columns,
+                ref_table: ref_table.unwrap_or_default(),
+                ref_columns,
+                on_delete: action(&on_delete),
+                on_update: action(&on_update),
+            }),
+        }
+    }
+
+    let index_rows: Vec<(String, String, bool, Vec<String>)> = sqlx::query_as(
+        "SELECT t.relname::text, i.relname::text, x.indisunique,
+                ARRAY(SELECT pg_get_indexdef(x.indexrelid, k.ord::int, true)
+                      FROM generate_series(1, x.indnkeyatts) k(ord) ORDER BY k.ord)
+         FROM pg_index x
+         JOIN pg_class i ON i.oid = x.indexrelid
+         JOIN pg_class t ON t.oid = x.indrelid
+         JOIN pg_namespace n ON n.oid = t.relnamespace
+         WHERE n.nspname = $1
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+         ORDER BY t.relname, i.relname",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (table, name, unique, columns) in index_rows {
+        if let Some(t) = tables.get_mut(&table) {
+            t.indexes.push(Index {
+                name,
+                columns,
+                unique,
+            });
+        }
+    }
+
+    Ok(Schema {
+        tables: tables.into_values().collect(),
+    })
+}
+
+/// `pg_constraint.confdeltype` / `confupdtype` codes.
+fn action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}

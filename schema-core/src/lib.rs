@@ -1,0 +1,57 @@
+//! Runtime of the schema compiler.
+//!
+//! `#[derive(Table)]` (re-exported here) turns a struct into `'static` metadata
+//! ([`TableDef`]) and a few thin impls; everything that *does* something with that
+//! metadata lives in this crate as ordinary, unit-tested functions:
+//!
+//! * [`model`]: the owned schema model shared by compiled and introspected schemas;
+//! * [`ddl`]: the PostgreSQL `CREATE TABLE` script of a whole schema;
+//! * [`introspect`]: reading a live database back into the model;
+//! * [`compare`]: the differences between two models (fidelity, status, migrate).
+//!
+//! ```
+//! use schema_core::{Table, Decimal};
+//!
+//! #[derive(Table)]
+//! #[table(name = "rooms", db = tenant)]
+//! pub struct Room {
+//!     #[column(primary_key, serial)]
+//!     pub id: i32,
+//!     #[column(varchar(255))]
+//!     pub name: String,
+//!     #[column(numeric(10, 2))]
+//!     pub hourly_rate: Decimal,
+//!     #[column(default = true)]
+//!     pub is_active: bool,
+//! }
+//!
+//! let def = Room::DEF;
+//! assert_eq!(def.name, "rooms");
+//! assert_eq!(def.columns[1].sql_type.to_string(), "character varying(255)");
+//! assert_eq!(Room::hourly_rate.name, "hourly_rate");
+//! ```
+
+pub mod compare;
+pub mod ddl;
+mod def;
+pub mod ident;
+pub mod introspect;
+pub mod model;
+mod types;
+
+pub use def::{
+    Column, ColumnDef, Database, DbKind, DefaultDef, FkAction, ForeignKeyDef, IndexDef, Master,
+    SchemaDef, Table, TableDef, Tenant,
+};
+pub use types::{ColumnType, NumericType, SerialType, SqlType, TextEnum, TextType, UnknownValue};
+
+pub use schema_macros::{Table, TextEnum};
+
+pub use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+pub use rust_decimal::Decimal;
+pub use sqlx::types::Json;
+pub use uuid::Uuid;
+
+/// Items the generated code reaches; not a public API.
+#[doc(hidden)]
+pub mod __private;

@@ -1,0 +1,33 @@
+//! The master database: 7 tables.
+
+mod ai_credits;
+mod invitations;
+mod organization_members;
+mod organizations;
+mod subscription_plans;
+mod tenant_databases;
+mod users;
+
+pub use ai_credits::*;
+pub use invitations::*;
+pub use organization_members::*;
+pub use organizations::*;
+pub use subscription_plans::*;
+pub use tenant_databases::*;
+pub use users::*;
+
+use schema_core::{DbKind, SchemaDef, Table};
+
+/// Every table of the master database, parents before children.
+pub static SCHEMA: SchemaDef = SchemaDef::new(
+    DbKind::Master,
+    &[
+        User::DEF,
+        Organization::DEF,
+        OrganizationMember::DEF,
+        Invitation::DEF,
+        TenantDatabase::DEF,
+        SubscriptionPlan::DEF,
+        AiCredit::DEF,
+    ],
+);

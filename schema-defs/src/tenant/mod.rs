@@ -1,0 +1,105 @@
+//! The tenant database: 31 tables.
+
+mod ai_action_logs;
+mod ai_conversations;
+mod client_contacts;
+mod client_notes;
+mod client_portal_accounts;
+mod client_portal_activity_logs;
+mod client_portal_magic_links;
+mod client_portal_sessions;
+mod clients;
+mod company_members;
+mod contracts;
+mod equipment;
+mod expenses;
+mod invoice_items;
+mod invoices;
+mod musicians;
+mod notifications;
+mod payment_transactions;
+mod payments;
+mod projects;
+mod quote_items;
+mod quotes;
+mod rooms;
+mod service_catalog;
+mod sessions;
+mod stripe_webhook_events;
+mod task_types;
+mod time_entries;
+mod track_comments;
+mod track_credits;
+mod tracks;
+
+pub use ai_action_logs::*;
+pub use ai_conversations::*;
+pub use client_contacts::*;
+pub use client_notes::*;
+pub use client_portal_accounts::*;
+pub use client_portal_activity_logs::*;
+pub use client_portal_magic_links::*;
+pub use client_portal_sessions::*;
+pub use clients::*;
+pub use company_members::*;
+pub use contracts::*;
+pub use equipment::*;
+pub use expenses::*;
+pub use invoice_items::*;
+pub use invoices::*;
+pub use musicians::*;
+pub use notifications::*;
+pub use payment_transactions::*;
+pub use payments::*;
+pub use projects::*;
+pub use quote_items::*;
+pub use quotes::*;
+pub use rooms::*;
+pub use service_catalog::*;
+pub use sessions::*;
+pub use stripe_webhook_events::*;
+pub use task_types::*;
+pub use time_entries::*;
+pub use track_comments::*;
+pub use track_credits::*;
+pub use tracks::*;
+
+use schema_core::{DbKind, SchemaDef, Table};
+
+/// Every table of the tenant database, parents before children.
+pub static SCHEMA: SchemaDef = SchemaDef::new(
+    DbKind::Tenant,
+    &[
+        Client::DEF,
+        ClientContact::DEF,
+        ClientNote::DEF,
+        CompanyMember::DEF,
+        Room::DEF,
+        Equipment::DEF,
+        Project::DEF,
+        Session::DEF,
+        Track::DEF,
+        TrackComment::DEF,
+        Musician::DEF,
+        TrackCredit::DEF,
+        Invoice::DEF,
+        InvoiceItem::DEF,
+        Quote::DEF,
+        QuoteItem::DEF,
+        ServiceCatalogItem::DEF,
+        Contract::DEF,
+        Expense::DEF,
+        Payment::DEF,
+        PaymentTransaction::DEF,
+        StripeWebhookEvent::DEF,
+        TaskType::DEF,
+        TimeEntry::DEF,
+        Notification::DEF,
+        AiConversation::DEF,
+        AiActionLog::DEF,
+        ClientPortalAccount::DEF,
+        ClientPortalSession::DEF,
+        ClientPortalMagicLink::DEF,
+        ClientPortalActivityLog::DEF,
+    ],
+);

@@ -1,0 +1,69 @@
+//! Derives of the schema compiler. Use them through `schema_core`, which
+//! re-exports them and holds everything the generated code refers to.
+//!
+//! # `#[derive(Table)]`
+//!
+//! ```ignore
+//! #[derive(Table)]
+//! #[table(name = "client_notes", db = tenant)]
+//! pub struct ClientNote {
+//!     #[column(primary_key, serial)]
+//!     pub id: i32,
+//!     #[column(references = Client::id, on_delete = cascade)]
+//!     pub client_id: i32,
+//!     pub note: String,
+//!     #[column(default = now)]
+//!     pub created_at: NaiveDateTime,
+//!     pub created_by: Option<i32>,
+//! }
+//! ```
+//!
+//! `#[table(...)]` keys:
+//! * `name = "sql_name"` (required), `db = master | tenant` (required);
+//! * `primary_key(a, b)`: a composite primary key (field names);
+//! * `unique(a, b)`, `index(a, b)`, `unique_index(a, b)`: may repeat.
+//!
+//! `#[column(...)]` keys:
+//! * `name = "sql_name"`: the column name, when not the field name;
+//! * `primary_key`, `serial`, `unique`, `index`;
+//! * `varchar(n)` on a `String` (or text enum) field, `numeric(p, s)` on a `Decimal`;
+//!   other types map by themselves (`i32` → integer, `NaiveDateTime` → timestamp,
+//!   `Json<T>` → jsonb, ...), `Option<T>` is nullable;
+//! * `default = now | 0 | 1.00 | -1 | true | "text" | sql("expression")`;
+//! * `references = Table::column`, `on_delete = ...`, `on_update = ...` with
+//!   `no_action`, `restrict`, `cascade`, `set_null`, `set_default`;
+//! * `renamed_from = "old_name"` (may repeat), `fake = "..."` (factories).
+//!
+//! # `#[derive(TextEnum)]`
+//!
+//! A fieldless enum stored as text: each variant as its snake_case name, or as
+//! `#[text_enum(rename = "...")]`.
+
+mod attr;
+mod ctxt;
+mod symbol;
+mod table;
+mod text_enum;
+
+use proc_macro::TokenStream;
+use quote::quote;
+
+#[proc_macro_derive(Table, attributes(table, column))]
+pub fn derive_table(input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    match table::expand_table(input.clone()) {
+        Ok(tokens) => tokens.into(),
+        Err(err) => {
+            let dummy = table::dummy(input);
+            let errors = err.to_compile_error();
+            quote!(#dummy #errors).into()
+        }
+    }
+}
+
+#[proc_macro_derive(TextEnum, attributes(text_enum))]
+pub fn derive_text_enum(input: TokenStream) -> TokenStream {
+    text_enum::expand_text_enum(input.into())
+        .unwrap_or_else(|err| err.to_compile_error())
+        .into()
+}

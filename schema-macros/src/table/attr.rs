@@ -1,0 +1,304 @@
+//! `#[table(...)]` and `#[column(...)]` parsed into typed structs.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::{Ident, LitInt, LitStr, Token};
+
+use crate::attr::{parse_ident_list, parse_keys, unknown_key, Attr};
+use crate::ctxt::Ctxt;
+use crate::symbol::*;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Master,
+    Tenant,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+/// A default as written in `#[column(default = ...)]`.
+pub enum DefaultValue {
+    Now,
+    /// Numeric or boolean literal, as written.
+    Literal(String),
+    Text(String),
+    Sql(String),
+}
+
+pub struct TableAttrs {
+    pub name: Attr<LitStr>,
+    pub db: Attr<Db>,
+    pub primary_key: Attr<Vec<Ident>>,
+    pub unique: Vec<Vec<Ident>>,
+    pub indexes: Vec<(Vec<Ident>, bool)>,
+}
+
+pub struct ColumnAttrs {
+    pub name: Attr<LitStr>,
+    pub primary_key: Attr<()>,
+    pub serial: Attr<()>,
+    pub unique: Attr<()>,
+    pub index: Attr<()>,
+    pub varchar: Attr<u32>,
+    pub numeric: Attr<(u16, u16)>,
+    pub default: Attr<DefaultValue>,
+    pub references: Attr<syn::Path>,
+    pub on_delete: Attr<Action>,
+    pub on_update: Attr<Action>,
+    pub renamed_from: Vec<LitStr>,
+    pub fake: Attr<LitStr>,
+}
+
+impl TableAttrs {
+    pub fn parse(cx: &Ctxt, attrs: &[syn::Attribute]) -> TableAttrs {
+        let mut out = TableAttrs {
+            name: Attr::none(NAME),
+            db: Attr::none(DB),
+            primary_key: Attr::none(PRIMARY_KEY),
+            unique: Vec::new(),
+            indexes: Vec::new(),
+        };
+        for attr in attrs.iter().filter(|a| a.path().is_ident(TABLE)) {
+            parse_keys(cx, attr, |meta| {
+                let path = &meta.path;
+                if path.is_ident(NAME) {
+                    out.name.set(cx, path, meta.value()?.parse()?);
+                } else if path.is_ident(DB) {
+                    let ident: Ident = meta.value()?.parse()?;
+                    let db = match ident.to_string().as_str() {
+                        "master" => Db::Master,
+                        "tenant" => Db::Tenant,
+                        other => {
+                            return Err(syn::Error::new(
+                                ident.span(),
+                                format!("unknown database `{other}`; expected {}", one_of(DBS)),
+                            ))
+                        }
+                    };
+                    out.db.set(cx, path, db);
+                } else if path.is_ident(PRIMARY_KEY) {
+                    let cols = parse_ident_list(meta, "primary_key(a, b)")?;
+                    out.primary_key.set(cx, path, cols);
+                } else if path.is_ident(UNIQUE) {
+                    out.unique.push(parse_ident_list(meta, "unique(a, b)")?);
+                } else if path.is_ident(INDEX) {
+                    out.indexes
+                        .push((parse_ident_list(meta, "index(a, b)")?, false));
+                } else if path.is_ident(UNIQUE_INDEX) {
+                    out.indexes
+                        .push((parse_ident_list(meta, "unique_index(a, b)")?, true));
+                } else {
+                    unknown_key(cx, meta, TABLE, TABLE_KEYS);
+                    crate::attr::skip_value(meta)?;
+                }
+                Ok(())
+            });
+        }
+        out
+    }
+}
+
+impl ColumnAttrs {
+    pub fn parse(cx: &Ctxt, attrs: &[syn::Attribute]) -> ColumnAttrs {
+        let mut out = ColumnAttrs {
+            name: Attr::none(NAME),
+            primary_key: Attr::none(PRIMARY_KEY),
+            serial: Attr::none(SERIAL),
+            unique: Attr::none(UNIQUE),
+            index: Attr::none(INDEX),
+            varchar: Attr::none(VARCHAR),
+            numeric: Attr::none(NUMERIC),
+            default: Attr::none(DEFAULT),
+            references: Attr::none(REFERENCES),
+            on_delete: Attr::none(ON_DELETE),
+            on_update: Attr::none(ON_UPDATE),
+            renamed_from: Vec::new(),
+            fake: Attr::none(FAKE),
+        };
+        for attr in attrs.iter().filter(|a| a.path().is_ident(COLUMN)) {
+            parse_keys(cx, attr, |meta| {
+                let path = &meta.path;
+                let flag = |meta: &ParseNestedMeta, key: &str| -> syn::Result<()> {
+                    if meta.input.is_empty() || meta.input.peek(Token![,]) {
+                        Ok(())
+                    } else {
+                        Err(meta.error(format!("`{key}` takes no value: write `{key}`")))
+                    }
+                };
+                if path.is_ident(NAME) {
+                    out.name.set(cx, path, meta.value()?.parse()?);
+                } else if path.is_ident(PRIMARY_KEY) {
+                    flag(meta, PRIMARY_KEY)?;
+                    out.primary_key.set(cx, path, ());
+                } else if path.is_ident(SERIAL) {
+                    flag(meta, SERIAL)?;
+                    out.serial.set(cx, path, ());
+                } else if path.is_ident(UNIQUE) {
+                    flag(meta, UNIQUE)?;
+                    out.unique.set(cx, path, ());
+                } else if path.is_ident(INDEX) {
+                    flag(meta, INDEX)?;
+                    out.index.set(cx, path, ());
+                } else if path.is_ident(VARCHAR) {
+                    out.varchar.set(cx, path, parse_varchar(meta)?);
+                } else if path.is_ident(NUMERIC) {
+                    out.numeric.set(cx, path, parse_numeric(meta)?);
+                } else if path.is_ident(DEFAULT) {
+                    out.default.set(cx, path, parse_default(meta)?);
+                } else if path.is_ident(REFERENCES) {
+                    let target: syn::Path = meta.value()?.parse()?;
+                    if target.segments.len() < 2 {
+                        return Err(syn::Error::new_spanned(
+                            &target,
+                            "expected a column path: `references = Table::column`",
+                        ));
+                    }
+                    out.references.set(cx, path, target);
+                } else if path.is_ident(ON_DELETE) {
+                    out.on_delete.set(cx, path, parse_action(meta)?);
+                } else if path.is_ident(ON_UPDATE) {
+                    out.on_update.set(cx, path, parse_action(meta)?);
+                } else if path.is_ident(RENAMED_FROM) {
+                    out.renamed_from.push(meta.value()?.parse()?);
+                } else if path.is_ident(FAKE) {
+                    out.fake.set(cx, path, meta.value()?.parse()?);
+                } else {
+                    unknown_key(cx, meta, COLUMN, COLUMN_KEYS);
+                    crate::attr::skip_value(meta)?;
+                }
+                Ok(())
+            });
+        }
+        out
+    }
+}
+
+fn parse_varchar(meta: &ParseNestedMeta) -> syn::Result<u32> {
+    const FORM: &str = "expected a length: `varchar(255)`";
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(FORM));
+    }
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let lit: LitInt = content
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), FORM))?;
+    if !content.is_empty() {
+        return Err(content.error(FORM));
+    }
+    let len: u32 = lit.base10_parse()?;
+    if !(1..=10_485_760).contains(&len) {
+        return Err(syn::Error::new(
+            lit.span(),
+            "a varchar length must be between 1 and 10485760",
+        ));
+    }
+    Ok(len)
+}
+
+fn parse_numeric(meta: &ParseNestedMeta) -> syn::Result<(u16, u16)> {
+    const FORM: &str = "expected precision and scale: `numeric(10, 2)`";
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(FORM));
+    }
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let args = content
+        .parse_terminated(|input| input.parse::<LitInt>(), Token![,])
+        .map_err(|e| syn::Error::new(e.span(), FORM))?;
+    let args: Vec<LitInt> = args.into_iter().collect();
+    let [precision, scale] = args.as_slice() else {
+        return Err(syn::Error::new(
+            args.first().map_or(Span::call_site(), |a| a.span()),
+            FORM,
+        ));
+    };
+    let p: u16 = precision.base10_parse()?;
+    let s: u16 = scale.base10_parse()?;
+    if !(1..=1000).contains(&p) {
+        return Err(syn::Error::new(
+            precision.span(),
+            "numeric precision must be between 1 and 1000",
+        ));
+    }
+    if s > p {
+        return Err(syn::Error::new(
+            scale.span(),
+            "numeric scale cannot exceed its precision",
+        ));
+    }
+    Ok((p, s))
+}
+
+fn parse_default(meta: &ParseNestedMeta) -> syn::Result<DefaultValue> {
+    const FORM: &str = "expected a default: a literal (`0`, `1.00`, `true`, `\"text\"`), `now` or `sql(\"expression\")`";
+    let input = meta.value()?;
+    let lookahead = input.lookahead1();
+    if lookahead.peek(LitStr) {
+        return Ok(DefaultValue::Text(input.parse::<LitStr>()?.value()));
+    }
+    if lookahead.peek(syn::LitInt) || lookahead.peek(syn::LitFloat) {
+        let lit: syn::Lit = input.parse()?;
+        return Ok(DefaultValue::Literal(number_text(&lit)?));
+    }
+    if lookahead.peek(syn::LitBool) {
+        return Ok(DefaultValue::Literal(
+            input.parse::<syn::LitBool>()?.value.to_string(),
+        ));
+    }
+    if lookahead.peek(Token![-]) {
+        input.parse::<Token![-]>()?;
+        let lit: syn::Lit = input.parse().map_err(|e| syn::Error::new(e.span(), FORM))?;
+        return Ok(DefaultValue::Literal(format!("-{}", number_text(&lit)?)));
+    }
+    if lookahead.peek(Ident) {
+        let ident: Ident = input.parse()?;
+        if ident == NOW {
+            return Ok(DefaultValue::Now);
+        }
+        if ident == SQL && input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            let expr: LitStr = content.parse()?;
+            return Ok(DefaultValue::Sql(expr.value()));
+        }
+        return Err(syn::Error::new(ident.span(), FORM));
+    }
+    Err(syn::Error::new(input.span(), FORM))
+}
+
+/// The digits of a numeric literal, without a Rust suffix (`1_000i32` → `1000`).
+fn number_text(lit: &syn::Lit) -> syn::Result<String> {
+    match lit {
+        syn::Lit::Int(i) if i.suffix().is_empty() => Ok(i.base10_digits().to_owned()),
+        syn::Lit::Float(f) if f.suffix().is_empty() => Ok(f.base10_digits().to_owned()),
+        _ => Err(syn::Error::new(
+            lit.span(),
+            "expected a number without suffix: `0` or `1.00`",
+        )),
+    }
+}
+
+fn parse_action(meta: &ParseNestedMeta) -> syn::Result<Action> {
+    let ident: Ident = meta.value()?.parse()?;
+    Ok(match ident.to_string().as_str() {
+        "no_action" => Action::NoAction,
+        "restrict" => Action::Restrict,
+        "cascade" => Action::Cascade,
+        "set_null" => Action::SetNull,
+        "set_default" => Action::SetDefault,
+        other => {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!("unknown action `{other}`; expected {}", one_of(ACTIONS)),
+            ))
+        }
+    })
+}

@@ -1,0 +1,68 @@
+//! `#[derive(Table)]`: parse → model → check → generate.
+
+mod attr;
+
+mod gen_meta;
+mod gen_row;
+pub mod model;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ctxt::Ctxt;
+
+pub fn expand_table(input: TokenStream) -> syn::Result<TokenStream> {
+    let input: syn::DeriveInput = syn::parse2(input)?;
+    let cx = Ctxt::new();
+    let table = model::Table::from_ast(&cx, &input);
+    cx.check()?;
+    let table = table.expect("no model without an error");
+    let meta = gen_meta::gen_meta(&table);
+    let row = gen_row::gen_from_row(&table);
+
+    Ok(quote! {
+        #meta
+        #row
+
+    })
+}
+
+/// What stands in for the real expansion when it failed, so that the user sees
+/// the real errors and not their echoes: the struct is still a `Table` and its
+/// column constants exist, so that other tables referencing it compile.
+pub fn dummy(input: TokenStream) -> TokenStream {
+    let Ok(input) = syn::parse2::<syn::DeriveInput>(input) else {
+        return TokenStream::new();
+    };
+    let ident = &input.ident;
+    let syn::Data::Struct(syn::DataStruct {
+        fields: syn::Fields::Named(fields),
+        ..
+    }) = &input.data
+    else {
+        return TokenStream::new();
+    };
+    if !input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let consts = fields.named.iter().map(|f| {
+        let field = f.ident.as_ref().expect("named field");
+        let value_ty = model::option_inner(&f.ty).unwrap_or(&f.ty);
+        quote! {
+            pub const #field: ::schema_core::Column<#ident, #value_ty> = ::schema_core::Column::new("", "");
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl ::schema_core::Table for #ident {
+            type Db = ::schema_core::__private::ErrorDb;
+            const NAME: &'static str = "";
+            const DEF: &'static ::schema_core::TableDef = &::schema_core::__private::ERROR_TABLE;
+        }
+        #[automatically_derived]
+        #[allow(non_upper_case_globals, dead_code)]
+        impl #ident {
+            #(#consts)*
+        }
+    }
+}

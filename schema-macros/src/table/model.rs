@@ -1,0 +1,349 @@
+//! The resolved table model: every attribute checked and turned into what code
+//! generation needs, with the syn nodes kept for spans.
+
+use syn::{Ident, Type};
+
+use super::attr::{Action, ColumnAttrs, Db, DefaultValue, TableAttrs};
+use crate::attr::sql_name_problem;
+use crate::ctxt::Ctxt;
+use crate::symbol::*;
+
+pub struct Table<'a> {
+    pub ident: &'a Ident,
+    pub name: String,
+    pub db: Db,
+    pub columns: Vec<Column<'a>>,
+    /// Indexes into `columns`.
+    pub primary_key: Vec<usize>,
+    pub unique: Vec<Vec<usize>>,
+    pub indexes: Vec<(Vec<usize>, bool)>,
+}
+
+pub struct Column<'a> {
+    pub ident: &'a Ident,
+    /// The field's type as written (`Option<i32>`).
+    pub ty: &'a Type,
+    /// The value type without `Option` (`i32`).
+    pub value_ty: &'a Type,
+    pub name: String,
+    pub nullable: bool,
+    pub sql_type: SqlTypeSpec,
+    pub serial: bool,
+    pub default: Option<DefaultValue>,
+    pub references: Option<Reference>,
+    pub renamed_from: Vec<String>,
+    pub fake: Option<String>,
+    /// Where `primary_key` was written on this column, if it was.
+    primary_key_at: Option<proc_macro2::TokenStream>,
+    unique: bool,
+    index: bool,
+}
+
+pub enum SqlTypeSpec {
+    /// The value type's own column type (`ColumnType`).
+    Inferred,
+    Serial,
+    Varchar(u32),
+    Numeric(u16, u16),
+}
+
+pub struct Reference {
+    pub path: syn::Path,
+    pub on_delete: Action,
+    pub on_update: Action,
+}
+
+impl Column<'_> {
+    /// An insert must give it: NOT NULL, no default, not serial.
+    pub fn is_required(&self) -> bool {
+        !self.nullable && self.default.is_none() && !self.serial
+    }
+}
+
+impl<'a> Table<'a> {
+    pub fn from_ast(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Table<'a>> {
+        let attrs = TableAttrs::parse(cx, &input.attrs);
+        if !input.generics.params.is_empty() {
+            cx.error_spanned_by(&input.generics, "a table struct cannot be generic");
+        }
+        let fields = match &input.data {
+            syn::Data::Struct(syn::DataStruct {
+                fields: syn::Fields::Named(named),
+                ..
+            }) => &named.named,
+            _ => {
+                cx.error_spanned_by(
+                    &input.ident,
+                    "#[derive(Table)] needs a struct with named fields, one per column",
+                );
+                return None;
+            }
+        };
+
+        let name = match attrs.name.get() {
+            Some(lit) => {
+                let name = lit.value();
+                if let Some(problem) = sql_name_problem(&name) {
+                    cx.error_spanned_by(lit, format!("invalid table name: {problem}"));
+                }
+                name
+            }
+            None => {
+                cx.error_spanned_by(
+                    &input.ident,
+                    "missing table name: add `#[table(name = \"...\", db = master|tenant)]`",
+                );
+                String::new()
+            }
+        };
+        let db = match attrs.db.get() {
+            Some(db) => *db,
+            None => {
+                cx.error_spanned_by(
+                    &input.ident,
+                    format!(
+                        "missing database: add `db = ...` to #[table(...)], one of {}",
+                        one_of(DBS)
+                    ),
+                );
+                Db::Tenant
+            }
+        };
+
+        let columns: Vec<Column> = fields.iter().map(|f| Column::from_field(cx, f)).collect();
+        for (i, c) in columns.iter().enumerate() {
+            if columns[..i].iter().any(|o| o.name == c.name) {
+                cx.error_spanned_by(c.ident, format!("duplicate column name `{}`", c.name));
+            }
+        }
+
+        let mut table = Table {
+            ident: &input.ident,
+            name,
+            db,
+            columns,
+            primary_key: Vec::new(),
+            unique: Vec::new(),
+            indexes: Vec::new(),
+        };
+        table.resolve_keys(cx, attrs);
+        Some(table)
+    }
+
+    fn resolve_keys(&mut self, cx: &Ctxt, attrs: TableAttrs) {
+        let lookup = |cols: &[Ident]| -> Vec<usize> {
+            let mut out = Vec::new();
+            for ident in cols {
+                match self
+                    .columns
+                    .iter()
+                    .position(|c| unraw(c.ident) == unraw(ident))
+                {
+                    Some(i) if out.contains(&i) => {
+                        cx.error_spanned_by(ident, format!("column `{ident}` is listed twice"))
+                    }
+                    Some(i) => out.push(i),
+                    None => cx.error_spanned_by(
+                        ident,
+                        format!("no field `{ident}` in this struct; list field names"),
+                    ),
+                }
+            }
+            out
+        };
+
+        let mut column_pk = Vec::new();
+        for (i, c) in self.columns.iter().enumerate() {
+            if let Some(tokens) = &c.primary_key_at {
+                column_pk.push((i, tokens.clone()));
+            }
+            if c.unique {
+                self.unique.push(vec![i]);
+            }
+            if c.index {
+                self.indexes.push((vec![i], false));
+            }
+        }
+        let table_pk = attrs.primary_key.into_inner();
+        match (&table_pk, column_pk.as_slice()) {
+            (Some((_, cols)), []) => self.primary_key = lookup(cols),
+            (Some((tokens, _)), [..]) => cx.error_spanned_by(
+                tokens,
+                "the primary key is declared both here and on a column; keep one",
+            ),
+            (None, [(i, _)]) => self.primary_key = vec![*i],
+            (None, [_, (_, second), ..]) => cx.error_spanned_by(
+                second,
+                "two columns are marked `primary_key`; declare a composite key with #[table(primary_key(a, b))]",
+            ),
+            (None, []) => {}
+        }
+        for i in &self.primary_key {
+            let c = &self.columns[*i];
+            if c.nullable {
+                cx.error_spanned_by(
+                    c.ty,
+                    format!("primary key column `{}` cannot be an `Option`", c.name),
+                );
+            }
+        }
+        for cols in &attrs.unique {
+            let key = lookup(cols);
+            if !key.is_empty() {
+                self.unique.push(key);
+            }
+        }
+        for (cols, unique) in &attrs.indexes {
+            let key = lookup(cols);
+            if !key.is_empty() {
+                self.indexes.push((key, *unique));
+            }
+        }
+        for (i, key) in self.unique.iter().enumerate() {
+            if *key == self.primary_key || self.unique[..i].contains(key) {
+                let c = &self.columns[key[0]];
+                cx.error_spanned_by(
+                    c.ident,
+                    "this unique key repeats the primary key or another unique key",
+                );
+            }
+        }
+    }
+}
+
+impl<'a> Column<'a> {
+    fn from_field(cx: &Ctxt, field: &'a syn::Field) -> Column<'a> {
+        let ident = field.ident.as_ref().expect("named field");
+        let attrs = ColumnAttrs::parse(cx, &field.attrs);
+        let (nullable, value_ty) = match option_inner(&field.ty) {
+            Some(inner) => (true, inner),
+            None => (false, &field.ty),
+        };
+
+        let name = match attrs.name.get() {
+            Some(lit) => {
+                let name = lit.value();
+                if let Some(problem) = sql_name_problem(&name) {
+                    cx.error_spanned_by(lit, format!("invalid column name: {problem}"));
+                }
+                name
+            }
+            None => {
+                let name = unraw(ident);
+                if let Some(problem) = sql_name_problem(&name) {
+                    cx.error_spanned_by(
+                        ident,
+                        format!(
+                            "invalid column name: {problem}; or set `#[column(name = \"...\")]`"
+                        ),
+                    );
+                }
+                name
+            }
+        };
+
+        let serial = attrs.serial.get().is_some();
+        let sql_type = match (
+            attrs.serial.tokens(),
+            attrs.varchar.get(),
+            attrs.numeric.get(),
+        ) {
+            (Some(_), None, None) => SqlTypeSpec::Serial,
+            (None, Some(len), None) => SqlTypeSpec::Varchar(*len),
+            (None, None, Some((p, s))) => SqlTypeSpec::Numeric(*p, *s),
+            (None, None, None) => SqlTypeSpec::Inferred,
+            _ => {
+                let second = attrs.numeric.tokens().or(attrs.varchar.tokens()).unwrap();
+                cx.error_spanned_by(
+                    second,
+                    "a column has one type: `serial`, `varchar(n)` and `numeric(p, s)` exclude each other",
+                );
+                SqlTypeSpec::Inferred
+            }
+        };
+        if serial && nullable {
+            cx.error_spanned_by(&field.ty, "a `serial` column cannot be an `Option`");
+        }
+        if let (true, Some(tokens)) = (serial, attrs.default.tokens()) {
+            cx.error_spanned_by(
+                tokens,
+                "a `serial` column takes its default from its sequence",
+            );
+        }
+
+        let references = match attrs.references.into_inner() {
+            Some((_, path)) => Some(Reference {
+                path,
+                on_delete: attrs.on_delete.get().copied().unwrap_or(Action::NoAction),
+                on_update: attrs.on_update.get().copied().unwrap_or(Action::NoAction),
+            }),
+            None => {
+                for tokens in [attrs.on_delete.tokens(), attrs.on_update.tokens()]
+                    .into_iter()
+                    .flatten()
+                {
+                    cx.error_spanned_by(
+                        tokens,
+                        "an action needs a foreign key: add `references = Table::column`",
+                    );
+                }
+                None
+            }
+        };
+        if let Some(r) = &references {
+            for (action, tokens) in [
+                (r.on_delete, attrs.on_delete.tokens()),
+                (r.on_update, attrs.on_update.tokens()),
+            ] {
+                if action == Action::SetNull && !nullable {
+                    cx.error_spanned_by(
+                        tokens,
+                        format!("`set_null` needs a nullable column: make `{ident}` an `Option`"),
+                    );
+                }
+            }
+        }
+
+        Column {
+            ident,
+            ty: &field.ty,
+            value_ty,
+            name,
+            nullable,
+            sql_type,
+            serial,
+            default: attrs.default.into_inner().map(|(_, d)| d),
+            references,
+            renamed_from: attrs.renamed_from.iter().map(|l| l.value()).collect(),
+            fake: attrs.fake.get().map(|l| l.value()),
+            primary_key_at: attrs.primary_key.tokens().cloned(),
+            unique: attrs.unique.get().is_some(),
+            index: attrs.index.get().is_some(),
+        }
+    }
+}
+
+/// `T` of a field written `Option<T>` (also `std::option::Option<T>`).
+pub fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match &args.args[0] {
+            syn::GenericArgument::Type(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The identifier without its `r#` prefix.
+pub fn unraw(ident: &Ident) -> String {
+    let s = ident.to_string();
+    s.strip_prefix("r#").map(str::to_owned).unwrap_or(s)
+}
