@@ -1,0 +1,60 @@
+//! `runner schema ...`: what the compiled schema is, without a server.
+
+use std::io::Write;
+
+use clap::{Args, Subcommand, ValueEnum};
+use schema_core::{ddl, DbKind};
+
+use crate::RunnerError;
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[command(subcommand)]
+    pub command: SchemaCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print the SQL script that creates the schema of one database.
+    Sql(SqlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// Which database's schema to print.
+    #[arg(long, value_enum)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DbArg {
+    Master,
+    Tenant,
+}
+
+impl From<DbArg> for DbKind {
+    fn from(db: DbArg) -> DbKind {
+        match db {
+            DbArg::Master => DbKind::Master,
+            DbArg::Tenant => DbKind::Tenant,
+        }
+    }
+}
+
+/// The script `runner schema sql` prints: the whole schema in one transaction,
+/// ready for `psql -v ON_ERROR_STOP=1 -f -`.
+pub fn sql_script(db: DbKind) -> String {
+    let schema = schema_defs::schema(db);
+    format!(
+        "-- {db} schema: {} tables, generated from schema-defs; do not edit\nBEGIN;\n\n{}COMMIT;\n",
+        schema.tables.len(),
+        ddl::create_script(schema)
+    )
+}
+
+pub fn run(args: SchemaArgs, out: &mut dyn Write) -> Result<(), RunnerError> {
+    match args.command {
+        SchemaCommand::Sql(sql) => out.write_all(sql_script(sql.db.into()).as_bytes())?,
+    }
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! One PostgreSQL server per test run, a fresh database per test.
+//!
+//! With `TEST_DATABASE_URL` set, tests use that server (the URL's database is
+//! only used to connect; each test creates and drops its own). Otherwise the
+//! first test starts a throwaway cluster from the local PostgreSQL binaries in
+//! a temporary folder; a reaper process stops it and removes the folder when
+//! the test process ends, however it ends.
+
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use runner::cluster::{free_port, LocalCluster};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, Executor, PgConnection, PgPool};
+
+struct Server {
+    /// URL of a database we may connect to for CREATE/DROP DATABASE.
+    admin_url: String,
+}
+
+static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+
+fn server() -> &'static Server {
+    let server = SERVER.get_or_init(|| match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Ok(Server { admin_url: url }),
+        _ => start_throwaway_cluster().map_err(|e| e.to_string()),
+    });
+    match server {
+        Ok(server) => server,
+        Err(e) => panic!("no PostgreSQL server for the tests: {e}"),
+    }
+}
+
+fn start_throwaway_cluster() -> Result<Server, Box<dyn std::error::Error>> {
+    let pid = std::process::id();
+    let dir = std::env::temp_dir().join(format!("rsm-test-cluster-{pid}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cluster = LocalCluster::new(&dir, free_port()?)?;
+    // The reaper first, so that even a failing initdb leaves nothing behind.
+    let reaper = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {}",
+        cluster.teardown_command()
+    );
+    Command::new("setsid")
+        .args(["sh", "-c", &reaper])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .or_else(|_| {
+            Command::new("sh")
+                .args(["-c", &reaper])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+        })?;
+    cluster.init()?;
+    cluster.start()?;
+    Ok(Server {
+        admin_url: cluster.url("postgres"),
+    })
+}
+
+/// A database of its own for one test, dropped when this value is dropped
+/// (also when the test panics).
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+    pub pool: PgPool,
+}
+
+impl TestDb {
+    pub async fn connect(&self) -> PgConnection {
+        PgConnection::connect(&self.url)
+            .await
+            .expect("connect to the test database")
+    }
+}
+
+/// Create an empty database for the calling test.
+pub async fn fresh_database() -> TestDb {
+    let server = server();
+    let name = format!(
+        "rsm_test_{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin = PgConnection::connect(&server.admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to the test server: {e}"));
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap_or_else(|e| panic!("create test database {name}: {e}"));
+    admin.close().await.ok();
+    let url = with_database(&server.admin_url, &name);
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(
+            url.parse::<PgConnectOptions>()
+                .expect("test URL")
+                .disable_statement_logging(),
+        )
+        .await
+        .expect("connect to the test database");
+    TestDb { name, url, pool }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let admin_url = server().admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs outside any async context we could borrow: use a thread of its own.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async {
+                let mut admin = PgConnection::connect(&admin_url).await?;
+                admin
+                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                    .await?;
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+            })
+        })
+        .join();
+        if let Ok(Err(e)) = dropped {
+            eprintln!("warning: could not drop test database {}: {e}", self.name);
+        }
+    }
+}
+
+/// `url` with its database name replaced by `db`.
+pub fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn replaces_the_database_of_a_url() {
+        assert_eq!(
+            with_database("postgres://u@h:5/x", "y"),
+            "postgres://u@h:5/y"
+        );
+        assert_eq!(with_database("postgres://u@h:5", "y"), "postgres://u@h:5/y");
+        assert_eq!(
+            with_database("postgres://u@h/x?sslmode=disable", "y"),
+            "postgres://u@h/y?sslmode=disable"
+        );
+    }
+}

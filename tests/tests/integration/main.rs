@@ -1,0 +1,4 @@
+//! Tests against a real PostgreSQL server, in one binary so that the harness
+//! starts one server for all of them.
+
+mod fidelity;

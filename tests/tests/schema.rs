@@ -1,0 +1,141 @@
+//! The compiled schema against the reference, without a server; and the DDL
+//! of representative tables as reviewed snapshots.
+
+use expect_test::expect_file;
+use schema_core::compare::{compare, Difference};
+use schema_core::model::Schema;
+use schema_core::{ddl, DbKind, SchemaDef, Table};
+use schema_defs::{master, tenant};
+use tests::reference;
+
+#[test]
+fn compiled_schemas_match_the_reference_model() {
+    for db in [DbKind::Master, DbKind::Tenant] {
+        let compiled = Schema::from_def(schema_defs::schema(db));
+        let diffs = compare(&reference::load(db), &compiled);
+        assert!(diffs.is_empty(), "{db}: {}", lines(&diffs));
+    }
+}
+
+#[test]
+fn constraint_names_follow_the_reference_convention() {
+    // Names are not part of fidelity, but keeping the application's convention
+    // means an existing database needs no renames.
+    for db in [DbKind::Master, DbKind::Tenant] {
+        let compiled = Schema::from_def(schema_defs::schema(db));
+        for expected in reference::load(db).tables {
+            let table = compiled.table(&expected.name).unwrap();
+            let names = |t: &schema_core::model::Table| {
+                let mut n: Vec<String> = t.unique.iter().map(|k| k.name.clone()).collect();
+                n.extend(t.foreign_keys.iter().map(|f| f.name.clone()));
+                n.extend(t.primary_key.iter().map(|k| k.name.clone()));
+                n.sort();
+                n
+            };
+            assert_eq!(names(table), names(&expected), "{}", expected.name);
+        }
+    }
+}
+
+#[test]
+fn comparison_reports_every_kind_of_drift() {
+    let expected = reference::load(DbKind::Tenant);
+    let mut actual = expected.clone();
+    let clients = actual
+        .tables
+        .iter_mut()
+        .find(|t| t.name == "clients")
+        .unwrap();
+    clients.columns.retain(|c| c.name != "first_name");
+    let email = clients
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "email")
+        .unwrap();
+    email.nullable = false;
+    email.data_type = schema_core::SqlType::Text;
+    let kind = clients
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "type")
+        .unwrap();
+    kind.default = None;
+    let notes = actual
+        .tables
+        .iter_mut()
+        .find(|t| t.name == "client_notes")
+        .unwrap();
+    notes.foreign_keys[0].on_delete = schema_core::FkAction::NoAction;
+    actual.tables.retain(|t| t.name != "rooms");
+
+    let diffs: Vec<String> = compare(&expected, &actual)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        diffs,
+        [
+            "table client_notes: foreign key (client_id) -> clients (id) ON DELETE CASCADE ON UPDATE NO ACTION missing",
+            "table client_notes: foreign key (client_id) -> clients (id) ON DELETE NO ACTION ON UPDATE NO ACTION not in the schema",
+            "clients.email: type text, expected character varying(255)",
+            "clients.email: NOT NULL, expected nullable",
+            "clients.type: default none, expected 'individual'::character varying",
+            "clients.first_name: missing",
+            "table rooms: missing",
+        ]
+    );
+}
+
+#[test]
+fn schemas_hold_every_reference_table_once() {
+    assert_eq!(master::SCHEMA.tables.len(), 7);
+    assert_eq!(tenant::SCHEMA.tables.len(), 31);
+    let columns = |s: &SchemaDef| s.tables.iter().map(|t| t.columns.len()).sum::<usize>();
+    assert_eq!(columns(&master::SCHEMA), 71);
+    assert_eq!(columns(&tenant::SCHEMA), 501);
+}
+
+#[test]
+fn tables_are_created_after_the_tables_they_reference() {
+    for db in [DbKind::Master, DbKind::Tenant] {
+        let script = ddl::create_script(schema_defs::schema(db));
+        let position = |table: &str| script.find(&format!("CREATE TABLE {table} (")).unwrap();
+        for table in schema_defs::schema(db).tables {
+            for fk in table.foreign_keys {
+                assert!(
+                    position(fk.ref_table) <= position(table.name),
+                    "{} before {}",
+                    fk.ref_table,
+                    table.name
+                );
+            }
+        }
+        assert!(
+            !script.contains("ALTER TABLE"),
+            "no cycle in the reference schema"
+        );
+    }
+}
+
+#[test]
+fn ddl_snapshots_of_representative_tables() {
+    // clients: 54 columns, typed JSON, enum, date; invoices: numeric and a
+    // unique key; track_comments: a self-reference with ON DELETE CASCADE;
+    // organization_members: a composite unique key in master.
+    let one = |def: &'static schema_core::TableDef| {
+        let schema = SchemaDef {
+            db: def.db,
+            tables: Box::leak(Box::new([def])),
+        };
+        ddl::create_script(&schema)
+    };
+    expect_file!["snapshots/clients.sql"].assert_eq(&one(tenant::Client::DEF));
+    expect_file!["snapshots/invoices.sql"].assert_eq(&one(tenant::Invoice::DEF));
+    expect_file!["snapshots/track_comments.sql"].assert_eq(&one(tenant::TrackComment::DEF));
+    expect_file!["snapshots/organization_members.sql"]
+        .assert_eq(&one(master::OrganizationMember::DEF));
+}
+
+fn lines(diffs: &[Difference]) -> String {
+    diffs.iter().map(|d| format!("\n  {d}")).collect()
+}
