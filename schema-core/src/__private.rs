@@ -15,23 +15,35 @@ use crate::types::{NumericType, SqlType, TextType};
 pub trait SameDatabase<Other> {}
 impl<D: Database> SameDatabase<D> for D {}
 
-/// A foreign key column of type `Self` may reference a column of type `Target`.
+/// `(foreign key column type, referenced column type)` agree.
 #[diagnostic::on_unimplemented(
-    message = "a foreign key column of type `{Self}` cannot reference a column of type `{Target}`",
-    label = "the referenced column has type `{Target}`",
-    note = "a foreign key and the column it references must have the same type"
+    message = "a foreign key column and the column it references must have the same type; here they are `{Self}`",
+    label = "this column has another type",
+    note = "the pair reads (this column's type, referenced column's type)"
 )]
-pub trait ReferenceType<Target> {}
-impl<V> ReferenceType<V> for V {}
+pub trait SameValueType {}
+impl<V> SameValueType for (V, V) {}
+
+/// A typed column handle, seen through associated types so that the compiler
+/// reads the referenced column's type off the argument instead of inferring it.
+pub trait ColumnRef {
+    type Table;
+    type Value;
+}
+impl<T, V> ColumnRef for Column<T, V> {
+    type Table = T;
+    type Value = V;
+}
 
 /// Type-checks `references = Target::column` from a column of table `S` whose
 /// value type is `V`, and hands the column back for its name.
-pub const fn foreign_key<S, V, T, W>(target: Column<T, W>) -> Column<T, W>
+pub const fn foreign_key<S, V, C>(target: C) -> C
 where
     S: Table,
-    T: Table,
-    T::Db: SameDatabase<S::Db>,
-    V: ReferenceType<W>,
+    C: ColumnRef,
+    C::Table: Table,
+    <C::Table as Table>::Db: SameDatabase<S::Db>,
+    (V, C::Value): SameValueType,
 {
     target
 }
@@ -51,17 +63,7 @@ pub fn parse_text_enum<E: crate::TextEnum>(text: &str) -> Result<E, crate::Unkno
     })
 }
 
-/// Stands in for the database of a table whose derive failed, so that tables
-/// referencing it report nothing more.
-pub struct ErrorDb;
-impl Database for ErrorDb {
-    const KIND: crate::DbKind = crate::DbKind::Tenant;
-}
-impl SameDatabase<ErrorDb> for crate::Master {}
-impl SameDatabase<ErrorDb> for crate::Tenant {}
-impl SameDatabase<crate::Master> for ErrorDb {}
-impl SameDatabase<crate::Tenant> for ErrorDb {}
-
+/// The metadata of a table whose derive failed (the errors say why).
 pub static ERROR_TABLE: crate::TableDef = crate::TableDef {
     name: "",
     db: crate::DbKind::Tenant,

@@ -75,6 +75,7 @@ pub fn expand_text_enum(input: TokenStream) -> syn::Result<TokenStream> {
         }
         #[automatically_derived]
         impl ::schema_core::TextType for #ident {}
+
         #[automatically_derived]
         impl ::core::fmt::Display for #ident {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

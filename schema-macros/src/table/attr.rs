@@ -14,6 +14,8 @@ pub enum Db {
     Tenant,
 }
 
+/// Named as in SQL (`NO ACTION`, `SET NULL`, ...).
+#[allow(clippy::enum_variant_names)]
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     NoAction,

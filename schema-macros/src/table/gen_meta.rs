@@ -138,11 +138,11 @@ pub fn fk_target(table: &Table, c: &Column) -> TokenStream {
     let value_ty = c.value_ty;
     let path = &r.path;
     quote_spanned! {path.span()=>
-        ::schema_core::__private::foreign_key::<#ident, #value_ty, _, _>(#path)
+        ::schema_core::__private::foreign_key::<#ident, #value_ty, _>(#path)
     }
 }
 
-fn db_type(db: Db) -> TokenStream {
+pub fn db_type(db: Db) -> TokenStream {
     match db {
         Db::Master => quote!(::schema_core::Master),
         Db::Tenant => quote!(::schema_core::Tenant),

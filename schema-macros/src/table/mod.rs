@@ -45,6 +45,11 @@ pub fn dummy(input: TokenStream) -> TokenStream {
     if !input.generics.params.is_empty() {
         return TokenStream::new();
     }
+    // The declared database, so that foreign keys to this table still check.
+    let cx = Ctxt::new();
+    let db = attr::TableAttrs::parse(&cx, &input.attrs).db.get().copied();
+    let _ = cx.check();
+    let db_ty = gen_meta::db_type(db.unwrap_or(attr::Db::Tenant));
     let consts = fields.named.iter().map(|f| {
         let field = f.ident.as_ref().expect("named field");
         let value_ty = model::option_inner(&f.ty).unwrap_or(&f.ty);
@@ -55,7 +60,7 @@ pub fn dummy(input: TokenStream) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl ::schema_core::Table for #ident {
-            type Db = ::schema_core::__private::ErrorDb;
+            type Db = #db_ty;
             const NAME: &'static str = "";
             const DEF: &'static ::schema_core::TableDef = &::schema_core::__private::ERROR_TABLE;
         }
