@@ -3,6 +3,8 @@
 
 pub use sqlx;
 
+pub use crate::insert::{insert_returning_key, insert_returning_row, IntoValue, Values};
+
 use crate::def::{Column, Database, Table};
 use crate::types::{NumericType, SqlType, TextType};
 

@@ -35,6 +35,7 @@ pub mod compare;
 pub mod ddl;
 mod def;
 pub mod ident;
+mod insert;
 pub mod introspect;
 pub mod model;
 mod types;
@@ -43,6 +44,7 @@ pub use def::{
     Column, ColumnDef, Database, DbKind, DefaultDef, FkAction, ForeignKeyDef, IndexDef, Master,
     SchemaDef, Table, TableDef, Tenant,
 };
+pub use insert::{IntoValue, Set, Unset};
 pub use types::{ColumnType, NumericType, SerialType, SqlType, TextEnum, TextType, UnknownValue};
 
 pub use schema_macros::{Table, TextEnum};

@@ -1,6 +1,7 @@
 //! `#[derive(Table)]`: parse → model → check → generate.
 
 mod attr;
+mod gen_builder;
 
 mod gen_meta;
 mod gen_row;
@@ -19,10 +20,12 @@ pub fn expand_table(input: TokenStream) -> syn::Result<TokenStream> {
     let table = table.expect("no model without an error");
     let meta = gen_meta::gen_meta(&table);
     let row = gen_row::gen_from_row(&table);
+    let builder = gen_builder::gen_builder(&table);
 
     Ok(quote! {
         #meta
         #row
+        #builder
 
     })
 }

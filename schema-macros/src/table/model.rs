@@ -55,7 +55,6 @@ pub struct Reference {
 
 impl Column<'_> {
     /// An insert must give it: NOT NULL, no default, not serial.
-    #[allow(dead_code)] // used by the insert builder
     pub fn is_required(&self) -> bool {
         !self.nullable && self.default.is_none() && !self.serial
     }

@@ -2,3 +2,4 @@
 //! starts one server for all of them.
 
 mod fidelity;
+mod round_trip;
