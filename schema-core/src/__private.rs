@@ -3,6 +3,9 @@
 
 pub use sqlx;
 
+/// The future of a builder's insert.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
 pub use crate::insert::{insert_returning_key, insert_returning_row, IntoValue, Values};
 
 use crate::def::{Column, Database, Table};

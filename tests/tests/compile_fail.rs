@@ -6,3 +6,15 @@
 fn attribute_errors() {
     trybuild::TestCases::new().compile_fail("ui/attr/*.rs");
 }
+
+#[test]
+fn insert_builder_errors() {
+    trybuild::TestCases::new().compile_fail("ui/builder/*.rs");
+}
+
+/// Seeds written against the previous shape of a table stop compiling, and the
+/// message names the table and the column.
+#[test]
+fn stale_seeds_fail_to_build() {
+    trybuild::TestCases::new().compile_fail("ui/stale/*.rs");
+}

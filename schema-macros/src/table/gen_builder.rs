@@ -117,12 +117,15 @@ pub fn gen_builder(table: &Table) -> TokenStream {
             let key_ty = table.columns[*pk].ty;
             quote! {
                 /// Insert the row and return its primary key.
-                pub async fn returning_key<'__e, __E>(self, executor: __E) -> ::core::result::Result<#key_ty, #private::sqlx::Error>
+                pub fn returning_key<'__e, __E>(
+                    self,
+                    executor: __E,
+                ) -> #private::BoxFuture<'__e, ::core::result::Result<#key_ty, #private::sqlx::Error>>
                 where
-                    __E: #private::sqlx::PgExecutor<'__e>,
+                    __E: #private::sqlx::PgExecutor<'__e> + '__e,
                     #(#states: #markers,)*
                 {
-                    #private::insert_returning_key::<#ident, #key_ty, __E>(executor, self.__values).await
+                    ::std::boxed::Box::pin(#private::insert_returning_key::<#ident, #key_ty, __E>(executor, self.__values))
                 }
             }
         }
@@ -172,12 +175,18 @@ pub fn gen_builder(table: &Table) -> TokenStream {
             #(#optional_setters)*
 
             /// Insert the row and return it as stored, defaults applied.
-            pub async fn returning_row<'__e, __E>(self, executor: __E) -> ::core::result::Result<#ident, #private::sqlx::Error>
+            // A plain fn returning a boxed future, not an `async fn` or `impl Future`:
+            // those capture the typestate, so a missing column would be reported
+            // again at `.await`; this way it is reported once, at this call.
+            pub fn returning_row<'__e, __E>(
+                self,
+                executor: __E,
+            ) -> #private::BoxFuture<'__e, ::core::result::Result<#ident, #private::sqlx::Error>>
             where
-                __E: #private::sqlx::PgExecutor<'__e>,
+                __E: #private::sqlx::PgExecutor<'__e> + '__e,
                 #(#states: #markers,)*
             {
-                #private::insert_returning_row::<#ident, __E>(executor, self.__values).await
+                ::std::boxed::Box::pin(#private::insert_returning_row::<#ident, __E>(executor, self.__values))
             }
 
             #returning_key
