@@ -1,5 +1,6 @@
 //! Tests against a real PostgreSQL server, in one binary so that the harness
 //! starts one server for all of them.
 
+mod builder;
 mod fidelity;
 mod round_trip;
