@@ -30,6 +30,33 @@
 //! assert_eq!(def.columns[1].sql_type.to_string(), "character varying(255)");
 //! assert_eq!(Room::hourly_rate.name, "hourly_rate");
 //! ```
+//!
+//! Every table gets a typed insert builder. The required columns (here `name`
+//! and `hourly_rate`: NOT NULL, no default, not serial) must be given before
+//! `returning_row` / `returning_key` compile; the others may be:
+//!
+//! ```no_run
+//! # use schema_core::{Table, Decimal};
+//! # #[derive(Debug, Table)]
+//! # #[table(name = "rooms", db = tenant)]
+//! # pub struct Room {
+//! #     #[column(primary_key, serial)]
+//! #     pub id: i32,
+//! #     #[column(varchar(255))]
+//! #     pub name: String,
+//! #     #[column(numeric(10, 2))]
+//! #     pub hourly_rate: Decimal,
+//! #     #[column(default = true)]
+//! #     pub is_active: bool,
+//! # }
+//! async fn add_room(pool: &sqlx::PgPool) -> Result<Room, sqlx::Error> {
+//!     Room::insert()
+//!         .name("Studio A")
+//!         .hourly_rate(Decimal::new(4500, 2))
+//!         .returning_row(pool)
+//!         .await
+//! }
+//! ```
 
 pub mod compare;
 pub mod ddl;
