@@ -17,6 +17,8 @@ pub fn create_script(def: &SchemaDef) -> String {
     let mut deferred: Vec<(&Table, &ForeignKey)> = Vec::new();
     for &i in &order {
         let table = &schema.tables[i];
+        // The model holds defaults as PostgreSQL prints them back; the script
+        // writes them as declared, so it reads those from the definition.
         let col_defs = &def.tables[i].columns;
         created.insert(&table.name);
         let mut lines: Vec<String> = Vec::new();
