@@ -6,7 +6,7 @@ pub use sqlx;
 /// The future of a builder's insert.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
-pub use crate::insert::{insert_returning_key, insert_returning_row, IntoValue, Values};
+pub use crate::insert::{insert_returning_key, insert_returning_row, Values};
 
 use crate::def::{Column, Database, Table};
 use crate::types::{NumericType, SqlType, TextType};
@@ -20,7 +20,9 @@ use crate::types::{NumericType, SqlType, TextType};
 pub trait SameDatabase<Other> {}
 impl<D: Database> SameDatabase<D> for D {}
 
-/// `(foreign key column type, referenced column type)` agree.
+/// `(foreign key column type, referenced column type)` agree. rustc 1.95 resolves
+/// this single-impl bound into a type mismatch (E0271, "expected `i64`, found
+/// `i32`" at the referenced column), so the message below is a fallback.
 #[diagnostic::on_unimplemented(
     message = "a foreign key column and the column it references must have the same type; here they are `{Self}`",
     label = "this column has another type",

@@ -43,20 +43,20 @@ fn start_throwaway_cluster() -> Result<Server, Box<dyn std::error::Error>> {
         "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {}",
         cluster.teardown_command()
     );
-    Command::new("setsid")
-        .args(["sh", "-c", &reaper])
+    // setsid keeps the reaper alive when the test run is interrupted (Ctrl-C).
+    let mut reaper_cmd = if Command::new("setsid").arg("--version").output().is_ok() {
+        let mut c = Command::new("setsid");
+        c.arg("sh");
+        c
+    } else {
+        Command::new("sh")
+    };
+    reaper_cmd
+        .args(["-c", &reaper])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
-        .or_else(|_| {
-            Command::new("sh")
-                .args(["-c", &reaper])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-        })?;
+        .spawn()?;
     cluster.init()?;
     cluster.start()?;
     Ok(Server {

@@ -9,7 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::model::Table;
+use super::model::{unraw, Table};
 
 pub fn gen_builder(table: &Table) -> TokenStream {
     let ident = table.ident;
@@ -21,12 +21,7 @@ pub fn gen_builder(table: &Table) -> TokenStream {
         .collect();
     let states: Vec<_> = required
         .iter()
-        .map(|&i| {
-            format_ident!(
-                "__{}",
-                table.columns[i].ident.to_string().trim_start_matches("r#")
-            )
-        })
+        .map(|&i| format_ident!("__{}", unraw(table.columns[i].ident)))
         .collect();
     let unset = quote!(::schema_core::Unset);
     let set = quote!(::schema_core::Set);
@@ -34,13 +29,7 @@ pub fn gen_builder(table: &Table) -> TokenStream {
 
     let markers: Vec<_> = required
         .iter()
-        .map(|&i| {
-            format_ident!(
-                "__{}Requires_{}",
-                ident,
-                table.columns[i].ident.to_string().trim_start_matches("r#")
-            )
-        })
+        .map(|&i| format_ident!("__{}Requires_{}", ident, unraw(table.columns[i].ident)))
         .collect();
     let marker_traits = required.iter().zip(&markers).map(|(&i, marker)| {
         let c = &table.columns[i];
@@ -74,7 +63,7 @@ pub fn gen_builder(table: &Table) -> TokenStream {
     };
     let set_value = |i: usize| {
         let ty = table.columns[i].ty;
-        quote!(self.__values.set(#i, #private::IntoValue::<#ty>::into_value(value)))
+        quote!(self.__values.set(#i, ::schema_core::IntoValue::<#ty>::into_value(value)))
     };
 
     let required_setters = required.iter().enumerate().map(|(pos, &i)| {
@@ -91,7 +80,7 @@ pub fn gen_builder(table: &Table) -> TokenStream {
             #[allow(non_camel_case_types)]
             impl<#(#free),*> #builder<#(#before),*> {
                 #[doc = #doc]
-                pub fn #setter<__V: #private::IntoValue<#ty>>(self, value: __V) -> #builder<#(#after),*> {
+                pub fn #setter<__V: ::schema_core::IntoValue<#ty>>(self, value: __V) -> #builder<#(#after),*> {
                     #builder { __values: #value, __state: ::core::marker::PhantomData }
                 }
             }
@@ -106,7 +95,7 @@ pub fn gen_builder(table: &Table) -> TokenStream {
         let value = set_value(i);
         quote! {
             #[doc = #doc]
-            pub fn #setter<__V: #private::IntoValue<#ty>>(self, value: __V) -> Self {
+            pub fn #setter<__V: ::schema_core::IntoValue<#ty>>(self, value: __V) -> Self {
                 #builder { __values: #value, __state: ::core::marker::PhantomData }
             }
         }
