@@ -1,6 +1,7 @@
 //! What the generated code calls. Not a public API: names and signatures may
 //! change with any release of `schema-macros`, which is released in lock-step.
 
+pub use fake;
 pub use sqlx;
 
 /// The future of a builder's insert.

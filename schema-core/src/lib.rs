@@ -7,7 +7,8 @@
 //! * [`model`]: the owned schema model shared by compiled and introspected schemas;
 //! * [`ddl`]: the PostgreSQL `CREATE TABLE` script of a whole schema;
 //! * [`introspect`]: reading a live database back into the model;
-//! * [`compare`]: the differences between two models (fidelity, status, migrate).
+//! * [`compare`]: the differences between two models (fidelity, status, migrate);
+//! * [`factory`]: faked, reproducible rows for tests and seeds.
 //!
 //! ```
 //! use schema_core::{Table, Decimal};
@@ -61,6 +62,7 @@
 pub mod compare;
 pub mod ddl;
 mod def;
+pub mod factory;
 pub mod ident;
 mod insert;
 pub mod introspect;
@@ -71,12 +73,13 @@ pub use def::{
     Column, ColumnDef, Database, DbKind, DefaultDef, FkAction, ForeignKeyDef, IndexDef, Master,
     SchemaDef, Table, TableDef, Tenant,
 };
+pub use factory::{FakeValue, HasFactory, Seed};
 pub use insert::{IntoValue, Set, Unset};
 pub use types::{ColumnType, NumericType, SerialType, SqlType, TextEnum, TextType, UnknownValue};
 
 pub use schema_macros::{Table, TextEnum};
 
-pub use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+pub use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 pub use rust_decimal::Decimal;
 pub use sqlx::types::Json;
 pub use uuid::Uuid;

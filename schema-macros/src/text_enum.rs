@@ -108,6 +108,22 @@ pub fn expand_text_enum(input: TokenStream) -> syn::Result<TokenStream> {
             }
         }
         #[automatically_derived]
+        impl #sqlx::postgres::PgHasArrayType for #ident {
+            fn array_type_info() -> #sqlx::postgres::PgTypeInfo {
+                <&str as #sqlx::postgres::PgHasArrayType>::array_type_info()
+            }
+            fn array_compatible(ty: &#sqlx::postgres::PgTypeInfo) -> bool {
+                <&str as #sqlx::postgres::PgHasArrayType>::array_compatible(ty)
+            }
+        }
+        #[automatically_derived]
+        impl ::schema_core::FakeValue for #ident {
+            fn fake(g: &mut ::schema_core::factory::Gen) -> Self {
+                let text = *g.rng.pick(<Self as ::schema_core::TextEnum>::VALUES);
+                <Self as ::schema_core::TextEnum>::from_text(text).expect("a value of the set")
+            }
+        }
+        #[automatically_derived]
         impl<'__r> #sqlx::Decode<'__r, #sqlx::Postgres> for #ident {
             fn decode(
                 value: #sqlx::postgres::PgValueRef<'__r>,

@@ -133,6 +133,17 @@ impl Drop for TestDb {
     }
 }
 
+/// A fresh database holding the current `db` schema.
+pub async fn fresh_schema(db: schema_core::DbKind) -> TestDb {
+    let test_db = fresh_database().await;
+    let mut conn = test_db.connect().await;
+    sqlx::raw_sql(&runner::schema::sql_script(db))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("create the {db} schema in {}: {e}", test_db.name));
+    test_db
+}
+
 /// `url` with its database name replaced by `db`.
 pub fn with_database(url: &str, db: &str) -> String {
     let (base, query) = match url.split_once('?') {

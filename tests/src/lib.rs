@@ -4,4 +4,4 @@
 pub mod harness;
 pub mod reference;
 
-pub use harness::{fresh_database, TestDb};
+pub use harness::{fresh_database, fresh_schema, TestDb};

@@ -109,6 +109,31 @@ pub struct Client {
     pub updated_at: NaiveDateTime,
 }
 
+/// Presets: plain methods over the generated factory.
+impl ClientFactory {
+    /// A person: vCard name parts, the display name made of them.
+    pub fn individual(self) -> Self {
+        self.kind(ClientType::Individual).each(|c, _| {
+            if let (Some(first), Some(last)) = (&c.first_name, &c.last_name) {
+                c.name = format!("{first} {last}");
+            }
+        })
+    }
+
+    /// A company: a company name, no personal fields.
+    pub fn company(self) -> Self {
+        self.kind(ClientType::Company)
+            .first_name(None::<String>)
+            .last_name(None::<String>)
+            .middle_name(None::<String>)
+            .prefix(None::<String>)
+            .suffix(None::<String>)
+            .birthday(None::<schema_core::NaiveDate>)
+            .gender(None::<String>)
+            .each(|c, at| c.name = at.text(schema_core::factory::Hint::Company))
+    }
+}
+
 /// Values of `clients.type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, TextEnum)]
 pub enum ClientType {

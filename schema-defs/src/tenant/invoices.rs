@@ -43,6 +43,37 @@ pub struct Invoice {
     pub updated_at: NaiveDateTime,
 }
 
+/// Presets: plain methods over the generated factory.
+impl InvoiceFactory {
+    /// Amounts that add up: tax and total from the subtotal and rate.
+    pub fn consistent(self) -> Self {
+        self.each(|i, _| {
+            i.tax_amount = (i.subtotal * i.tax_rate / Decimal::ONE_HUNDRED).round_dp(2);
+            i.total = i.subtotal + i.tax_amount;
+            if let Some(deposit) = i.deposit_amount {
+                i.deposit_amount = Some(deposit.min(i.total));
+            }
+            i.remaining_balance = Some(i.total - i.deposit_amount.unwrap_or_default());
+            if i.due_date < i.issue_date {
+                i.due_date = i.issue_date + chrono_days(30);
+            }
+        })
+    }
+
+    /// Sent, then paid in full.
+    pub fn paid(self) -> Self {
+        self.consistent().status(InvoiceStatus::Paid).each(|i, at| {
+            i.sent_at = Some(i.issue_date);
+            i.paid_at = Some(i.issue_date + chrono_days(at.rng.between(1, 30)));
+            i.remaining_balance = Some(Decimal::ZERO);
+        })
+    }
+}
+
+fn chrono_days(days: i64) -> schema_core::Duration {
+    schema_core::Duration::days(days)
+}
+
 /// Values of `invoices.status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, TextEnum)]
 pub enum InvoiceStatus {

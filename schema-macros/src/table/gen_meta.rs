@@ -114,7 +114,7 @@ fn column_def(c: &Column) -> TokenStream {
     };
     let renamed_from = &c.renamed_from;
     let fake = match &c.fake {
-        Some(f) => quote!(::core::option::Option::Some(#f)),
+        Some((lit, _)) => quote!(::core::option::Option::Some(#lit)),
         None => quote!(::core::option::Option::None),
     };
     quote! {

@@ -2,7 +2,7 @@
 
 mod attr;
 mod gen_builder;
-
+mod gen_factory;
 mod gen_meta;
 mod gen_row;
 pub mod model;
@@ -21,12 +21,13 @@ pub fn expand_table(input: TokenStream) -> syn::Result<TokenStream> {
     let meta = gen_meta::gen_meta(&table);
     let row = gen_row::gen_from_row(&table);
     let builder = gen_builder::gen_builder(&table);
+    let factory = gen_factory::gen_factory(&table);
 
     Ok(quote! {
         #meta
         #row
         #builder
-
+        #factory
     })
 }
 

@@ -1,6 +1,7 @@
 //! The resolved table model: every attribute checked and turned into what code
 //! generation needs, with the syn nodes kept for spans.
 
+use proc_macro2::TokenStream;
 use syn::{Ident, Type};
 
 use super::attr::{Action, ColumnAttrs, Db, DefaultValue, TableAttrs};
@@ -32,7 +33,8 @@ pub struct Column<'a> {
     pub default: Option<DefaultValue>,
     pub references: Option<Reference>,
     pub renamed_from: Vec<String>,
-    pub fake: Option<String>,
+    /// The `fake = "..."` generator, as an expression spanned at the annotation.
+    pub fake: Option<(syn::LitStr, TokenStream)>,
     /// Where `primary_key` was written on this column, if it was.
     primary_key_at: Option<proc_macro2::TokenStream>,
     unique: bool,
@@ -315,10 +317,36 @@ impl<'a> Column<'a> {
             default: attrs.default.into_inner().map(|(_, d)| d),
             references,
             renamed_from: attrs.renamed_from.iter().map(|l| l.value()).collect(),
-            fake: attrs.fake.get().map(|l| l.value()),
+            fake: attrs.fake.get().and_then(|l| fake_expr(cx, l)),
             primary_key_at: attrs.primary_key.tokens().cloned(),
             unique: attrs.unique.get().is_some(),
             index: attrs.index.get().is_some(),
+        }
+    }
+}
+
+/// `fake = "lorem::Sentence(3..8)"` names a `fake` faker: `module::Faker(args)`
+/// (English locale) or `module::locale::Faker(args)`. Anything without `::`
+/// is a plain `fake` expression (`"1..100"`).
+fn fake_expr(cx: &Ctxt, lit: &syn::LitStr) -> Option<(syn::LitStr, TokenStream)> {
+    let text = lit.value();
+    let head = text.split('(').next().unwrap_or_default();
+    let expanded = match head.split("::").count() {
+        1 => text.clone(),
+        2 => format!(
+            "::schema_core::__private::fake::faker::{}",
+            text.replacen("::", "::en::", 1)
+        ),
+        _ => format!("::schema_core::__private::fake::faker::{text}"),
+    };
+    match syn::LitStr::new(&expanded, lit.span()).parse::<TokenStream>() {
+        Ok(tokens) if !tokens.is_empty() => Some((lit.clone(), tokens)),
+        _ => {
+            cx.error_spanned_by(
+                lit,
+                "expected a `fake` generator such as \"lorem::Sentence(3..8)\" or \"1..100\"",
+            );
+            None
         }
     }
 }

@@ -2,5 +2,6 @@
 //! starts one server for all of them.
 
 mod builder;
+mod factory;
 mod fidelity;
 mod round_trip;

@@ -1,0 +1,280 @@
+//! The factory: `Client::factory().city("Lyon").create(&pool)`.
+//!
+//! One `Option` per column holds a given value; the rest is faked by the
+//! runtime (`schema_core::factory`), which also batches the inserts. What is
+//! generated here is only what needs the struct's fields by name.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::Ident;
+
+use super::model::{unraw, Column, Table};
+
+pub fn gen_factory(table: &Table) -> TokenStream {
+    let ident = table.ident;
+    let factory = format_ident!("{}Factory", ident);
+    let table_name = &table.name;
+    let rt = quote!(::schema_core::factory);
+    let sqlx = quote!(::schema_core::__private::sqlx);
+    let n_columns = table.columns.len();
+    let idents: Vec<&Ident> = table.columns.iter().map(|c| c.ident).collect();
+    let tys: Vec<_> = table.columns.iter().map(|c| c.ty).collect();
+
+    let setters = table.columns.iter().map(|c| {
+        let (field, ty) = (c.ident, c.ty);
+        let doc = format!("Sets `{table_name}.{}` for every row built; given twice, the last value wins.", c.name);
+        quote! {
+            #[doc = #doc]
+            pub fn #field<__V: ::schema_core::IntoValue<#ty>>(mut self, value: __V) -> Self {
+                self.#field = ::core::option::Option::Some(::schema_core::IntoValue::into_value(value));
+                self
+            }
+        }
+    });
+    let parent_setters = table.columns.iter().filter_map(|c| {
+        let (parent, ref_field) = parent_of(c)?;
+        let (field, ty) = (c.ident, c.ty);
+        let setter = format_ident!("for_{}", stem(c));
+        let doc = format!("Sets `{table_name}.{}` to this parent's key.", c.name);
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, parent: &#parent) -> Self {
+                self.#field = ::core::option::Option::Some(::schema_core::IntoValue::<#ty>::into_value(
+                    ::core::clone::Clone::clone(&parent.#ref_field),
+                ));
+                self
+            }
+        })
+    });
+
+    let values = table.columns.iter().enumerate().map(|(i, c)| {
+        let field = c.ident;
+        let fallback = fallback(c, i);
+        quote! {
+            #field: match &self.#field {
+                ::core::option::Option::Some(v) => ::core::clone::Clone::clone(v),
+                ::core::option::Option::None => #fallback,
+            }
+        }
+    });
+    let field_defs =
+        (0..n_columns).map(|i| quote!(#rt::Field::of(<#ident as ::schema_core::Table>::DEF, #i)));
+
+    let parents = table
+        .columns
+        .iter()
+        .filter(|c| !c.nullable)
+        .filter_map(|c| {
+            let (parent, ref_field) = parent_of(c)?;
+            if parent.segments.last().is_some_and(|s| s.ident == *ident) {
+                return None; // a required self-reference cannot be satisfied by a new row
+            }
+            let field = c.ident;
+            let value_ty = c.value_ty;
+            Some(quote! {
+                let need: ::std::vec::Vec<usize> = rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.#field == <#value_ty as ::core::default::Default>::default())
+                    .map(|(i, _)| i)
+                    .collect();
+                if !need.is_empty() {
+                    let parents = <#parent as #rt::HasFactory>::factory_with(&self.__state.seed);
+                    let made = #rt::create_parents(&parents, &mut *conn, need.len()).await?;
+                    for (i, p) in need.into_iter().zip(made) {
+                        rows[i].#field = p.#ref_field;
+                    }
+                }
+            })
+        });
+
+    let arrays: Vec<_> = idents
+        .iter()
+        .map(|f| format_ident!("__{}", unraw(f)))
+        .collect();
+    let pushes = table.columns.iter().zip(&arrays).map(|(c, array)| {
+        let name = &c.name;
+        let push = quote!(batch.push(#name, #array)?;);
+        if c.serial {
+            // Left to its sequence unless the factory was given a value.
+            let field = c.ident;
+            quote!(if self.#field.is_some() { #push })
+        } else {
+            push
+        }
+    });
+
+    let doc = format!(
+        "Factory of `{table_name}`, from [`{ident}::factory`] or `Seed::factory::<{ident}>()`: \
+         every column may be set, the others are faked."
+    );
+    let new_doc = format!(
+        "A factory of `{table_name}` rows on the process-wide seed; for a reproducible data set use `Seed::factory`."
+    );
+
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone)]
+        pub struct #factory {
+            __state: #rt::FactoryState<#ident>,
+            #(#idents: ::core::option::Option<#tys>,)*
+        }
+
+        #[automatically_derived]
+        impl #rt::HasFactory for #ident {
+            type Factory = #factory;
+            fn factory_with(seed: &#rt::Seed) -> #factory {
+                #factory {
+                    __state: #rt::FactoryState::new(seed),
+                    #(#idents: ::core::option::Option::None,)*
+                }
+            }
+        }
+
+        #[automatically_derived]
+        impl #ident {
+            #[doc = #new_doc]
+            pub fn factory() -> #factory {
+                <Self as #rt::HasFactory>::factory_with(#rt::Seed::shared())
+            }
+        }
+
+        #[automatically_derived]
+        impl #factory {
+            #(#setters)*
+            #(#parent_setters)*
+
+            /// Run `hook` on every row built, after the given and faked values
+            /// and before parents are made: per-row variations, picked parents.
+            pub fn each(mut self, hook: impl Fn(&mut #ident, &mut #rt::Each) + Send + Sync + 'static) -> Self {
+                self.__state.push_hook(hook);
+                self
+            }
+
+            /// One row's values, without a database: the serial key and required
+            /// foreign keys not given are left at their placeholder (`0`).
+            pub fn build(&self) -> #ident {
+                #rt::build_many(self, 1).pop().expect("one row")
+            }
+
+            /// `n` rows' values, without a database.
+            pub fn build_many(&self, n: usize) -> ::std::vec::Vec<#ident> {
+                #rt::build_many(self, n)
+            }
+
+            /// Insert one row, with a new parent for each required foreign key
+            /// not given, and return it as stored.
+            pub async fn create<'__c, __A>(&self, db: __A) -> ::core::result::Result<#ident, #sqlx::Error>
+            where
+                __A: #sqlx::Acquire<'__c, Database = #sqlx::Postgres>,
+            {
+                #rt::create(self, db).await
+            }
+
+            /// Insert `n` rows in batches (bounded memory); returns how many.
+            pub async fn create_many<'__c, __A>(&self, db: __A, n: u64) -> ::core::result::Result<u64, #sqlx::Error>
+            where
+                __A: #sqlx::Acquire<'__c, Database = #sqlx::Postgres>,
+            {
+                #rt::create_many(self, db, n).await
+            }
+
+            /// Insert `n` rows in batches, handing each stored batch to `keep`.
+            pub async fn create_many_with<'__c, __A>(
+                &self,
+                db: __A,
+                n: u64,
+                keep: impl FnMut(::std::vec::Vec<#ident>) + Send,
+            ) -> ::core::result::Result<u64, #sqlx::Error>
+            where
+                __A: #sqlx::Acquire<'__c, Database = #sqlx::Postgres>,
+            {
+                #rt::create_many_with(self, db, n, keep).await
+            }
+        }
+
+        #[automatically_derived]
+        impl #rt::Factory for #factory {
+            type Row = #ident;
+
+            fn state(&self) -> &#rt::FactoryState<#ident> {
+                &self.__state
+            }
+
+            fn build_row(&self, row: u64) -> #ident {
+                static FIELDS: [#rt::Field; #n_columns] = [#(#field_defs),*];
+                let seed = &self.__state.seed;
+                #ident { #(#values,)* }
+            }
+
+            #[allow(unused_variables, unused_mut)]
+            fn resolve_parents<'__a>(
+                &'__a self,
+                conn: &'__a mut #sqlx::PgConnection,
+                rows: &'__a mut [#ident],
+            ) -> ::schema_core::__private::BoxFuture<'__a, ::core::result::Result<(), #sqlx::Error>> {
+                ::std::boxed::Box::pin(async move {
+                    #({ #parents })*
+                    ::core::result::Result::Ok(())
+                })
+            }
+
+            fn columns(&self, rows: ::std::vec::Vec<#ident>) -> ::core::result::Result<#rt::Batch, #sqlx::Error> {
+                #(let mut #arrays: ::std::vec::Vec<#tys> = ::std::vec::Vec::with_capacity(rows.len());)*
+                for row in rows {
+                    #(#arrays.push(row.#idents);)*
+                }
+                let mut batch = #rt::Batch::new();
+                #(#pushes)*
+                ::core::result::Result::Ok(batch)
+            }
+        }
+    }
+}
+
+/// The value of a column nobody set.
+fn fallback(c: &Column, i: usize) -> TokenStream {
+    let ty = c.ty;
+    let value_ty = c.value_ty;
+    if c.serial || (c.references.is_some() && !c.nullable) {
+        return quote!(<#ty as ::core::default::Default>::default());
+    }
+    if c.references.is_some() {
+        return quote!(::core::option::Option::None);
+    }
+    if let Some((_, expr)) = &c.fake {
+        let value = quote! {
+            ::schema_core::__private::fake::Fake::fake_with_rng::<#value_ty, _>(
+                &(#expr),
+                &mut seed.gen(&FIELDS[#i], row).rng,
+            )
+        };
+        return if c.nullable {
+            quote!(::core::option::Option::Some(#value))
+        } else {
+            value
+        };
+    }
+    quote!(seed.fake::<#ty>(&FIELDS[#i], row))
+}
+
+/// `references = Client::id` → (`Client`, `id`).
+fn parent_of(c: &Column) -> Option<(syn::Path, Ident)> {
+    let path = &c.references.as_ref()?.path;
+    let mut parent = path.clone();
+    let last = parent.segments.pop()?.into_value();
+    parent.segments.pop_punct();
+    if parent.segments.is_empty() {
+        return None;
+    }
+    Some((parent, last.ident))
+}
+
+/// `client_id` → `client`, `invited_by` → `invited_by`: the `for_*` setter's name.
+fn stem(c: &Column) -> String {
+    let name = unraw(c.ident);
+    match name.strip_suffix("_id") {
+        Some(stem) if !stem.is_empty() => stem.to_owned(),
+        _ => name,
+    }
+}
