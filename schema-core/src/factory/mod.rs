@@ -187,7 +187,7 @@ impl<R> FactoryState<R> {
 
 /// Implemented by every generated `XFactory`; its methods call the functions
 /// of this module, which users reach through the factory's own methods.
-pub trait Factory: Send + Sync + Sized {
+pub trait Factory: Clone + Send + Sync + Sized + 'static {
     type Row: Table + for<'r> FromRow<'r, PgRow> + Send + Unpin + 'static;
 
     fn state(&self) -> &FactoryState<Self::Row>;
@@ -195,6 +195,9 @@ pub trait Factory: Send + Sync + Sized {
     /// Row number `row`: given values, faked values, placeholders for the
     /// serial key and for required foreign keys not given (`Default`).
     fn build_row(&self, row: u64) -> Self::Row;
+
+    /// Whether some row still has a required foreign key at its placeholder.
+    fn needs_parents(&self, rows: &[Self::Row]) -> bool;
 
     /// Give each row whose required foreign key is still the placeholder a
     /// parent made by the parent's factory, of the same seed.
@@ -206,6 +209,12 @@ pub trait Factory: Send + Sync + Sized {
 
     /// The column arrays of `rows`, for one `INSERT ... UNNEST`.
     fn columns(&self, rows: Vec<Self::Row>) -> Result<Batch, sqlx::Error>;
+
+    /// The columns a row gives: all but serial ones not set.
+    fn copy_columns(&self) -> Vec<&'static str>;
+
+    /// `rows` in PostgreSQL's binary `COPY` format, columns as [`Factory::copy_columns`].
+    fn encode_copy(&self, rows: Vec<Self::Row>, out: &mut CopyRows) -> Result<(), sqlx::Error>;
 }
 
 /// `n` rows, numbered from the seed's sequence, hooks applied; no database.
@@ -247,13 +256,7 @@ where
     A: Acquire<'c, Database = Postgres>,
 {
     let mut conn = db.acquire().await?;
-    let mut done = 0;
-    while done < n {
-        let k = (n - done).min(BATCH_ROWS as u64) as usize;
-        insert_built(factory, &mut conn, build_many(factory, k), false).await?;
-        done += k as u64;
-    }
-    Ok(done)
+    copy_batches(factory, &mut conn, n).await
 }
 
 /// Insert `n` rows in batches and pass each batch, as stored, to `keep`, which
@@ -262,19 +265,215 @@ pub async fn create_many_with<'c, F: Factory, A>(
     factory: &F,
     db: A,
     n: u64,
-    mut keep: impl FnMut(Vec<F::Row>) + Send,
+    keep: impl FnMut(Vec<F::Row>) + Send,
 ) -> Result<u64, sqlx::Error>
 where
     A: Acquire<'c, Database = Postgres>,
 {
     let mut conn = db.acquire().await?;
-    let mut done = 0;
-    while done < n {
-        let k = (n - done).min(BATCH_ROWS as u64) as usize;
-        keep(insert_built(factory, &mut conn, build_many(factory, k), true).await?);
-        done += k as u64;
+    insert_batches(factory, &mut conn, n, true, keep).await
+}
+
+/// A batch built off the async thread: encoded already, or still rows when
+/// some need parents (made on the connection, so not in parallel).
+enum Prepared<R> {
+    Encoded(Batch),
+    Copy(CopyRows),
+    NeedParents(Vec<R>),
+}
+
+fn prepare<F: Factory>(factory: &F, n: usize, copy: bool) -> Result<Prepared<F::Row>, sqlx::Error> {
+    let rows = build_many(factory, n);
+    if factory.needs_parents(&rows) {
+        Ok(Prepared::NeedParents(rows))
+    } else if copy {
+        let mut out = CopyRows::new();
+        factory.encode_copy(rows, &mut out)?;
+        Ok(Prepared::Copy(out))
+    } else {
+        factory.columns(rows).map(Prepared::Encoded)
     }
-    Ok(done)
+}
+
+/// Batches prepared one ahead on a blocking thread: while the caller sends
+/// batch k, batch k+1 is built and encoded, so generation and PostgreSQL run
+/// on two cores at once. Row numbers stay deterministic: one batch is
+/// prepared at a time, in order.
+struct Pipeline<'f, F: Factory> {
+    factory: &'f F,
+    total: u64,
+    queued: u64,
+    copy: bool,
+    next: Option<tokio::task::JoinHandle<Result<Prepared<F::Row>, sqlx::Error>>>,
+}
+
+impl<'f, F: Factory> Pipeline<'f, F> {
+    fn new(factory: &'f F, total: u64, copy: bool) -> Self {
+        let mut pipeline = Pipeline {
+            factory,
+            total,
+            queued: 0,
+            copy,
+            next: None,
+        };
+        pipeline.queue();
+        pipeline
+    }
+
+    fn queue(&mut self) {
+        if self.queued < self.total {
+            let size = (self.total - self.queued).min(BATCH_ROWS as u64) as usize;
+            self.queued += size as u64;
+            let (factory, copy) = (self.factory.clone(), self.copy);
+            self.next = Some(tokio::task::spawn_blocking(move || {
+                prepare(&factory, size, copy)
+            }));
+        }
+    }
+
+    async fn next(&mut self) -> Result<Option<Prepared<F::Row>>, sqlx::Error> {
+        let Some(handle) = self.next.take() else {
+            return Ok(None);
+        };
+        let prepared = match handle.await {
+            Ok(prepared) => prepared?,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        self.queue();
+        Ok(Some(prepared))
+    }
+}
+
+/// Rows that needed parents, given them on the connection, then encoded.
+async fn with_parents<F: Factory>(
+    factory: &F,
+    conn: &mut PgConnection,
+    mut rows: Vec<F::Row>,
+) -> Result<CopyRows, sqlx::Error> {
+    factory.resolve_parents(conn, &mut rows).await?;
+    let mut out = CopyRows::new();
+    factory.encode_copy(rows, &mut out)?;
+    Ok(out)
+}
+
+/// Like [`insert_batches`], through binary `COPY` instead of one `INSERT` per
+/// batch (no `RETURNING`): the fastest way into PostgreSQL. A batch whose rows
+/// need parents ends the `COPY`, gets them, and a new `COPY` starts.
+async fn copy_batches<F: Factory>(
+    factory: &F,
+    conn: &mut PgConnection,
+    n: u64,
+) -> Result<u64, sqlx::Error> {
+    let columns: Vec<String> = factory
+        .copy_columns()
+        .iter()
+        .map(|c| quote(c).into_owned())
+        .collect();
+    let statement = format!(
+        "COPY {} ({}) FROM STDIN (FORMAT binary)",
+        quote(F::Row::NAME),
+        columns.join(", ")
+    );
+    let mut pipeline = Pipeline::new(factory, n, true);
+    let mut pending = None;
+    loop {
+        let first = match pending.take() {
+            Some(data) => data,
+            None => match pipeline.next().await? {
+                None => return Ok(n),
+                Some(Prepared::Copy(data)) => data,
+                Some(Prepared::NeedParents(rows)) => with_parents(factory, conn, rows).await?,
+                Some(Prepared::Encoded(_)) => unreachable!("prepared for COPY"),
+            },
+        };
+        let mut open = conn.copy_in_raw(&statement).await?;
+        open.send(&COPY_HEADER[..]).await?;
+        open.send(first.buf.as_slice()).await?;
+        loop {
+            match pipeline.next().await? {
+                Some(Prepared::Copy(data)) => {
+                    open.send(data.buf.as_slice()).await?;
+                }
+                Some(Prepared::NeedParents(rows)) => {
+                    finish_copy(open).await?;
+                    pending = Some(with_parents(factory, conn, rows).await?);
+                    break;
+                }
+                Some(Prepared::Encoded(_)) => unreachable!("prepared for COPY"),
+                None => {
+                    finish_copy(open).await?;
+                    return Ok(n);
+                }
+            }
+        }
+    }
+}
+
+const COPY_HEADER: [u8; 19] = *b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+
+async fn finish_copy(
+    mut open: sqlx::postgres::PgCopyIn<&mut PgConnection>,
+) -> Result<u64, sqlx::Error> {
+    open.send(&(-1i16).to_be_bytes()[..]).await?;
+    open.finish().await
+}
+
+/// Rows in PostgreSQL's binary `COPY` format. Values are written by their
+/// sqlx `Encode`, which is the binary format `COPY` reads.
+pub struct CopyRows {
+    buf: sqlx::postgres::PgArgumentBuffer,
+}
+
+impl CopyRows {
+    fn new() -> CopyRows {
+        CopyRows {
+            buf: Default::default(),
+        }
+    }
+
+    pub fn begin_row(&mut self, fields: usize) {
+        self.buf.extend_from_slice(&(fields as i16).to_be_bytes());
+    }
+
+    pub fn field<T>(&mut self, value: &T) -> Result<(), sqlx::Error>
+    where
+        T: for<'q> Encode<'q, Postgres>,
+    {
+        let at = self.buf.len();
+        self.buf.extend_from_slice(&[0; 4]);
+        let len = match value
+            .encode_by_ref(&mut self.buf)
+            .map_err(sqlx::Error::Encode)?
+        {
+            sqlx::encode::IsNull::Yes => -1,
+            sqlx::encode::IsNull::No => (self.buf.len() - at - 4) as i32,
+        };
+        self.buf[at..at + 4].copy_from_slice(&len.to_be_bytes());
+        Ok(())
+    }
+}
+
+/// One `INSERT ... RETURNING` per batch, batches prepared by a [`Pipeline`].
+async fn insert_batches<F: Factory>(
+    factory: &F,
+    conn: &mut PgConnection,
+    n: u64,
+    returning: bool,
+    mut keep: impl FnMut(Vec<F::Row>) + Send,
+) -> Result<u64, sqlx::Error> {
+    let mut pipeline = Pipeline::new(factory, n, false);
+    while let Some(prepared) = pipeline.next().await? {
+        let batch = match prepared {
+            Prepared::Encoded(batch) => batch,
+            Prepared::NeedParents(mut rows) => {
+                factory.resolve_parents(conn, &mut rows).await?;
+                factory.columns(rows)?
+            }
+            Prepared::Copy(_) => unreachable!("prepared for INSERT"),
+        };
+        keep(run_insert::<F>(conn, batch, returning).await?);
+    }
+    Ok(n)
 }
 
 /// The parents a child factory needs: `n` rows of `F`, inserted and returned.
@@ -297,6 +496,15 @@ async fn insert_built<F: Factory>(
     }
     factory.resolve_parents(conn, &mut rows).await?;
     let batch = factory.columns(rows)?;
+    run_insert::<F>(conn, batch, returning).await
+}
+
+/// `INSERT INTO t (cols) SELECT * FROM UNNEST($1, ...)`, one array per column.
+async fn run_insert<F: Factory>(
+    conn: &mut PgConnection,
+    batch: Batch,
+    returning: bool,
+) -> Result<Vec<F::Row>, sqlx::Error> {
     let mut sql = format!("INSERT INTO {} (", quote(F::Row::NAME));
     for (i, column) in batch.names.iter().enumerate() {
         if i > 0 {

@@ -5,7 +5,8 @@
 //! generated here is only what needs the struct's fields by name.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::Ident;
 
 use super::model::{unraw, Column, Table};
@@ -36,7 +37,10 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         let (field, ty) = (c.ident, c.ty);
         let setter = format_ident!("for_{}", stem(c));
         let doc = format!("Sets `{table_name}.{}` to this parent's key.", c.name);
-        Some(quote! {
+        // Spanned at `references = ...`: if that is wrong, so is this, and
+        // the error lands on the same token.
+        let span = c.references.as_ref()?.path.span();
+        Some(quote_spanned! {span=>
             #[doc = #doc]
             pub fn #setter(mut self, parent: &#parent) -> Self {
                 self.#field = ::core::option::Option::Some(::schema_core::IntoValue::<#ty>::into_value(
@@ -57,36 +61,42 @@ pub fn gen_factory(table: &Table) -> TokenStream {
             }
         }
     });
-    let field_defs =
-        (0..n_columns).map(|i| quote!(#rt::Field::of(<#ident as ::schema_core::Table>::DEF, #i)));
+    let field_defs = table.columns.iter().enumerate().map(|(i, c)| {
+        let hint = format_ident!("{}", super::hint::infer(table_name, &c.name));
+        quote!(#rt::Field::of(<#ident as ::schema_core::Table>::DEF, #i, #rt::Hint::#hint))
+    });
 
-    let parents = table
+    // A required self-reference cannot be satisfied by a new row: left out.
+    let required_parents: Vec<_> = table
         .columns
         .iter()
         .filter(|c| !c.nullable)
-        .filter_map(|c| {
-            let (parent, ref_field) = parent_of(c)?;
-            if parent.segments.last().is_some_and(|s| s.ident == *ident) {
-                return None; // a required self-reference cannot be satisfied by a new row
-            }
-            let field = c.ident;
-            let value_ty = c.value_ty;
-            Some(quote! {
-                let need: ::std::vec::Vec<usize> = rows
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.#field == <#value_ty as ::core::default::Default>::default())
-                    .map(|(i, _)| i)
-                    .collect();
-                if !need.is_empty() {
-                    let parents = <#parent as #rt::HasFactory>::factory_with(&self.__state.seed);
-                    let made = #rt::create_parents(&parents, &mut *conn, need.len()).await?;
-                    for (i, p) in need.into_iter().zip(made) {
-                        rows[i].#field = p.#ref_field;
-                    }
+        .filter_map(|c| Some((c, parent_of(c)?)))
+        .filter(|(c, _)| !is_self_reference(c, ident))
+        .collect();
+    let placeholder_checks = required_parents.iter().map(|(c, _)| {
+        let (field, value_ty) = (c.ident, c.value_ty);
+        quote!(r.#field == <#value_ty as ::core::default::Default>::default())
+    });
+    let parents = required_parents.iter().map(|(c, (parent, ref_field))| {
+        let (field, value_ty) = (c.ident, c.value_ty);
+        let span = c.references.as_ref().expect("a foreign key").path.span();
+        quote_spanned! {span=>
+            let need: ::std::vec::Vec<usize> = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.#field == <#value_ty as ::core::default::Default>::default())
+                .map(|(i, _)| i)
+                .collect();
+            if !need.is_empty() {
+                let parents = <#parent as #rt::HasFactory>::factory_with(&self.__state.seed);
+                let made = #rt::create_parents(&parents, &mut *conn, need.len()).await?;
+                for (i, p) in need.into_iter().zip(made) {
+                    rows[i].#field = p.#ref_field;
                 }
-            })
-        });
+            }
+        }
+    });
 
     let arrays: Vec<_> = idents
         .iter()
@@ -103,6 +113,17 @@ pub fn gen_factory(table: &Table) -> TokenStream {
             push
         }
     });
+
+    let given = table.columns.iter().map(|c| {
+        if c.serial {
+            let field = c.ident;
+            quote!(self.#field.is_some())
+        } else {
+            quote!(true)
+        }
+    });
+    let given: Vec<_> = given.collect();
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
 
     let doc = format!(
         "Factory of `{table_name}`, from [`{ident}::factory`] or `Seed::factory::<{ident}>()`: \
@@ -207,6 +228,11 @@ pub fn gen_factory(table: &Table) -> TokenStream {
                 #ident { #(#values,)* }
             }
 
+            #[allow(unused_variables)]
+            fn needs_parents(&self, rows: &[#ident]) -> bool {
+                rows.iter().any(|r| false #(|| #placeholder_checks)*)
+            }
+
             #[allow(unused_variables, unused_mut)]
             fn resolve_parents<'__a>(
                 &'__a self,
@@ -217,6 +243,21 @@ pub fn gen_factory(table: &Table) -> TokenStream {
                     #({ #parents })*
                     ::core::result::Result::Ok(())
                 })
+            }
+
+            fn copy_columns(&self) -> ::std::vec::Vec<&'static str> {
+                let mut columns = ::std::vec::Vec::new();
+                #(if #given { columns.push(#names); })*
+                columns
+            }
+
+            fn encode_copy(&self, rows: ::std::vec::Vec<#ident>, out: &mut #rt::CopyRows) -> ::core::result::Result<(), #sqlx::Error> {
+                let fields = 0 #(+ usize::from(#given))*;
+                for row in rows {
+                    out.begin_row(fields);
+                    #(if #given { out.field(&row.#idents)?; })*
+                }
+                ::core::result::Result::Ok(())
             }
 
             fn columns(&self, rows: ::std::vec::Vec<#ident>) -> ::core::result::Result<#rt::Batch, #sqlx::Error> {
@@ -258,16 +299,24 @@ fn fallback(c: &Column, i: usize) -> TokenStream {
     quote!(seed.fake::<#ty>(&FIELDS[#i], row))
 }
 
-/// `references = Client::id` → (`Client`, `id`).
-fn parent_of(c: &Column) -> Option<(syn::Path, Ident)> {
+/// `references = Client::id` → (`Client`, `id`), the parent as tokens
+/// (syn's `Clone` impls are not among the features we build it with).
+fn parent_of<'a>(c: &'a Column) -> Option<(TokenStream, &'a Ident)> {
     let path = &c.references.as_ref()?.path;
-    let mut parent = path.clone();
-    let last = parent.segments.pop()?.into_value();
-    parent.segments.pop_punct();
-    if parent.segments.is_empty() {
+    let n = path.segments.len();
+    if n < 2 {
         return None;
     }
-    Some((parent, last.ident))
+    let lead = &path.leading_colon;
+    let segments = path.segments.iter().take(n - 1).map(|s| &s.ident);
+    Some((quote!(#lead #(#segments)::*), &path.segments[n - 1].ident))
+}
+
+/// Whether `references = ...` names the table itself.
+fn is_self_reference(c: &Column, table: &Ident) -> bool {
+    let path = &c.references.as_ref().expect("a foreign key").path;
+    let n = path.segments.len();
+    n >= 2 && path.segments[n - 2].ident == *table
 }
 
 /// `client_id` → `client`, `invited_by` → `invited_by`: the `for_*` setter's name.

@@ -5,6 +5,7 @@ mod gen_builder;
 mod gen_factory;
 mod gen_meta;
 mod gen_row;
+mod hint;
 pub mod model;
 
 use proc_macro2::TokenStream;

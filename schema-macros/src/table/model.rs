@@ -34,7 +34,7 @@ pub struct Column<'a> {
     pub references: Option<Reference>,
     pub renamed_from: Vec<String>,
     /// The `fake = "..."` generator, as an expression spanned at the annotation.
-    pub fake: Option<(syn::LitStr, TokenStream)>,
+    pub fake: Option<(String, TokenStream)>,
     /// Where `primary_key` was written on this column, if it was.
     primary_key_at: Option<proc_macro2::TokenStream>,
     unique: bool,
@@ -328,7 +328,7 @@ impl<'a> Column<'a> {
 /// `fake = "lorem::Sentence(3..8)"` names a `fake` faker: `module::Faker(args)`
 /// (English locale) or `module::locale::Faker(args)`. Anything without `::`
 /// is a plain `fake` expression (`"1..100"`).
-fn fake_expr(cx: &Ctxt, lit: &syn::LitStr) -> Option<(syn::LitStr, TokenStream)> {
+fn fake_expr(cx: &Ctxt, lit: &syn::LitStr) -> Option<(String, TokenStream)> {
     let text = lit.value();
     let head = text.split('(').next().unwrap_or_default();
     let expanded = match head.split("::").count() {
@@ -340,7 +340,7 @@ fn fake_expr(cx: &Ctxt, lit: &syn::LitStr) -> Option<(syn::LitStr, TokenStream)>
         _ => format!("::schema_core::__private::fake::faker::{text}"),
     };
     match syn::LitStr::new(&expanded, lit.span()).parse::<TokenStream>() {
-        Ok(tokens) if !tokens.is_empty() => Some((lit.clone(), tokens)),
+        Ok(tokens) if !tokens.is_empty() => Some((text, tokens)),
         _ => {
             cx.error_spanned_by(
                 lit,

@@ -5,3 +5,4 @@ mod builder;
 mod factory;
 mod fidelity;
 mod round_trip;
+mod seed_sets;

@@ -1,0 +1,288 @@
+//! `realistic`: faker data in every tenant table, relations consistent (a
+//! session's client exists, an invoice's items add up), volume times `scale`.
+//! About 12,800 rows per unit of scale; the same seed gives the same data.
+
+use std::sync::Arc;
+
+use schema_core::factory::{create_many, create_many_with, Each, HasFactory};
+use schema_core::{Decimal, Duration, Seed};
+use schema_defs::tenant::*;
+use sqlx::{Acquire, PgConnection};
+
+/// Rows per table at scale 1, in insert order (parents first).
+pub const VOLUME: &[(&str, u64)] = &[
+    ("clients", 400),
+    ("company_members", 160),
+    ("client_contacts", 200),
+    ("client_notes", 400),
+    ("rooms", 8),
+    ("equipment", 80),
+    ("projects", 200),
+    ("sessions", 800),
+    ("tracks", 800),
+    ("musicians", 100),
+    ("track_credits", 1_600),
+    ("track_comments", 800),
+    ("invoices", 400),
+    ("invoice_items", 1_200),
+    ("service_catalog", 20),
+    ("quotes", 200),
+    ("quote_items", 600),
+    ("contracts", 100),
+    ("expenses", 300),
+    ("payments", 400),
+    ("payment_transactions", 300),
+    ("stripe_webhook_events", 300),
+    ("task_types", 8),
+    ("time_entries", 1_200),
+    ("notifications", 500),
+    ("ai_conversations", 50),
+    ("ai_action_logs", 300),
+    ("client_portal_accounts", 100),
+    ("client_portal_sessions", 300),
+    ("client_portal_magic_links", 200),
+    ("client_portal_activity_logs", 800),
+];
+
+/// How many rows of `table` at `scale`.
+pub fn volume(table: &str, scale: u64) -> u64 {
+    VOLUME
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or(0, |(_, n)| n * scale)
+}
+
+/// Keys of rows already inserted, shared with the hooks that pick parents.
+type Keys = Arc<Vec<i32>>;
+
+fn pick(keys: &Keys, at: &mut Each) -> i32 {
+    *at.rng.pick(keys)
+}
+
+/// A hook giving each row a parent picked among `keys`:
+/// `picked!(clients => client_id)`, `picked!(rooms => Some(room_id))`.
+macro_rules! picked {
+    ($keys:ident => Some($field:ident)) => {{
+        let keys = $keys.clone();
+        move |row, at| row.$field = Some(pick(&keys, at))
+    }};
+    ($keys:ident => $field:ident) => {{
+        let keys = $keys.clone();
+        move |row, at| row.$field = pick(&keys, at)
+    }};
+}
+
+/// Insert `volume(T, scale)` rows of `T` from `factory`, keeping their ids.
+async fn insert_keyed<T>(
+    conn: &mut PgConnection,
+    factory: T::Factory,
+    scale: u64,
+    id: fn(&T) -> i32,
+) -> Result<Keys, sqlx::Error>
+where
+    T: HasFactory,
+{
+    let mut keys = Vec::new();
+    create_many_with(&factory, &mut *conn, volume(T::NAME, scale), |rows| {
+        keys.extend(rows.iter().map(id))
+    })
+    .await?;
+    Ok(Arc::new(keys))
+}
+
+async fn insert<T: HasFactory>(
+    conn: &mut PgConnection,
+    factory: T::Factory,
+    scale: u64,
+) -> Result<(), sqlx::Error> {
+    create_many(&factory, &mut *conn, volume(T::NAME, scale)).await?;
+    Ok(())
+}
+
+/// Fill an empty tenant database in one transaction; returns the rows inserted.
+pub async fn seed(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, sqlx::Error> {
+    let mut tx = conn.begin().await?;
+    let done = fill(&mut tx, seed, scale).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+async fn fill(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, sqlx::Error> {
+    let s = scale;
+    // Four in five clients are people; the rest, companies.
+    let all = volume("clients", s);
+    let (mut people, mut companies) = (Vec::new(), Vec::new());
+    let individuals = seed.factory::<Client>().individual();
+    create_many_with(&individuals, &mut *conn, all * 4 / 5, |rows| {
+        people.extend(rows.iter().map(|c| c.id))
+    })
+    .await?;
+    let firms = seed.factory::<Client>().company();
+    create_many_with(&firms, &mut *conn, all - all * 4 / 5, |rows| {
+        companies.extend(rows.iter().map(|c| c.id))
+    })
+    .await?;
+    let (people, companies): (Keys, Keys) = (Arc::new(people), Arc::new(companies));
+    let clients: Keys = Arc::new(people.iter().chain(companies.iter()).copied().collect());
+
+    let (c, p) = (companies.clone(), people.clone());
+    let members = seed.factory::<CompanyMember>().each(move |m, at| {
+        m.company_client_id = pick(&c, at);
+        m.member_client_id = pick(&p, at);
+    });
+    insert::<CompanyMember>(conn, members, s).await?;
+    let contacts = seed
+        .factory::<ClientContact>()
+        .each(picked!(clients => client_id));
+    insert::<ClientContact>(conn, contacts, s).await?;
+    let notes = seed
+        .factory::<ClientNote>()
+        .each(picked!(clients => client_id));
+    insert::<ClientNote>(conn, notes, s).await?;
+
+    let rooms = insert_keyed::<Room>(conn, seed.factory::<Room>(), s, |r| r.id).await?;
+    let equipment = seed
+        .factory::<Equipment>()
+        .each(picked!(rooms => Some(room_id)));
+    let equipment = insert_keyed::<Equipment>(conn, equipment, s, |e| e.id).await?;
+
+    let c = clients.clone();
+    let projects = seed.factory::<Project>().each(move |p, at| {
+        p.client_id = pick(&c, at);
+        p.target_delivery_date = p
+            .start_date
+            .map(|d| d + Duration::days(at.rng.between(30, 180)));
+    });
+    let projects = insert_keyed::<Project>(conn, projects, s, |p| p.id).await?;
+    let (c, r, p) = (clients.clone(), rooms.clone(), projects.clone());
+    let sessions = seed.factory::<Session>().each(move |x, at| {
+        x.client_id = pick(&c, at);
+        x.room_id = pick(&r, at);
+        x.project_id = at.rng.chance(70).then(|| pick(&p, at));
+        x.end_time = x.start_time + Duration::hours(at.rng.between(2, 8));
+        if let (Some(total), Some(deposit)) = (x.total_amount, x.deposit_amount) {
+            x.deposit_amount = Some(deposit.min(total));
+        }
+    });
+    let sessions = insert_keyed::<Session>(conn, sessions, s, |x| x.id).await?;
+
+    let r = rooms.clone();
+    let tracks = seed
+        .factory::<Track>()
+        .each(picked!(projects => project_id))
+        .each(move |t, at| t.recorded_in_room_id = Some(pick(&r, at)));
+    let tracks = insert_keyed::<Track>(conn, tracks, s, |t| t.id).await?;
+    let musicians = insert_keyed::<Musician>(conn, seed.factory::<Musician>(), s, |m| m.id).await?;
+    let credits = seed
+        .factory::<TrackCredit>()
+        .each(picked!(tracks => track_id))
+        .each(picked!(musicians => Some(musician_id)));
+    insert::<TrackCredit>(conn, credits, s).await?;
+    let comments = seed
+        .factory::<TrackComment>()
+        .each(picked!(tracks => track_id));
+    insert::<TrackComment>(conn, comments, s).await?;
+
+    let invoices = seed
+        .factory::<Invoice>()
+        .each(picked!(clients => client_id))
+        .consistent();
+    let invoices = insert_keyed::<Invoice>(conn, invoices, s, |i| i.id).await?;
+    let items = seed
+        .factory::<InvoiceItem>()
+        .each(picked!(invoices => invoice_id))
+        .each(|x, at| {
+            x.quantity = Decimal::from(at.rng.between(1, 10));
+            x.amount = x.quantity * x.unit_price;
+        });
+    insert::<InvoiceItem>(conn, items, s).await?;
+
+    let services = seed.factory::<ServiceCatalogItem>();
+    let services = insert_keyed::<ServiceCatalogItem>(conn, services, s, |x| x.id).await?;
+    let quotes = seed
+        .factory::<Quote>()
+        .each(picked!(clients => client_id))
+        .each(|q, at| {
+            q.status = at
+                .rng
+                .pick(&["draft", "sent", "accepted", "rejected"])
+                .to_string();
+            q.tax_amount = (q.subtotal * q.tax_rate / Decimal::ONE_HUNDRED).round_dp(2);
+            q.total = q.subtotal + q.tax_amount;
+        });
+    let quotes = insert_keyed::<Quote>(conn, quotes, s, |q| q.id).await?;
+    let quote_items = seed
+        .factory::<QuoteItem>()
+        .each(picked!(quotes => quote_id))
+        .each(picked!(services => Some(service_template_id)))
+        .each(|x, at| {
+            x.quantity = Decimal::from(at.rng.between(1, 10));
+            x.amount = x.quantity * x.unit_price;
+        });
+    insert::<QuoteItem>(conn, quote_items, s).await?;
+
+    let contracts = seed
+        .factory::<Contract>()
+        .each(picked!(clients => client_id))
+        .each(picked!(projects => Some(project_id)));
+    insert::<Contract>(conn, contracts, s).await?;
+    let (p, e) = (projects.clone(), equipment.clone());
+    let expenses = seed.factory::<Expense>().each(move |x, at| {
+        x.project_id = at.rng.chance(50).then(|| pick(&p, at));
+        x.equipment_id = at.rng.chance(30).then(|| pick(&e, at));
+    });
+    insert::<Expense>(conn, expenses, s).await?;
+    let payments = seed
+        .factory::<Payment>()
+        .each(picked!(clients => client_id))
+        .each(picked!(invoices => Some(invoice_id)));
+    insert::<Payment>(conn, payments, s).await?;
+    let transactions = seed
+        .factory::<PaymentTransaction>()
+        .each(picked!(clients => client_id))
+        .each(picked!(sessions => Some(session_id)));
+    insert::<PaymentTransaction>(conn, transactions, s).await?;
+    let events = seed
+        .factory::<StripeWebhookEvent>()
+        .each(picked!(invoices => Some(invoice_id)));
+    insert::<StripeWebhookEvent>(conn, events, s).await?;
+
+    let task_types =
+        insert_keyed::<TaskType>(conn, seed.factory::<TaskType>(), s, |x| x.id).await?;
+    let entries = seed
+        .factory::<TimeEntry>()
+        .each(picked!(task_types => task_type_id))
+        .each(picked!(sessions => Some(session_id)))
+        .each(picked!(projects => Some(project_id)))
+        .each(|x, at| {
+            let minutes = at.rng.between(15, 480);
+            x.duration_minutes = Some(minutes as i32);
+            x.end_time = Some(x.start_time + Duration::minutes(minutes));
+        });
+    insert::<TimeEntry>(conn, entries, s).await?;
+    let notifications = seed
+        .factory::<Notification>()
+        .each(picked!(clients => Some(client_id)));
+    insert::<Notification>(conn, notifications, s).await?;
+    insert::<AiConversation>(conn, seed.factory::<AiConversation>(), s).await?;
+    insert::<AiActionLog>(conn, seed.factory::<AiActionLog>(), s).await?;
+
+    let accounts = seed
+        .factory::<ClientPortalAccount>()
+        .each(picked!(clients => client_id));
+    insert::<ClientPortalAccount>(conn, accounts, s).await?;
+    let portal_sessions = seed
+        .factory::<ClientPortalSession>()
+        .each(picked!(clients => client_id));
+    insert::<ClientPortalSession>(conn, portal_sessions, s).await?;
+    let links = seed
+        .factory::<ClientPortalMagicLink>()
+        .each(picked!(clients => client_id));
+    insert::<ClientPortalMagicLink>(conn, links, s).await?;
+    let activity = seed
+        .factory::<ClientPortalActivityLog>()
+        .each(picked!(clients => client_id));
+    insert::<ClientPortalActivityLog>(conn, activity, s).await?;
+
+    Ok(VOLUME.iter().map(|(_, n)| n * scale).sum())
+}

@@ -1,0 +1,146 @@
+//! The seed sets on fresh databases: row counts per table, reproducibility.
+
+use schema_core::{DbKind, NaiveDate, Seed};
+use sqlx::PgConnection;
+use tests::fresh_schema;
+
+fn seed(value: u64) -> Seed {
+    Seed::with_anchor(value, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap())
+}
+
+async fn counts(conn: &mut PgConnection, db: DbKind) -> Vec<(&'static str, i64)> {
+    seed::row_counts(conn, schema_defs::schema(db))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn base_fills_a_fresh_tenant_with_its_fixed_rows() {
+    let db = fresh_schema(DbKind::Tenant).await;
+    let mut conn = db.connect().await;
+    seed::base::seed(&mut conn).await.unwrap();
+    let expected = [
+        ("clients", 6),
+        ("company_members", 3),
+        ("rooms", 2),
+        ("equipment", 4),
+        ("projects", 1),
+        ("sessions", 4),
+        ("tracks", 3),
+        ("musicians", 2),
+        ("track_credits", 6),
+        ("invoices", 1),
+        ("invoice_items", 2),
+        ("quotes", 1),
+        ("quote_items", 2),
+        ("service_catalog", 4),
+        ("task_types", 2),
+        ("time_entries", 3),
+    ];
+    for (table, n) in counts(&mut conn, DbKind::Tenant).await {
+        let want = expected
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map_or(0, |(_, n)| *n);
+        assert_eq!(n, want, "rows in {table}");
+    }
+    // The invoice adds up and its deposit is recorded.
+    let (total, remaining): (schema_core::Decimal, schema_core::Decimal) =
+        sqlx::query_as("SELECT total, remaining_balance FROM invoices")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(total - remaining, schema_core::Decimal::new(30_000, 2));
+}
+
+#[tokio::test]
+async fn realistic_fills_every_tenant_table_at_its_scale() {
+    let db = fresh_schema(DbKind::Tenant).await;
+    let mut conn = db.connect().await;
+    let rows = seed::realistic::seed(&mut conn, &seed(5), 1).await.unwrap();
+    let counted = counts(&mut conn, DbKind::Tenant).await;
+    assert_eq!(counted.len(), 31);
+    for (table, n) in &counted {
+        assert_eq!(
+            *n as u64,
+            seed::realistic::volume(table, 1),
+            "rows in {table}"
+        );
+    }
+    assert_eq!(rows, counted.iter().map(|(_, n)| *n as u64).sum::<u64>());
+    // Relations hold: every session's end is after its start, items add up.
+    let bad: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM sessions WHERE end_time <= start_time)
+              + (SELECT count(*) FROM invoice_items WHERE amount <> quantity * unit_price)
+              + (SELECT count(*) FROM invoices WHERE total <> subtotal + tax_amount)",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(bad, 0);
+}
+
+/// A digest of every row of every table, in key order.
+async fn digest(conn: &mut PgConnection, db: DbKind) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for table in schema_defs::schema(db).tables {
+        let sql = format!(
+            "SELECT coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t.id)), '') FROM {} t",
+            table.name
+        );
+        out.push((
+            table.name.to_owned(),
+            sqlx::query_scalar(&sql)
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap(),
+        ));
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_identical_data_on_two_runs() {
+    let mut digests = Vec::new();
+    for value in [21, 21, 22] {
+        let db = fresh_schema(DbKind::Tenant).await;
+        let mut conn = db.connect().await;
+        seed::realistic::seed(&mut conn, &seed(value), 1)
+            .await
+            .unwrap();
+        digests.push(digest(&mut conn, DbKind::Tenant).await);
+    }
+    assert_eq!(digests[0], digests[1], "same seed, same rows");
+    assert_ne!(digests[0], digests[2], "another seed, other rows");
+}
+
+#[tokio::test]
+async fn master_plans_are_idempotent_and_the_test_studio_is_registered() {
+    let db = fresh_schema(DbKind::Master).await;
+    let mut conn = db.connect().await;
+    assert_eq!(seed::master::plans(&mut conn).await.unwrap(), 4);
+    assert_eq!(
+        seed::master::plans(&mut conn).await.unwrap(),
+        0,
+        "a second run inserts nothing"
+    );
+    let studio = seed::master::test_studio(&mut conn, "tenant_1")
+        .await
+        .unwrap();
+    assert_eq!(studio.registration.organization_id, studio.organization.id);
+    let counted = counts(&mut conn, DbKind::Master).await;
+    let expected = [
+        ("users", 1),
+        ("organizations", 1),
+        ("organization_members", 1),
+        ("tenant_databases", 1),
+        ("subscription_plans", 4),
+    ];
+    for (table, n) in counted {
+        let want = expected
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map_or(0, |(_, n)| *n);
+        assert_eq!(n, want, "rows in {table}");
+    }
+}
