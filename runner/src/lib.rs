@@ -4,7 +4,13 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod docs;
 pub mod error;
+pub mod master;
 pub mod schema;
+pub mod target;
+pub mod template;
+pub mod tenant;
+pub mod testing;
 
 pub use error::RunnerError;

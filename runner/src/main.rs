@@ -4,7 +4,17 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = runner::cli::Cli::parse();
-    match runner::cli::run(cli) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(71);
+        }
+    };
+    match runtime.block_on(runner::cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

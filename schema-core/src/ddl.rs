@@ -148,3 +148,15 @@ pub fn dependency_order(schema: &Schema) -> Vec<usize> {
     order.extend((0..n).filter(|&i| !placed[i]));
     order
 }
+
+/// The schema's fingerprint: 16 hex digits of a stable hash (FNV-1a, 64 bits)
+/// of its creation script. Any change to a table, column, type, default, key
+/// or index changes it; nothing else does.
+pub fn fingerprint(def: &SchemaDef) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in create_script(def).bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use schema_core::factory::{create_many, create_many_with, Each, HasFactory};
+use schema_core::factory::{create_many_on, create_many_with_on, Each, HasFactory};
 use schema_core::{Decimal, Duration, Seed};
 use schema_defs::tenant::*;
 use sqlx::{Acquire, PgConnection};
@@ -83,7 +83,7 @@ where
     T: HasFactory,
 {
     let mut keys = Vec::new();
-    create_many_with(&factory, &mut *conn, volume(T::NAME, scale), |rows| {
+    create_many_with_on(&factory, conn, volume(T::NAME, scale), |rows| {
         keys.extend(rows.iter().map(id))
     })
     .await?;
@@ -95,7 +95,7 @@ async fn insert<T: HasFactory>(
     factory: T::Factory,
     scale: u64,
 ) -> Result<(), sqlx::Error> {
-    create_many(&factory, &mut *conn, volume(T::NAME, scale)).await?;
+    create_many_on(&factory, conn, volume(T::NAME, scale)).await?;
     Ok(())
 }
 
@@ -113,12 +113,12 @@ async fn fill(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, s
     let all = volume("clients", s);
     let (mut people, mut companies) = (Vec::new(), Vec::new());
     let individuals = seed.factory::<Client>().individual();
-    create_many_with(&individuals, &mut *conn, all * 4 / 5, |rows| {
+    create_many_with_on(&individuals, conn, all * 4 / 5, |rows| {
         people.extend(rows.iter().map(|c| c.id))
     })
     .await?;
     let firms = seed.factory::<Client>().company();
-    create_many_with(&firms, &mut *conn, all - all * 4 / 5, |rows| {
+    create_many_with_on(&firms, conn, all - all * 4 / 5, |rows| {
         companies.extend(rows.iter().map(|c| c.id))
     })
     .await?;

@@ -1,7 +1,7 @@
-//! Test support: a PostgreSQL server for the whole test run, a fresh database
-//! per test, and the reference schema fixture.
+//! Test support: the harness (from `runner::testing`, which users' suites use
+//! too) and the reference schema fixture.
 
-pub mod harness;
 pub mod reference;
 
-pub use harness::{fresh_database, fresh_schema, TestDb};
+pub use runner::testing as harness;
+pub use runner::testing::{fresh_database, fresh_schema, fresh_tenant, TestDb, TestTenant};

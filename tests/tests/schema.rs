@@ -139,3 +139,16 @@ fn ddl_snapshots_of_representative_tables() {
 fn lines(diffs: &[Difference]) -> String {
     diffs.iter().map(|d| format!("\n  {d}")).collect()
 }
+
+#[test]
+fn committed_schema_docs_are_current() {
+    // `cargo run -p runner -- docs` rewrites them.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema");
+    for (name, text) in runner::docs::render_all() {
+        let committed = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+        assert!(
+            committed == text,
+            "docs/schema/{name} is stale: run `cargo run -p runner -- docs` and commit the result"
+        );
+    }
+}

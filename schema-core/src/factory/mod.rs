@@ -259,6 +259,27 @@ where
     copy_batches(factory, &mut conn, n).await
 }
 
+/// [`create_many`] on a connection. Not generic over the executor, so its
+/// future is `Send` for any caller (a generic `Acquire` bound can defeat that
+/// proof inside other async functions).
+pub async fn create_many_on<F: Factory>(
+    factory: &F,
+    conn: &mut PgConnection,
+    n: u64,
+) -> Result<u64, sqlx::Error> {
+    copy_batches(factory, conn, n).await
+}
+
+/// [`create_many_with`] on a connection; see [`create_many_on`].
+pub async fn create_many_with_on<F: Factory>(
+    factory: &F,
+    conn: &mut PgConnection,
+    n: u64,
+    keep: impl FnMut(Vec<F::Row>) + Send,
+) -> Result<u64, sqlx::Error> {
+    insert_batches(factory, conn, n, true, keep).await
+}
+
 /// Insert `n` rows in batches and pass each batch, as stored, to `keep`, which
 /// takes what it needs (ids, say) so that the rows themselves are dropped.
 pub async fn create_many_with<'c, F: Factory, A>(

@@ -5,4 +5,5 @@ mod builder;
 mod factory;
 mod fidelity;
 mod round_trip;
+mod runner;
 mod seed_sets;

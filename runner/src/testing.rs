@@ -1,4 +1,12 @@
-//! One PostgreSQL server per test run, a fresh database per test.
+//! Test support for suites built on this schema: one PostgreSQL server per
+//! test process, a fresh database per test, dropped afterwards.
+//!
+//! ```no_run
+//! # async fn example() {
+//! let tenant = runner::testing::fresh_tenant().await; // cloned from the template
+//! let client = tenant.seed.factory::<schema_defs::tenant::Client>().create(&tenant.pool).await.unwrap();
+//! # }
+//! ```
 //!
 //! With `TEST_DATABASE_URL` set, tests use that server (the URL's database is
 //! only used to connect; each test creates and drops its own). Otherwise the
@@ -10,7 +18,8 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use runner::cluster::{free_port, LocalCluster};
+use crate::cluster::{free_port, LocalCluster};
+use crate::target::Target;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, Executor, PgConnection, PgPool};
 
@@ -83,11 +92,7 @@ impl TestDb {
 /// Create an empty database for the calling test.
 pub async fn fresh_database() -> TestDb {
     let server = server();
-    let name = format!(
-        "rsm_test_{}_{}",
-        std::process::id(),
-        NEXT_DB.fetch_add(1, Ordering::SeqCst)
-    );
+    let name = next_name();
     let mut admin = PgConnection::connect(&server.admin_url)
         .await
         .unwrap_or_else(|e| panic!("connect to the test server: {e}"));
@@ -96,6 +101,10 @@ pub async fn fresh_database() -> TestDb {
         .await
         .unwrap_or_else(|e| panic!("create test database {name}: {e}"));
     admin.close().await.ok();
+    open(server, name).await
+}
+
+async fn open(server: &Server, name: String) -> TestDb {
     let url = with_database(&server.admin_url, &name);
     let pool = PgPoolOptions::new()
         .max_connections(4)
@@ -133,15 +142,72 @@ impl Drop for TestDb {
     }
 }
 
-/// A fresh database holding the current `db` schema.
+/// A fresh database holding the current `db` schema: for the tenant schema a
+/// clone of the template database (built once per schema fingerprint), for
+/// master the creation script.
 pub async fn fresh_schema(db: schema_core::DbKind) -> TestDb {
-    let test_db = fresh_database().await;
-    let mut conn = test_db.connect().await;
-    sqlx::raw_sql(&runner::schema::sql_script(db))
-        .execute(&mut conn)
+    match db {
+        schema_core::DbKind::Tenant => fresh_tenant().await.db,
+        schema_core::DbKind::Master => {
+            let test_db = fresh_database().await;
+            let mut conn = test_db.connect().await;
+            sqlx::raw_sql(&crate::schema::sql_script(db))
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("create the {db} schema in {}: {e}", test_db.name));
+            test_db
+        }
+    }
+}
+
+/// A tenant database for one test: the current schema, cloned from the
+/// template, and a seed for its factories (`tenant.seed.factory::<T>()`).
+pub struct TestTenant {
+    pub db: TestDb,
+    pub seed: schema_core::Seed,
+}
+
+impl std::ops::Deref for TestTenant {
+    type Target = TestDb;
+    fn deref(&self) -> &TestDb {
+        &self.db
+    }
+}
+
+/// Prefix of the template the test harness clones (shared by test processes
+/// on one server, rebuilt when the schema fingerprint changes).
+const TEST_PREFIX: &str = "rsm_test_";
+
+pub async fn fresh_tenant() -> TestTenant {
+    let server = server();
+    let target = Target::from_url(&server.admin_url, "rsm_test_master", TEST_PREFIX)
+        .unwrap_or_else(|e| panic!("test server URL: {e}"));
+    let name = next_name();
+    let mut admin = PgConnection::connect(&server.admin_url)
         .await
-        .unwrap_or_else(|e| panic!("create the {db} schema in {}: {e}", test_db.name));
-    test_db
+        .unwrap_or_else(|e| panic!("connect to the test server: {e}"));
+    crate::template::create_database(&target, &mut admin, &name)
+        .await
+        .unwrap_or_else(|e| panic!("create test tenant {name}: {e}"));
+    admin.close().await.ok();
+    TestTenant {
+        db: open(server, name).await,
+        seed: schema_core::Seed::new(0),
+    }
+}
+
+fn next_name() -> String {
+    format!(
+        "{TEST_PREFIX}{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// The URL of the test server's maintenance database (for tests that need
+/// a server of their own to work on, such as the runner's).
+pub fn server_url() -> String {
+    server().admin_url.clone()
 }
 
 /// `url` with its database name replaced by `db`.

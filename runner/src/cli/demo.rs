@@ -1,0 +1,81 @@
+//! `runner demo`: the whole tour on the local cluster (or a given server).
+
+use clap::Args;
+
+use super::output::{table, Progress};
+use super::{ConnArgs, Output};
+use crate::tenant::{self, CreateOptions, Created, SeedSet};
+use crate::RunnerError;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+#[derive(serde::Serialize)]
+struct Demo {
+    master: crate::master::InitReport,
+    tenants: Vec<Created>,
+}
+
+pub async fn run(args: DemoArgs, out: &mut Output<impl std::io::Write>) -> Result<(), RunnerError> {
+    let target = args.conn.target()?;
+    let master = crate::master::init(&target).await?;
+    let plan = [
+        ("Studio Aurore", SeedSet::Base, 1),
+        ("Studio Nord", SeedSet::Realistic, 1),
+        ("Studio Sud", SeedSet::Realistic, 2),
+    ];
+    let mut progress = Progress::new(plan.len(), out.json());
+    let mut tenants = Vec::new();
+    for (name, seed, scale) in plan {
+        let options = CreateOptions {
+            name: Some(name.to_owned()),
+            seed,
+            scale,
+            ..CreateOptions::default()
+        };
+        let created = tenant::create(&target, &options).await?;
+        progress.step(&created.tenant);
+        tenants.push(created);
+    }
+    let demo = Demo { master, tenants };
+    out.emit(&demo, |w| {
+        writeln!(
+            w,
+            "server: {}; master: {}",
+            target.server_label, target.master_db
+        )?;
+        let rows: Vec<Vec<String>> = demo
+            .tenants
+            .iter()
+            .map(|t| {
+                vec![
+                    t.tenant.clone(),
+                    t.organization.clone(),
+                    format!("{:?}", t.seed).to_lowercase(),
+                    t.rows.to_string(),
+                    format!("{:?}", t.method).to_lowercase(),
+                    format!("{} ms", t.millis),
+                ]
+            })
+            .collect();
+        table(
+            w,
+            &[
+                "tenant",
+                "organization",
+                "seed",
+                "rows",
+                "schema",
+                "created in",
+            ],
+            &rows,
+        )?;
+        writeln!(
+            w,
+            "next: `runner tenant list`, `runner tenant drop <tenant>`, `runner dev down`"
+        )
+    })
+}

@@ -1,0 +1,73 @@
+//! `runner dev up | down | status`: the project's local cluster.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::Output;
+use crate::target::local_cluster;
+use crate::RunnerError;
+
+#[derive(Debug, Args)]
+pub struct DevArgs {
+    #[command(subcommand)]
+    pub command: DevCommand,
+    /// Folder holding the local cluster (`.rsm/`).
+    #[arg(long, env = "RSM_PROJECT_DIR", default_value = ".", global = true)]
+    pub project_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Create the cluster if needed and start it.
+    Up,
+    /// Stop the cluster (its data is kept).
+    Down,
+    /// Whether the cluster exists and runs.
+    Status,
+}
+
+#[derive(serde::Serialize)]
+struct Status {
+    data_dir: PathBuf,
+    port: u16,
+    initialized: bool,
+    running: bool,
+    /// How to reach it: a unix socket in the data folder.
+    url: String,
+}
+
+pub fn run(args: DevArgs, out: &mut Output<impl std::io::Write>) -> Result<(), RunnerError> {
+    let cluster = local_cluster(&args.project_dir)?;
+    match args.command {
+        DevCommand::Up => {
+            cluster.init()?;
+            cluster.start()?;
+        }
+        DevCommand::Down => cluster.stop()?,
+        DevCommand::Status => {}
+    }
+    let status = Status {
+        url: format!(
+            "postgres://postgres@localhost:{}/postgres?host={}",
+            cluster.port,
+            cluster.data_dir.display()
+        ),
+        data_dir: cluster.data_dir.clone(),
+        port: cluster.port,
+        initialized: cluster.is_initialized(),
+        running: cluster.is_running(),
+    };
+    out.emit(&status, |w| {
+        let state = match (status.initialized, status.running) {
+            (_, true) => "running",
+            (true, false) => "stopped",
+            (false, false) => "not created",
+        };
+        writeln!(w, "local cluster {}: {state}", status.data_dir.display())?;
+        if status.running {
+            writeln!(w, "url: {}", status.url)?;
+        }
+        Ok(())
+    })
+}

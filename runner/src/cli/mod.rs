@@ -1,0 +1,139 @@
+//! The command line: parse, build a plain [`Target`] and options, call the
+//! library, print. Each subcommand's arguments live in its own module.
+
+mod demo;
+mod dev;
+mod output;
+mod tenant;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use output::Output;
+
+use crate::target::{Target, DEFAULT_MASTER_DB, DEFAULT_TENANT_PREFIX};
+use crate::{schema, RunnerError};
+
+/// Schema compiler and fleet runner for a multi-tenant PostgreSQL application.
+#[derive(Debug, Parser)]
+#[command(name = "runner", version, about)]
+pub struct Cli {
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The compiled schema: SQL script.
+    Schema(schema::SchemaArgs),
+    /// The local cluster used when no database URL is given.
+    Dev(dev::DevArgs),
+    /// The master database.
+    Master(MasterArgs),
+    /// Tenant databases: create, list, drop, cleanup, protect, credentials, seed.
+    Tenant(tenant::TenantArgs),
+    /// Write a Markdown reference of both schemas, with an ER diagram.
+    Docs(DocsArgs),
+    /// Master init, three seeded tenants, and a summary: the whole tour.
+    Demo(demo::DemoArgs),
+}
+
+/// Where to work: shared by every command that talks to a server.
+#[derive(Debug, Clone, Args)]
+pub struct ConnArgs {
+    /// PostgreSQL server URL; without it, a local cluster in `<project-dir>/.rsm`
+    /// is created and started on demand.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Name of the master database.
+    #[arg(long, env = "RSM_MASTER_DB", default_value = DEFAULT_MASTER_DB)]
+    pub master_db: String,
+    /// Tenant databases are named `<prefix><n>`.
+    #[arg(long, env = "RSM_TENANT_PREFIX", default_value = DEFAULT_TENANT_PREFIX)]
+    pub tenant_prefix: String,
+    /// Folder holding the local cluster (`.rsm/`).
+    #[arg(long, env = "RSM_PROJECT_DIR", default_value = ".")]
+    pub project_dir: PathBuf,
+}
+
+impl ConnArgs {
+    pub fn target(&self) -> Result<Target, RunnerError> {
+        match self.database_url.as_deref().filter(|u| !u.is_empty()) {
+            Some(url) => Target::from_url(url, &self.master_db, &self.tenant_prefix),
+            None => Target::local(&self.project_dir, &self.master_db, &self.tenant_prefix),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct MasterArgs {
+    #[command(subcommand)]
+    pub command: MasterCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MasterCommand {
+    /// Create the master database and schema if missing, seed the plans. Idempotent.
+    Init(ConnArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Folder to write `master.md` and `tenant.md` into.
+    #[arg(long, default_value = "docs/schema")]
+    pub out: PathBuf,
+}
+
+pub async fn run(cli: Cli) -> Result<(), RunnerError> {
+    let stdout = std::io::stdout();
+    let mut out = Output::new(cli.json, stdout.lock());
+    match cli.command {
+        Command::Schema(args) => schema::run(args, out.raw()),
+        Command::Dev(args) => dev::run(args, &mut out),
+        Command::Master(MasterArgs {
+            command: MasterCommand::Init(conn),
+        }) => {
+            let report = crate::master::init(&conn.target()?).await?;
+            out.emit(&report, |w| {
+                let mut said = Vec::new();
+                if report.created_database {
+                    said.push("created the database".to_owned());
+                }
+                if report.created_schema {
+                    said.push("created the schema".to_owned());
+                }
+                if report.plans_inserted > 0 {
+                    said.push(format!(
+                        "inserted {} subscription plans",
+                        report.plans_inserted
+                    ));
+                }
+                if said.is_empty() {
+                    writeln!(
+                        w,
+                        "master `{}` is up to date; nothing to do",
+                        report.database
+                    )
+                } else {
+                    writeln!(w, "master `{}`: {}", report.database, said.join(", "))
+                }
+            })
+        }
+        Command::Tenant(args) => tenant::run(args, &mut out).await,
+        Command::Docs(args) => {
+            let written = crate::docs::write(&args.out)?;
+            out.emit(&written, |w| {
+                for path in &written {
+                    writeln!(w, "wrote {}", path.display())?;
+                }
+                Ok(())
+            })
+        }
+        Command::Demo(args) => demo::run(args, &mut out).await,
+    }
+}

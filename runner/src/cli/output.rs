@@ -1,0 +1,166 @@
+//! Human text by default, JSON with `--json`; a progress bar on stderr when
+//! it is a terminal; questions before destructive steps.
+
+use std::io::{IsTerminal, Write};
+
+use crate::RunnerError;
+
+pub struct Output<W: Write> {
+    json: bool,
+    out: W,
+}
+
+impl<W: Write> Output<W> {
+    pub fn new(json: bool, out: W) -> Self {
+        Output { json, out }
+    }
+
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    pub fn raw(&mut self) -> &mut dyn Write {
+        &mut self.out
+    }
+
+    /// `value` as JSON, or the text `human` writes.
+    pub fn emit<T: serde::Serialize>(
+        &mut self,
+        value: &T,
+        human: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), RunnerError> {
+        if self.json {
+            let text =
+                serde_json::to_string_pretty(value).map_err(|e| RunnerError::Output(e.into()))?;
+            writeln!(self.out, "{text}")?;
+        } else {
+            human(&mut self.out)?;
+        }
+        Ok(())
+    }
+}
+
+/// Rows as aligned columns under a header.
+pub fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    writeln!(
+        out,
+        "{}",
+        line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>())
+    )?;
+    for row in rows {
+        writeln!(out, "{}", line(row))?;
+    }
+    Ok(())
+}
+
+/// `[#####-----] 3/6 label` redrawn on stderr, only when it is a terminal.
+pub struct Progress {
+    total: usize,
+    done: usize,
+    shown: bool,
+}
+
+impl Progress {
+    pub fn new(total: usize, quiet: bool) -> Progress {
+        let progress = Progress {
+            total,
+            done: 0,
+            shown: !quiet && std::io::stderr().is_terminal(),
+        };
+        progress.draw("");
+        progress
+    }
+
+    pub fn step(&mut self, label: &str) {
+        self.done += 1;
+        self.draw(label);
+    }
+
+    fn draw(&self, label: &str) {
+        if !self.shown || self.total == 0 {
+            return;
+        }
+        let filled = 30 * self.done / self.total;
+        eprint!(
+            "\r\x1b[2K[{}{}] {}/{} {label}",
+            "#".repeat(filled),
+            "-".repeat(30 - filled),
+            self.done,
+            self.total
+        );
+        if self.done == self.total {
+            eprintln!();
+        }
+    }
+}
+
+/// Ask before a destructive step; without a terminal to ask on, refuse.
+pub fn confirm(question: &str, yes: bool) -> Result<(), RunnerError> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(RunnerError::Declined(format!(
+            "{question} needs confirmation; pass --yes to proceed without a prompt"
+        )));
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    match answer.trim() {
+        "y" | "Y" | "yes" => Ok(()),
+        _ => Err(RunnerError::Declined("not confirmed".into())),
+    }
+}
+
+/// `30m`, `12h`, `7d`, `2w`.
+pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 30m, 12h, 7d or 2w"))?;
+    match unit {
+        "s" => Ok(chrono::Duration::seconds(n)),
+        "m" => Ok(chrono::Duration::minutes(n)),
+        "h" => Ok(chrono::Duration::hours(n)),
+        "d" => Ok(chrono::Duration::days(n)),
+        "w" => Ok(chrono::Duration::weeks(n)),
+        _ => Err(format!(
+            "{text:?}: unknown unit {unit:?}; use s, m, h, d or w"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("7d").unwrap(), chrono::Duration::days(7));
+        assert_eq!(
+            parse_duration("90m").unwrap(),
+            chrono::Duration::minutes(90)
+        );
+        assert!(parse_duration("7").is_err());
+        assert!(parse_duration("x1d").is_err());
+    }
+}
