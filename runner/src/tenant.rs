@@ -122,16 +122,18 @@ pub async fn create(target: &Target, options: &CreateOptions) -> Result<Created,
     let mut admin = target.admin().await?;
     repair(target, &mut admin, &mut master).await?;
 
-    // The name: the next free number, taken under a server-wide lock and held
-    // under a lock of its own until the tenant is registered or removed.
+    // The name: the next free number, chosen under a server-wide lock, and
+    // held under a lock of its own until the tenant is registered or removed.
+    // The clone runs outside the server-wide lock, so creates overlap.
     lock(&mut admin, ALLOCATE).await?;
     let allocated = allocate(target, &mut admin, &mut master).await;
     unlock(&mut admin, ALLOCATE).await;
-    let (number, tenant, method) = allocated?;
-    let method = match method {
+    let (number, tenant) = allocated?;
+    let method = match template::create_database(target, &mut admin, &tenant).await {
         Ok(method) => method,
         Err(e) => {
             discard(&mut admin, &tenant).await;
+            unlock(&mut admin, &tenant).await;
             return Err(e);
         }
     };
@@ -161,18 +163,26 @@ pub async fn create(target: &Target, options: &CreateOptions) -> Result<Created,
     }
 }
 
-/// The next number, its lock, and its database (the result kept apart, so
-/// that a failed clone can still be cleaned up under the name).
+/// The next number whose name nobody holds: above every tenant database and
+/// registry row, skipping names other creators have locked but not created yet.
 async fn allocate(
     target: &Target,
     admin: &mut PgConnection,
     master: &mut PgConnection,
-) -> Result<(u64, String, Result<Method, RunnerError>), RunnerError> {
-    let number = next_number(target, admin, master).await?;
-    let tenant = format!("{}{number}", target.tenant_prefix);
-    lock(admin, &tenant).await?;
-    let method = template::create_database(target, admin, &tenant).await;
-    Ok((number, tenant, method))
+) -> Result<(u64, String), RunnerError> {
+    let mut number = next_number(target, admin, master).await?;
+    loop {
+        let tenant = format!("{}{number}", target.tenant_prefix);
+        let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(lock_key(&tenant))
+            .fetch_one(&mut *admin)
+            .await
+            .map_err(|e| RunnerError::db("taking an advisory lock", "postgres", e))?;
+        if free {
+            return Ok((number, tenant));
+        }
+        number += 1;
+    }
 }
 
 enum Failure {
