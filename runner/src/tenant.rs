@@ -114,6 +114,25 @@ const ALLOCATE: &str = "rsm tenant allocation";
 
 /// Create a tenant: see the module documentation.
 pub async fn create(target: &Target, options: &CreateOptions) -> Result<Created, RunnerError> {
+    create_reporting(target, options, &mut |_| {}).await
+}
+
+/// How many progress steps [`create_reporting`] reports for a seed set.
+pub fn progress_steps(seed: SeedSet) -> usize {
+    4 + match seed {
+        SeedSet::None => 0,
+        SeedSet::Base => 1,
+        SeedSet::Realistic => seed::realistic::VOLUME.len(),
+    }
+}
+
+/// [`create`], calling `step` as each step ends ([`progress_steps`] calls
+/// when it succeeds): for a progress bar.
+pub async fn create_reporting(
+    target: &Target,
+    options: &CreateOptions,
+    step: &mut (dyn FnMut(&str) + Send),
+) -> Result<Created, RunnerError> {
     let started = Instant::now();
     if let Some(name) = &options.name {
         check_organization_name(name)?;
@@ -138,14 +157,18 @@ pub async fn create(target: &Target, options: &CreateOptions) -> Result<Created,
         }
     };
 
+    step("database");
     let built = build(
         target,
         &mut admin,
         &mut master,
         options,
-        number,
-        &tenant,
-        method,
+        NewDatabase {
+            number,
+            tenant: &tenant,
+            method,
+        },
+        step,
     )
     .await;
     match built {
@@ -210,16 +233,27 @@ fn fault_at(options: &CreateOptions, step: Step) -> Result<(), Failure> {
     }
 }
 
+/// A tenant database just made: its number, name, and how it got its schema.
+struct NewDatabase<'a> {
+    number: u64,
+    tenant: &'a str,
+    method: Method,
+}
+
 /// Everything after the database exists; on error the caller drops it.
 async fn build(
     target: &Target,
     admin: &mut PgConnection,
     master: &mut PgConnection,
     options: &CreateOptions,
-    number: u64,
-    tenant: &str,
-    method: Method,
+    database: NewDatabase<'_>,
+    step: &mut (dyn FnMut(&str) + Send),
 ) -> Result<Created, Failure> {
+    let NewDatabase {
+        number,
+        tenant,
+        method,
+    } = database;
     fault_at(options, Step::CreateDatabase)?;
 
     let password = random_password()?;
@@ -227,6 +261,7 @@ async fn build(
     let mut conn = target.connect(tenant).await?;
     grant_tables(&mut conn, tenant).await?;
     fault_at(options, Step::CreateRole)?;
+    step("role");
 
     let stamp = template::read_stamp(&mut conn)
         .await
@@ -244,6 +279,7 @@ async fn build(
         .await
         .map_err(|e| RunnerError::db("stamping", tenant, e))?;
     fault_at(options, Step::Stamp)?;
+    step("stamp");
 
     let rows = seed_database(
         &mut conn,
@@ -251,6 +287,7 @@ async fn build(
         options.seed,
         options.scale,
         options.seed_value.unwrap_or(number),
+        step,
     )
     .await?;
     conn.close().await.ok();
@@ -271,6 +308,7 @@ async fn build(
     tx.commit()
         .await
         .map_err(|e| RunnerError::db("committing the registration", &target.master_db, e))?;
+    step("register");
 
     Ok(Created {
         tenant: tenant.to_owned(),
@@ -295,13 +333,17 @@ async fn seed_database(
     set: SeedSet,
     scale: u64,
     value: u64,
+    step: &mut (dyn FnMut(&str) + Send),
 ) -> Result<u64, RunnerError> {
     let seeded = match set {
         SeedSet::None => return Ok(0),
-        SeedSet::Base => seed::base::seed(conn).await,
-        SeedSet::Realistic => seed::realistic::seed(conn, &Seed::new(value), scale)
-            .await
-            .map(|_| ()),
+        SeedSet::Base => seed::base::seed(conn).await.map(|()| step("base")),
+        SeedSet::Realistic => {
+            let mut table_done = |table: &'static str| step(table);
+            seed::realistic::seed_reporting(conn, &Seed::new(value), scale, &mut table_done)
+                .await
+                .map(|_| ())
+        }
     };
     seeded.map_err(|e| RunnerError::db("seeding", tenant, e))?;
     let counts = seed::row_counts(conn, schema_defs::schema(schema_core::DbKind::Tenant))
@@ -942,7 +984,7 @@ pub async fn seed_existing(
         }
     }
     let mut conn = target.connect(tenant).await?;
-    seed_database(&mut conn, tenant, set, scale, value).await
+    seed_database(&mut conn, tenant, set, scale, value, &mut |_| {}).await
 }
 
 #[cfg(test)]

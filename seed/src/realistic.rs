@@ -72,56 +72,75 @@ macro_rules! picked {
     }};
 }
 
-/// Insert `volume(T, scale)` rows of `T` from `factory`, keeping their ids.
-async fn insert_keyed<T>(
-    conn: &mut PgConnection,
-    factory: T::Factory,
+/// Inserts each table's volume and says when a table is done.
+struct Loader<'a> {
+    conn: &'a mut PgConnection,
     scale: u64,
-    id: fn(&T) -> i32,
-) -> Result<Keys, sqlx::Error>
-where
-    T: HasFactory,
-{
-    let mut keys = Vec::new();
-    create_many_with_on(&factory, conn, volume(T::NAME, scale), |rows| {
-        keys.extend(rows.iter().map(id))
-    })
-    .await?;
-    Ok(Arc::new(keys))
+    done: &'a mut (dyn FnMut(&'static str) + Send),
 }
 
-async fn insert<T: HasFactory>(
-    conn: &mut PgConnection,
-    factory: T::Factory,
-    scale: u64,
-) -> Result<(), sqlx::Error> {
-    create_many_on(&factory, conn, volume(T::NAME, scale)).await?;
-    Ok(())
+impl Loader<'_> {
+    /// Insert `volume(T, scale)` rows of `T` from `factory`, keeping their ids.
+    async fn keyed<T: HasFactory>(
+        &mut self,
+        factory: T::Factory,
+        id: fn(&T) -> i32,
+    ) -> Result<Keys, sqlx::Error> {
+        let mut keys = Vec::new();
+        create_many_with_on(&factory, self.conn, volume(T::NAME, self.scale), |rows| {
+            keys.extend(rows.iter().map(id))
+        })
+        .await?;
+        (self.done)(T::NAME);
+        Ok(Arc::new(keys))
+    }
+
+    async fn insert<T: HasFactory>(&mut self, factory: T::Factory) -> Result<(), sqlx::Error> {
+        create_many_on(&factory, self.conn, volume(T::NAME, self.scale)).await?;
+        (self.done)(T::NAME);
+        Ok(())
+    }
 }
 
 /// Fill an empty tenant database in one transaction; returns the rows inserted.
 pub async fn seed(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, sqlx::Error> {
-    let mut tx = conn.begin().await?;
-    let done = fill(&mut tx, seed, scale).await?;
-    tx.commit().await?;
-    Ok(done)
+    seed_reporting(conn, seed, scale, &mut |_| {}).await
 }
 
-async fn fill(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, sqlx::Error> {
-    let s = scale;
+/// [`seed`], calling `done` with each table's name once it is filled (31 calls).
+pub async fn seed_reporting(
+    conn: &mut PgConnection,
+    seed: &Seed,
+    scale: u64,
+    done: &mut (dyn FnMut(&'static str) + Send),
+) -> Result<u64, sqlx::Error> {
+    let mut tx = conn.begin().await?;
+    let mut load = Loader {
+        conn: &mut tx,
+        scale,
+        done,
+    };
+    let rows = fill(&mut load, seed).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+async fn fill(load: &mut Loader<'_>, seed: &Seed) -> Result<u64, sqlx::Error> {
+    let s = load.scale;
     // Four in five clients are people; the rest, companies.
     let all = volume("clients", s);
     let (mut people, mut companies) = (Vec::new(), Vec::new());
     let individuals = seed.factory::<Client>().individual();
-    create_many_with_on(&individuals, conn, all * 4 / 5, |rows| {
+    create_many_with_on(&individuals, load.conn, all * 4 / 5, |rows| {
         people.extend(rows.iter().map(|c| c.id))
     })
     .await?;
     let firms = seed.factory::<Client>().company();
-    create_many_with_on(&firms, conn, all - all * 4 / 5, |rows| {
+    create_many_with_on(&firms, load.conn, all - all * 4 / 5, |rows| {
         companies.extend(rows.iter().map(|c| c.id))
     })
     .await?;
+    (load.done)("clients");
     let (people, companies): (Keys, Keys) = (Arc::new(people), Arc::new(companies));
     let clients: Keys = Arc::new(people.iter().chain(companies.iter()).copied().collect());
 
@@ -130,21 +149,21 @@ async fn fill(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, s
         m.company_client_id = pick(&c, at);
         m.member_client_id = pick(&p, at);
     });
-    insert::<CompanyMember>(conn, members, s).await?;
+    load.insert::<CompanyMember>(members).await?;
     let contacts = seed
         .factory::<ClientContact>()
         .each(picked!(clients => client_id));
-    insert::<ClientContact>(conn, contacts, s).await?;
+    load.insert::<ClientContact>(contacts).await?;
     let notes = seed
         .factory::<ClientNote>()
         .each(picked!(clients => client_id));
-    insert::<ClientNote>(conn, notes, s).await?;
+    load.insert::<ClientNote>(notes).await?;
 
-    let rooms = insert_keyed::<Room>(conn, seed.factory::<Room>(), s, |r| r.id).await?;
+    let rooms = load.keyed::<Room>(seed.factory::<Room>(), |r| r.id).await?;
     let equipment = seed
         .factory::<Equipment>()
         .each(picked!(rooms => Some(room_id)));
-    let equipment = insert_keyed::<Equipment>(conn, equipment, s, |e| e.id).await?;
+    let equipment = load.keyed::<Equipment>(equipment, |e| e.id).await?;
 
     let c = clients.clone();
     let projects = seed.factory::<Project>().each(move |p, at| {
@@ -153,7 +172,7 @@ async fn fill(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, s
             .start_date
             .map(|d| d + Duration::days(at.rng.between(30, 180)));
     });
-    let projects = insert_keyed::<Project>(conn, projects, s, |p| p.id).await?;
+    let projects = load.keyed::<Project>(projects, |p| p.id).await?;
     let (c, r, p) = (clients.clone(), rooms.clone(), projects.clone());
     let sessions = seed.factory::<Session>().each(move |x, at| {
         x.client_id = pick(&c, at);
@@ -164,30 +183,32 @@ async fn fill(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, s
             x.deposit_amount = Some(deposit.min(total));
         }
     });
-    let sessions = insert_keyed::<Session>(conn, sessions, s, |x| x.id).await?;
+    let sessions = load.keyed::<Session>(sessions, |x| x.id).await?;
 
     let r = rooms.clone();
     let tracks = seed
         .factory::<Track>()
         .each(picked!(projects => project_id))
         .each(move |t, at| t.recorded_in_room_id = Some(pick(&r, at)));
-    let tracks = insert_keyed::<Track>(conn, tracks, s, |t| t.id).await?;
-    let musicians = insert_keyed::<Musician>(conn, seed.factory::<Musician>(), s, |m| m.id).await?;
+    let tracks = load.keyed::<Track>(tracks, |t| t.id).await?;
+    let musicians = load
+        .keyed::<Musician>(seed.factory::<Musician>(), |m| m.id)
+        .await?;
     let credits = seed
         .factory::<TrackCredit>()
         .each(picked!(tracks => track_id))
         .each(picked!(musicians => Some(musician_id)));
-    insert::<TrackCredit>(conn, credits, s).await?;
+    load.insert::<TrackCredit>(credits).await?;
     let comments = seed
         .factory::<TrackComment>()
         .each(picked!(tracks => track_id));
-    insert::<TrackComment>(conn, comments, s).await?;
+    load.insert::<TrackComment>(comments).await?;
 
     let invoices = seed
         .factory::<Invoice>()
         .each(picked!(clients => client_id))
         .consistent();
-    let invoices = insert_keyed::<Invoice>(conn, invoices, s, |i| i.id).await?;
+    let invoices = load.keyed::<Invoice>(invoices, |i| i.id).await?;
     let items = seed
         .factory::<InvoiceItem>()
         .each(picked!(invoices => invoice_id))
@@ -195,10 +216,10 @@ async fn fill(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, s
             x.quantity = Decimal::from(at.rng.between(1, 10));
             x.amount = x.quantity * x.unit_price;
         });
-    insert::<InvoiceItem>(conn, items, s).await?;
+    load.insert::<InvoiceItem>(items).await?;
 
     let services = seed.factory::<ServiceCatalogItem>();
-    let services = insert_keyed::<ServiceCatalogItem>(conn, services, s, |x| x.id).await?;
+    let services = load.keyed::<ServiceCatalogItem>(services, |x| x.id).await?;
     let quotes = seed
         .factory::<Quote>()
         .each(picked!(clients => client_id))
@@ -210,7 +231,7 @@ async fn fill(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, s
             q.tax_amount = (q.subtotal * q.tax_rate / Decimal::ONE_HUNDRED).round_dp(2);
             q.total = q.subtotal + q.tax_amount;
         });
-    let quotes = insert_keyed::<Quote>(conn, quotes, s, |q| q.id).await?;
+    let quotes = load.keyed::<Quote>(quotes, |q| q.id).await?;
     let quote_items = seed
         .factory::<QuoteItem>()
         .each(picked!(quotes => quote_id))
@@ -219,36 +240,37 @@ async fn fill(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, s
             x.quantity = Decimal::from(at.rng.between(1, 10));
             x.amount = x.quantity * x.unit_price;
         });
-    insert::<QuoteItem>(conn, quote_items, s).await?;
+    load.insert::<QuoteItem>(quote_items).await?;
 
     let contracts = seed
         .factory::<Contract>()
         .each(picked!(clients => client_id))
         .each(picked!(projects => Some(project_id)));
-    insert::<Contract>(conn, contracts, s).await?;
+    load.insert::<Contract>(contracts).await?;
     let (p, e) = (projects.clone(), equipment.clone());
     let expenses = seed.factory::<Expense>().each(move |x, at| {
         x.project_id = at.rng.chance(50).then(|| pick(&p, at));
         x.equipment_id = at.rng.chance(30).then(|| pick(&e, at));
     });
-    insert::<Expense>(conn, expenses, s).await?;
+    load.insert::<Expense>(expenses).await?;
     let payments = seed
         .factory::<Payment>()
         .each(picked!(clients => client_id))
         .each(picked!(invoices => Some(invoice_id)));
-    insert::<Payment>(conn, payments, s).await?;
+    load.insert::<Payment>(payments).await?;
     let transactions = seed
         .factory::<PaymentTransaction>()
         .each(picked!(clients => client_id))
         .each(picked!(sessions => Some(session_id)));
-    insert::<PaymentTransaction>(conn, transactions, s).await?;
+    load.insert::<PaymentTransaction>(transactions).await?;
     let events = seed
         .factory::<StripeWebhookEvent>()
         .each(picked!(invoices => Some(invoice_id)));
-    insert::<StripeWebhookEvent>(conn, events, s).await?;
+    load.insert::<StripeWebhookEvent>(events).await?;
 
-    let task_types =
-        insert_keyed::<TaskType>(conn, seed.factory::<TaskType>(), s, |x| x.id).await?;
+    let task_types = load
+        .keyed::<TaskType>(seed.factory::<TaskType>(), |x| x.id)
+        .await?;
     let entries = seed
         .factory::<TimeEntry>()
         .each(picked!(task_types => task_type_id))
@@ -259,30 +281,32 @@ async fn fill(conn: &mut PgConnection, seed: &Seed, scale: u64) -> Result<u64, s
             x.duration_minutes = Some(minutes as i32);
             x.end_time = Some(x.start_time + Duration::minutes(minutes));
         });
-    insert::<TimeEntry>(conn, entries, s).await?;
+    load.insert::<TimeEntry>(entries).await?;
     let notifications = seed
         .factory::<Notification>()
         .each(picked!(clients => Some(client_id)));
-    insert::<Notification>(conn, notifications, s).await?;
-    insert::<AiConversation>(conn, seed.factory::<AiConversation>(), s).await?;
-    insert::<AiActionLog>(conn, seed.factory::<AiActionLog>(), s).await?;
+    load.insert::<Notification>(notifications).await?;
+    load.insert::<AiConversation>(seed.factory::<AiConversation>())
+        .await?;
+    load.insert::<AiActionLog>(seed.factory::<AiActionLog>())
+        .await?;
 
     let accounts = seed
         .factory::<ClientPortalAccount>()
         .each(picked!(clients => client_id));
-    insert::<ClientPortalAccount>(conn, accounts, s).await?;
+    load.insert::<ClientPortalAccount>(accounts).await?;
     let portal_sessions = seed
         .factory::<ClientPortalSession>()
         .each(picked!(clients => client_id));
-    insert::<ClientPortalSession>(conn, portal_sessions, s).await?;
+    load.insert::<ClientPortalSession>(portal_sessions).await?;
     let links = seed
         .factory::<ClientPortalMagicLink>()
         .each(picked!(clients => client_id));
-    insert::<ClientPortalMagicLink>(conn, links, s).await?;
+    load.insert::<ClientPortalMagicLink>(links).await?;
     let activity = seed
         .factory::<ClientPortalActivityLog>()
         .each(picked!(clients => client_id));
-    insert::<ClientPortalActivityLog>(conn, activity, s).await?;
+    load.insert::<ClientPortalActivityLog>(activity).await?;
 
-    Ok(VOLUME.iter().map(|(_, n)| n * scale).sum())
+    Ok(VOLUME.iter().map(|(_, n)| n * s).sum())
 }

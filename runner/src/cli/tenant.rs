@@ -152,7 +152,11 @@ pub async fn run(
                 credentials: a.show_credentials,
                 ..CreateOptions::default()
             };
-            let created = tenant::create(&a.conn.target()?, &options).await?;
+            let mut progress = Progress::new(tenant::progress_steps(options.seed), out.json());
+            let created = tenant::create_reporting(&a.conn.target()?, &options, &mut |step| {
+                progress.step(step)
+            })
+            .await?;
             out.emit(&created, |w| {
                 writeln!(
                     w,

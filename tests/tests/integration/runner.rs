@@ -151,7 +151,14 @@ async fn a_tenant_is_registered_stamped_seeded_and_cloned_from_the_template() {
         seed: SeedSet::Base,
         ..CreateOptions::default()
     };
-    let created = tenant::create(&fleet.target, &options).await.unwrap();
+    let mut steps = Vec::new();
+    let created = tenant::create_reporting(&fleet.target, &options, &mut |step| {
+        steps.push(step.to_owned())
+    })
+    .await
+    .unwrap();
+    assert_eq!(steps, ["database", "role", "stamp", "base", "register"]);
+    assert_eq!(steps.len(), tenant::progress_steps(SeedSet::Base));
     assert_eq!(created.tenant, format!("{}1", fleet.target.tenant_prefix));
     assert_eq!(created.method, Method::Cloned);
     assert_eq!(created.slug, "studio-nord-fils");

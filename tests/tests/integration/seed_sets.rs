@@ -57,7 +57,15 @@ async fn base_fills_a_fresh_tenant_with_its_fixed_rows() {
 async fn realistic_fills_every_tenant_table_at_its_scale() {
     let db = fresh_schema(DbKind::Tenant).await;
     let mut conn = db.connect().await;
-    let rows = seed::realistic::seed(&mut conn, &seed(5), 1).await.unwrap();
+    let mut tables = Vec::new();
+    let rows = seed::realistic::seed_reporting(&mut conn, &seed(5), 1, &mut |t| tables.push(t))
+        .await
+        .unwrap();
+    assert_eq!(
+        tables.len(),
+        seed::realistic::VOLUME.len(),
+        "one progress step per table"
+    );
     let counted = counts(&mut conn, DbKind::Tenant).await;
     assert_eq!(counted.len(), 31);
     for (table, n) in &counted {
