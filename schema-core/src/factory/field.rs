@@ -1,6 +1,6 @@
 //! What a factory knows of a column before it fakes a value: the kind of data
 //! its name suggests (inferred by the derive, `schema-macros/src/table/hint.rs`),
-//! its size limits, whether it is unique. All of it is a compile-time constant,
+//! its size limits, whether it is unique (both known to the derive). All of it is a compile-time constant,
 //! so it costs nothing per row.
 
 use super::rng::stream_id;
@@ -78,24 +78,15 @@ pub struct Field {
 impl Field {
     /// Column `index` of `table`, evaluated at compile time by generated
     /// factories; the hint is inferred by the derive from the names.
-    pub const fn of(table: &'static TableDef, index: usize, hint: Hint) -> Field {
+    /// `unique`: the column is unique on its own (a single-column unique
+    /// key or primary key), also known to the derive.
+    pub const fn of(table: &'static TableDef, index: usize, hint: Hint, unique: bool) -> Field {
         let column = &table.columns[index];
         let (max_len, numeric) = match column.sql_type {
             SqlType::Varchar(len) => (len, None),
             SqlType::Numeric(ps) => (None, ps),
             _ => (None, None),
         };
-        let mut unique = false;
-        let mut k = 0;
-        while k < table.unique.len() {
-            if table.unique[k].len() == 1 && eq(table.unique[k][0], column.name) {
-                unique = true;
-            }
-            k += 1;
-        }
-        if table.primary_key.len() == 1 && eq(table.primary_key[0], column.name) {
-            unique = true;
-        }
         Field {
             table: table.name,
             column: column.name,
@@ -106,19 +97,4 @@ impl Field {
             unique,
         }
     }
-}
-
-const fn eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }

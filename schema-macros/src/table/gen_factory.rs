@@ -63,7 +63,8 @@ pub fn gen_factory(table: &Table) -> TokenStream {
     });
     let field_defs = table.columns.iter().enumerate().map(|(i, c)| {
         let hint = format_ident!("{}", super::hint::infer(table_name, &c.name));
-        quote!(#rt::Field::of(<#ident as ::schema_core::Table>::DEF, #i, #rt::Hint::#hint))
+        let unique = table.primary_key == [i] || table.unique.iter().any(|k| *k == [i]);
+        quote!(#rt::Field::of(<#ident as ::schema_core::Table>::DEF, #i, #rt::Hint::#hint, #unique))
     });
 
     // A required self-reference cannot be satisfied by a new row: left out.
