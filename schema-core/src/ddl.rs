@@ -153,10 +153,5 @@ pub fn dependency_order(schema: &Schema) -> Vec<usize> {
 /// of its creation script. Any change to a table, column, type, default, key
 /// or index changes it; nothing else does.
 pub fn fingerprint(def: &SchemaDef) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in create_script(def).bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    format!("{:016x}", crate::factory::stream_id(&create_script(def)))
 }

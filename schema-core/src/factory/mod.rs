@@ -295,46 +295,39 @@ where
     insert_batches(factory, &mut conn, n, true, keep).await
 }
 
-/// A batch built off the async thread: encoded already, or still rows when
-/// some need parents (made on the connection, so not in parallel).
-enum Prepared<R> {
-    Encoded(Batch),
-    Copy(CopyRows),
+/// A batch built off the async thread: encoded (`E`: UNNEST arrays or COPY
+/// rows), or still rows when some need parents, made on the connection.
+enum Prepared<R, E> {
+    Ready(E),
     NeedParents(Vec<R>),
 }
 
-fn prepare<F: Factory>(factory: &F, n: usize, copy: bool) -> Result<Prepared<F::Row>, sqlx::Error> {
-    let rows = build_many(factory, n);
-    if factory.needs_parents(&rows) {
-        Ok(Prepared::NeedParents(rows))
-    } else if copy {
-        let mut out = CopyRows::new();
-        factory.encode_copy(rows, &mut out)?;
-        Ok(Prepared::Copy(out))
-    } else {
-        factory.columns(rows).map(Prepared::Encoded)
-    }
-}
+/// How a batch is encoded for the database.
+type Encoder<F, E> = fn(&F, Vec<<F as Factory>::Row>) -> Result<E, sqlx::Error>;
+
+/// The batch being prepared on the blocking thread.
+type Preparing<F, E> =
+    tokio::task::JoinHandle<Result<Prepared<<F as Factory>::Row, E>, sqlx::Error>>;
 
 /// Batches prepared one ahead on a blocking thread: while the caller sends
 /// batch k, batch k+1 is built and encoded, so generation and PostgreSQL run
 /// on two cores at once. Row numbers stay deterministic: one batch is
 /// prepared at a time, in order.
-struct Pipeline<'f, F: Factory> {
+struct Pipeline<'f, F: Factory, E> {
     factory: &'f F,
     total: u64,
     queued: u64,
-    copy: bool,
-    next: Option<tokio::task::JoinHandle<Result<Prepared<F::Row>, sqlx::Error>>>,
+    encode: Encoder<F, E>,
+    next: Option<Preparing<F, E>>,
 }
 
-impl<'f, F: Factory> Pipeline<'f, F> {
-    fn new(factory: &'f F, total: u64, copy: bool) -> Self {
+impl<'f, F: Factory, E: Send + 'static> Pipeline<'f, F, E> {
+    fn new(factory: &'f F, total: u64, encode: Encoder<F, E>) -> Self {
         let mut pipeline = Pipeline {
             factory,
             total,
             queued: 0,
-            copy,
+            encode,
             next: None,
         };
         pipeline.queue();
@@ -345,14 +338,19 @@ impl<'f, F: Factory> Pipeline<'f, F> {
         if self.queued < self.total {
             let size = (self.total - self.queued).min(BATCH_ROWS as u64) as usize;
             self.queued += size as u64;
-            let (factory, copy) = (self.factory.clone(), self.copy);
+            let (factory, encode) = (self.factory.clone(), self.encode);
             self.next = Some(tokio::task::spawn_blocking(move || {
-                prepare(&factory, size, copy)
+                let rows = build_many(&factory, size);
+                if factory.needs_parents(&rows) {
+                    Ok(Prepared::NeedParents(rows))
+                } else {
+                    encode(&factory, rows).map(Prepared::Ready)
+                }
             }));
         }
     }
 
-    async fn next(&mut self) -> Result<Option<Prepared<F::Row>>, sqlx::Error> {
+    async fn next(&mut self) -> Result<Option<Prepared<F::Row, E>>, sqlx::Error> {
         let Some(handle) = self.next.take() else {
             return Ok(None);
         };
@@ -365,13 +363,7 @@ impl<'f, F: Factory> Pipeline<'f, F> {
     }
 }
 
-/// Rows that needed parents, given them on the connection, then encoded.
-async fn with_parents<F: Factory>(
-    factory: &F,
-    conn: &mut PgConnection,
-    mut rows: Vec<F::Row>,
-) -> Result<CopyRows, sqlx::Error> {
-    factory.resolve_parents(conn, &mut rows).await?;
+fn copy_rows<F: Factory>(factory: &F, rows: Vec<F::Row>) -> Result<CopyRows, sqlx::Error> {
     let mut out = CopyRows::new();
     factory.encode_copy(rows, &mut out)?;
     Ok(out)
@@ -395,16 +387,18 @@ async fn copy_batches<F: Factory>(
         quote(F::Row::NAME),
         columns.join(", ")
     );
-    let mut pipeline = Pipeline::new(factory, n, true);
+    let mut pipeline = Pipeline::new(factory, n, copy_rows::<F>);
     let mut pending = None;
     loop {
         let first = match pending.take() {
             Some(data) => data,
             None => match pipeline.next().await? {
                 None => return Ok(n),
-                Some(Prepared::Copy(data)) => data,
-                Some(Prepared::NeedParents(rows)) => with_parents(factory, conn, rows).await?,
-                Some(Prepared::Encoded(_)) => unreachable!("prepared for COPY"),
+                Some(Prepared::Ready(data)) => data,
+                Some(Prepared::NeedParents(mut rows)) => {
+                    factory.resolve_parents(conn, &mut rows).await?;
+                    copy_rows(factory, rows)?
+                }
             },
         };
         let mut open = conn.copy_in_raw(&statement).await?;
@@ -412,15 +406,15 @@ async fn copy_batches<F: Factory>(
         open.send(first.buf.as_slice()).await?;
         loop {
             match pipeline.next().await? {
-                Some(Prepared::Copy(data)) => {
+                Some(Prepared::Ready(data)) => {
                     open.send(data.buf.as_slice()).await?;
                 }
-                Some(Prepared::NeedParents(rows)) => {
+                Some(Prepared::NeedParents(mut rows)) => {
                     finish_copy(open).await?;
-                    pending = Some(with_parents(factory, conn, rows).await?);
+                    factory.resolve_parents(conn, &mut rows).await?;
+                    pending = Some(copy_rows(factory, rows)?);
                     break;
                 }
-                Some(Prepared::Encoded(_)) => unreachable!("prepared for COPY"),
                 None => {
                     finish_copy(open).await?;
                     return Ok(n);
@@ -482,17 +476,12 @@ async fn insert_batches<F: Factory>(
     returning: bool,
     mut keep: impl FnMut(Vec<F::Row>) + Send,
 ) -> Result<u64, sqlx::Error> {
-    let mut pipeline = Pipeline::new(factory, n, false);
+    let mut pipeline = Pipeline::new(factory, n, F::columns);
     while let Some(prepared) = pipeline.next().await? {
-        let batch = match prepared {
-            Prepared::Encoded(batch) => batch,
-            Prepared::NeedParents(mut rows) => {
-                factory.resolve_parents(conn, &mut rows).await?;
-                factory.columns(rows)?
-            }
-            Prepared::Copy(_) => unreachable!("prepared for INSERT"),
-        };
-        keep(run_insert::<F>(conn, batch, returning).await?);
+        keep(match prepared {
+            Prepared::Ready(batch) => run_insert::<F>(conn, batch, returning).await?,
+            Prepared::NeedParents(rows) => insert_built(factory, conn, rows, returning).await?,
+        });
     }
     Ok(n)
 }

@@ -3,7 +3,8 @@
 
 use std::convert::Infallible;
 
-/// FNV-1a of a name: the stable identity of a table or column stream.
+/// FNV-1a (64 bits) of a text: the stable identity of a table or column
+/// stream; also the schema fingerprint and the runner's advisory-lock keys.
 pub const fn stream_id(name: &str) -> u64 {
     let bytes = name.as_bytes();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
