@@ -5,7 +5,7 @@ use schema_core::ident::quote;
 use schema_core::introspect::introspect;
 use schema_core::model::Schema;
 use schema_core::DbKind;
-use sqlx::{Connection, Executor, PgConnection};
+use sqlx::{Connection, Executor};
 
 use crate::target::Target;
 use crate::RunnerError;
@@ -112,9 +112,4 @@ pub fn check_schema(database: &str, actual: &Schema) -> Result<(), RunnerError> 
         differences: listed.join("\n"),
         hint: "nothing was changed; point --master-db at an empty or an rsm master database".into(),
     })
-}
-
-/// A connection to an existing master.
-pub async fn connect(target: &Target) -> Result<PgConnection, RunnerError> {
-    target.connect(&target.master_db).await
 }

@@ -7,8 +7,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use schema_core::ident;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection, Executor, PgConnection};
 
 use crate::cluster::{free_port, LocalCluster};
 use crate::RunnerError;
@@ -120,17 +120,6 @@ impl Target {
     pub async fn admin(&self) -> Result<PgConnection, RunnerError> {
         self.connect(MAINTENANCE_DB).await
     }
-
-    /// A small pool on `database`.
-    pub async fn pool(&self, database: &str, size: u32) -> Result<PgPool, RunnerError> {
-        // Connect once first, for the error kinds of `connect`.
-        self.connect(database).await?.close().await.ok();
-        PgPoolOptions::new()
-            .max_connections(size)
-            .connect_with(self.options(database))
-            .await
-            .map_err(|e| RunnerError::db("connecting", database, e))
-    }
 }
 
 /// `3D000`: the database named in the connection does not exist.
@@ -138,6 +127,30 @@ fn is_missing_database(e: &sqlx::Error) -> bool {
     e.as_database_error()
         .and_then(|d| d.code())
         .is_some_and(|c| c == "3D000")
+}
+
+/// Drop a database, a template too, disconnecting its sessions; absent is fine.
+pub async fn drop_database(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
+    let is_template: Option<bool> =
+        sqlx::query_scalar("SELECT datistemplate FROM pg_database WHERE datname = $1")
+            .bind(name)
+            .fetch_optional(&mut *admin)
+            .await?;
+    if is_template == Some(true) {
+        let unmark = format!("ALTER DATABASE {} IS_TEMPLATE false", ident::quote(name));
+        admin.execute(unmark.as_str()).await?;
+    }
+    let drop = format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        ident::quote(name)
+    );
+    admin.execute(drop.as_str()).await.map(|_| ())
+}
+
+/// Drop a login role; absent is fine.
+pub async fn drop_role(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
+    let drop = format!("DROP ROLE IF EXISTS {}", ident::quote(name));
+    admin.execute(drop.as_str()).await.map(|_| ())
 }
 
 /// Refuse a name the runner would create, before anything is touched.

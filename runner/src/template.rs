@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use schema_core::{ddl, ident::quote, DbKind};
 use sqlx::{Connection, Executor, PgConnection};
 
-use crate::target::Target;
+use crate::target::{drop_database, Target};
 use crate::RunnerError;
 
 /// The compiled tenant schema's fingerprint.
@@ -121,11 +121,7 @@ async fn build_template(
         .map_err(|e| RunnerError::db("listing templates", name, e))?;
     for old in stale.iter().filter(|d| d.starts_with(&templates)) {
         // An old template being cloned right now is left for next time.
-        let unmark = format!("ALTER DATABASE {} IS_TEMPLATE false", quote(old));
-        if admin.execute(unmark.as_str()).await.is_ok() {
-            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(old));
-            admin.execute(drop.as_str()).await.ok();
-        }
+        drop_database(admin, old).await.ok();
     }
     admin
         .execute(format!("CREATE DATABASE {}", quote(name)).as_str())
@@ -133,8 +129,7 @@ async fn build_template(
         .map_err(|e| RunnerError::db("creating the template", name, e))?;
     let built = fill_template(target, admin, name).await;
     if built.is_err() {
-        let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(name));
-        admin.execute(drop.as_str()).await.ok();
+        drop_database(admin, name).await.ok();
     }
     built
 }
@@ -206,7 +201,7 @@ pub async fn create_database(
     Ok(Method::Ddl)
 }
 
-/// A stable advisory-lock key for a name (FNV-1a, as a signed 64-bit integer).
+/// A stable advisory-lock key for a name (its FNV-1a hash, as PostgreSQL's bigint).
 pub fn lock_key(name: &str) -> i64 {
     schema_core::factory::stream_id(name) as i64
 }

@@ -16,7 +16,7 @@ use schema_core::Seed;
 use schema_defs::master::*;
 use sqlx::{Connection, Executor, PgConnection};
 
-use crate::target::{check_name, Target};
+use crate::target::{check_name, drop_database, drop_role, Target};
 use crate::template::{self, lock_key, Method, Stamp};
 use crate::RunnerError;
 
@@ -148,26 +148,13 @@ pub async fn create_reporting(
     let allocated = allocate(target, &mut admin, &mut master).await;
     unlock(&mut admin, ALLOCATE).await;
     let (number, tenant) = allocated?;
-    let method = match template::create_database(target, &mut admin, &tenant).await {
-        Ok(method) => method,
-        Err(e) => {
-            discard(&mut admin, &tenant).await;
-            unlock(&mut admin, &tenant).await;
-            return Err(e);
-        }
-    };
-
-    step("database");
     let built = build(
         target,
         &mut admin,
         &mut master,
         options,
-        NewDatabase {
-            number,
-            tenant: &tenant,
-            method,
-        },
+        number,
+        &tenant,
         step,
     )
     .await;
@@ -196,12 +183,7 @@ async fn allocate(
     let mut number = next_number(target, admin, master).await?;
     loop {
         let tenant = format!("{}{number}", target.tenant_prefix);
-        let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-            .bind(lock_key(&tenant))
-            .fetch_one(&mut *admin)
-            .await
-            .map_err(|e| RunnerError::db("taking an advisory lock", "postgres", e))?;
-        if free {
+        if try_lock(admin, &tenant).await? {
             return Ok((number, tenant));
         }
         number += 1;
@@ -233,27 +215,18 @@ fn fault_at(options: &CreateOptions, step: Step) -> Result<(), Failure> {
     }
 }
 
-/// A tenant database just made: its number, name, and how it got its schema.
-struct NewDatabase<'a> {
-    number: u64,
-    tenant: &'a str,
-    method: Method,
-}
-
-/// Everything after the database exists; on error the caller drops it.
+/// The database and everything after; on error the caller drops what exists.
 async fn build(
     target: &Target,
     admin: &mut PgConnection,
     master: &mut PgConnection,
     options: &CreateOptions,
-    database: NewDatabase<'_>,
+    number: u64,
+    tenant: &str,
     step: &mut (dyn FnMut(&str) + Send),
 ) -> Result<Created, Failure> {
-    let NewDatabase {
-        number,
-        tenant,
-        method,
-    } = database;
+    let method = template::create_database(target, admin, tenant).await?;
+    step("database");
     fault_at(options, Step::CreateDatabase)?;
 
     let password = random_password()?;
@@ -471,13 +444,18 @@ async fn unlock(admin: &mut PgConnection, name: &str) {
         .ok();
 }
 
+/// Take `name`'s advisory lock if nobody holds it.
+async fn try_lock(admin: &mut PgConnection, name: &str) -> Result<bool, RunnerError> {
+    sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(lock_key(name))
+        .fetch_one(admin)
+        .await
+        .map_err(|e| RunnerError::db("taking an advisory lock", "postgres", e))
+}
+
 /// Whether a live creator holds `tenant`'s lock (then it is not an orphan).
 async fn being_created(admin: &mut PgConnection, tenant: &str) -> Result<bool, RunnerError> {
-    let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-        .bind(lock_key(tenant))
-        .fetch_one(&mut *admin)
-        .await
-        .map_err(|e| RunnerError::db("testing an advisory lock", "postgres", e))?;
+    let free = try_lock(admin, tenant).await?;
     if free {
         unlock(admin, tenant).await;
     }
@@ -563,8 +541,7 @@ async fn create_role(
 ) -> Result<(), RunnerError> {
     let role = quote(tenant);
     // A leftover role of a tenant that no longer exists: replaced.
-    admin
-        .execute(format!("DROP ROLE IF EXISTS {role}").as_str())
+    drop_role(admin, tenant)
         .await
         .map_err(|e| RunnerError::db("dropping a leftover role", tenant, e))?;
     admin
@@ -644,10 +621,8 @@ fn credentials_for(target: &Target, tenant: &str, password: String) -> Credentia
 
 /// Drop a tenant's database and role, whatever state they are in.
 async fn discard(admin: &mut PgConnection, tenant: &str) {
-    let drop_db = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(tenant));
-    admin.execute(drop_db.as_str()).await.ok();
-    let drop_role = format!("DROP ROLE IF EXISTS {}", quote(tenant));
-    admin.execute(drop_role.as_str()).await.ok();
+    drop_database(admin, tenant).await.ok();
+    drop_role(admin, tenant).await.ok();
 }
 
 /// [`repair`] on its own connections (`runner tenant cleanup` runs it too).
@@ -684,10 +659,7 @@ pub async fn repair(
         .map_err(|e| RunnerError::db("reading pg_roles", "postgres", e))?;
     for role in roles.iter().filter(|r| tenant_number(target, r).is_some()) {
         if !being_created(admin, role).await? {
-            admin
-                .execute(format!("DROP ROLE IF EXISTS {}", quote(role)).as_str())
-                .await
-                .ok();
+            drop_role(admin, role).await.ok();
         }
     }
     Ok(dropped)
@@ -808,6 +780,13 @@ pub async fn find(target: &Target, tenant: &str) -> Result<TenantInfo, RunnerErr
 /// membership, owner if they belong nowhere else). Refused if protected.
 pub async fn drop(target: &Target, tenant: &str) -> Result<TenantInfo, RunnerError> {
     let info = find(target, tenant).await?;
+    drop_listed(target, &info).await?;
+    Ok(info)
+}
+
+/// [`drop`] of a tenant as [`list`] showed it (cleanup drops many from one list).
+async fn drop_listed(target: &Target, info: &TenantInfo) -> Result<(), RunnerError> {
+    let tenant = info.tenant.as_str();
     if info.protected {
         return Err(RunnerError::Protected {
             tenant: tenant.to_owned(),
@@ -820,21 +799,16 @@ pub async fn drop(target: &Target, tenant: &str) -> Result<TenantInfo, RunnerErr
         )));
     }
     // The database first: if it cannot go (in use), nothing has changed.
-    let drop_db = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(tenant));
-    admin
-        .execute(drop_db.as_str())
+    drop_database(&mut admin, tenant)
         .await
         .map_err(|e| RunnerError::db("dropping the database", tenant, e))?;
     let mut master = open_master(target).await?;
     unregister(&mut master, tenant)
         .await
         .map_err(|e| RunnerError::db("removing the registry rows", &target.master_db, e))?;
-    let drop_role = format!("DROP ROLE IF EXISTS {}", quote(tenant));
-    admin
-        .execute(drop_role.as_str())
+    drop_role(&mut admin, tenant)
         .await
-        .map_err(|e| RunnerError::db("dropping the login role", tenant, e))?;
-    Ok(info)
+        .map_err(|e| RunnerError::db("dropping the login role", tenant, e))
 }
 
 async fn unregister(master: &mut PgConnection, tenant: &str) -> Result<(), sqlx::Error> {
@@ -916,7 +890,7 @@ pub async fn cleanup(
 ) -> Result<Vec<String>, RunnerError> {
     let mut dropped = Vec::new();
     for t in &plan.tenants {
-        drop(target, &t.tenant).await?;
+        drop_listed(target, t).await?;
         done(&t.tenant);
         dropped.push(t.tenant.clone());
     }

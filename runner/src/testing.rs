@@ -129,9 +129,7 @@ impl Drop for TestDb {
                 .build()?;
             rt.block_on(async {
                 let mut admin = PgConnection::connect(&admin_url).await?;
-                admin
-                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                    .await?;
+                crate::target::drop_database(&mut admin, &name).await?;
                 Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
             })
         })

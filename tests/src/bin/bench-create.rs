@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use runner::target::Target;
+use runner::target::{drop_database, Target};
 use runner::tenant::{self, CreateOptions};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -96,16 +96,11 @@ async fn main() {
         .await
         .expect("cleanup");
     let mut admin = target.admin().await.expect("admin connection");
-    let template = runner::template::template_name(&target);
-    for sql in [
-        format!("ALTER DATABASE \"{template}\" IS_TEMPLATE false"),
-        format!("DROP DATABASE IF EXISTS \"{template}\" WITH (FORCE)"),
-        format!(
-            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-            target.master_db
-        ),
+    for db in [
+        runner::template::template_name(&target),
+        target.master_db.clone(),
     ] {
-        sqlx::Executor::execute(&mut admin, sql.as_str())
+        drop_database(&mut admin, &db)
             .await
             .expect("drop the bench databases");
     }

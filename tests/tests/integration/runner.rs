@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use runner::target::Target;
+use runner::target::{drop_database, drop_role, Target};
 use runner::template::{self, Method};
 use runner::tenant::{self, CreateOptions, Fault, SeedSet, State, Step};
 use runner::RunnerError;
@@ -99,12 +99,7 @@ impl Drop for Fleet {
                     .iter()
                     .filter(|d| d.starts_with(&target.tenant_prefix) || **d == target.master_db)
                 {
-                    let _ = admin
-                        .execute(format!("ALTER DATABASE \"{db}\" IS_TEMPLATE false").as_str())
-                        .await;
-                    let _ = admin
-                        .execute(format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)").as_str())
-                        .await;
+                    let _ = drop_database(&mut admin, db).await;
                 }
                 let roles: Vec<String> = sqlx::query_scalar("SELECT rolname FROM pg_roles")
                     .fetch_all(&mut admin)
@@ -114,9 +109,7 @@ impl Drop for Fleet {
                     .iter()
                     .filter(|r| r.starts_with(&target.tenant_prefix))
                 {
-                    let _ = admin
-                        .execute(format!("DROP ROLE IF EXISTS \"{role}\"").as_str())
-                        .await;
+                    let _ = drop_role(&mut admin, role).await;
                 }
             })
         })
