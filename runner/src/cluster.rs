@@ -30,8 +30,13 @@ pub enum ClusterError {
     },
 }
 
-/// A cluster living in `data_dir`, listening on 127.0.0.1:`port` and on a
-/// unix socket in `data_dir`, with trust authentication for user `postgres`.
+/// A cluster living in `data_dir`, closed by default: it listens on a unix
+/// socket in `data_dir` only (no TCP), the socket is usable by its OS user
+/// alone (mode 0700), `postgres` logs in by trust through it and every other
+/// role (tenant logins) with a SCRAM password. PUBLIC may not connect to
+/// `postgres` or `template1`. Durability is traded for speed: `fsync`,
+/// `synchronous_commit` and `full_page_writes` are off, which suits
+/// development and tests, never production data.
 #[derive(Debug, Clone)]
 pub struct LocalCluster {
     pub data_dir: PathBuf,
@@ -92,7 +97,56 @@ impl LocalCluster {
             "--locale=C",
             "--no-sync",
         ]);
-        self.run("initdb", &mut initdb)
+        self.run("initdb", &mut initdb)?;
+        self.close_doors()
+    }
+
+    /// After `initdb`: only `postgres` logs in without a password, and only
+    /// through the socket; PUBLIC loses CONNECT on the maintenance databases
+    /// (single-user mode, so no server listens while this is done).
+    fn close_doors(&self) -> Result<(), ClusterError> {
+        let hba = "# rsm local cluster: unix socket only, socket mode 0700.\n\
+                   local all postgres trust\n\
+                   local all all scram-sha-256\n";
+        let path = self.data_dir.join("pg_hba.conf");
+        std::fs::write(&path, hba).map_err(|source| ClusterError::Io { path, source })?;
+        let mut single = self.pg_command("postgres");
+        single
+            .arg("--single")
+            .arg("-D")
+            .arg(&self.data_dir)
+            .arg("postgres")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = single.spawn().map_err(|e| ClusterError::Command {
+            command: "postgres --single".into(),
+            data_dir: self.data_dir.clone(),
+            detail: e.to_string(),
+        })?;
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            let _ = stdin.write_all(
+                b"REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC\n\
+                  REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC\n",
+            );
+        }
+        let output = child
+            .wait_with_output()
+            .map_err(|e| ClusterError::Command {
+                command: "postgres --single".into(),
+                data_dir: self.data_dir.clone(),
+                detail: e.to_string(),
+            })?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() || stderr.contains("ERROR") {
+            return Err(ClusterError::Command {
+                command: "postgres --single (revoking PUBLIC's CONNECT)".into(),
+                data_dir: self.data_dir.clone(),
+                detail: stderr.trim().to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// Start the server unless it already runs; waits until it accepts connections.
@@ -100,9 +154,21 @@ impl LocalCluster {
         if self.is_running() {
             return Ok(());
         }
+        // The socket's path must fit in sockaddr_un (107 bytes).
+        let socket = self.data_dir.join(format!(".s.PGSQL.{}", self.port));
+        if socket.as_os_str().len() > 107 {
+            return Err(ClusterError::Command {
+                command: "pg_ctl start".into(),
+                data_dir: self.data_dir.clone(),
+                detail: format!(
+                    "the socket path {} is longer than 107 bytes; use a project folder with a shorter path (--project-dir)",
+                    socket.display()
+                ),
+            });
+        }
         let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -c unix_socket_directories='{}' \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            "-c listen_addresses='' -p {} -c unix_socket_directories='{}' -c unix_socket_permissions=0700 \
+             -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
             self.port,
             self.data_dir.display()
         );
@@ -141,9 +207,13 @@ impl LocalCluster {
                 .is_ok_and(|s| s.success())
     }
 
-    /// URL of database `db` on this cluster, over TCP.
+    /// URL of database `db` on this cluster, through its socket.
     pub fn url(&self, db: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+        format!(
+            "postgres://postgres@localhost:{}/{db}?host={}",
+            self.port,
+            self.data_dir.display()
+        )
     }
 
     /// A shell command that stops the cluster at once and removes its folder,

@@ -1,10 +1,54 @@
 //! One error type for the runner: what failed, for which database, and what to
-//! do next; each kind with its own exit code, so that scripts can tell them apart.
-//! Connection URLs are never printed whole: only host, port and database.
+//! do next; each kind with its own exit code (one meaning per code), so that
+//! scripts can tell them apart. Connection URLs are never printed whole: only
+//! host, port and database.
 
 use std::process::ExitCode;
 
 use crate::cluster::ClusterError;
+
+/// The runner's exit codes. sysexits.h values where one fits; the runner's own
+/// conditions from 79 up. Each code has exactly one meaning.
+pub mod exit {
+    pub const SUCCESS: u8 = 0;
+    /// The command line could not be parsed (clap).
+    pub const USAGE: u8 = 2;
+    /// A name, organization name, URL, duration or size is not valid.
+    pub const INVALID_INPUT: u8 = 65; // EX_DATAERR
+    /// No such tenant in the master.
+    pub const UNKNOWN_TENANT: u8 = 67; // EX_NOUSER
+    /// The server cannot be reached.
+    pub const UNREACHABLE: u8 = 69; // EX_UNAVAILABLE
+    /// A statement failed on a database; the message names it and the step.
+    pub const DATABASE: u8 = 70; // EX_SOFTWARE
+    /// The local cluster could not be created or started.
+    pub const CLUSTER: u8 = 71; // EX_OSERR
+    /// The system refused something the runner needs (random bytes, a folder).
+    pub const SYSTEM: u8 = 72; // EX_OSFILE
+    /// Output could not be written.
+    pub const OUTPUT: u8 = 74; // EX_IOERR
+    /// A destructive command was not confirmed.
+    pub const NOT_CONFIRMED: u8 = 75;
+    /// The tenant is protected (production) and is never dropped.
+    pub const PROTECTED: u8 = 77; // EX_NOPERM
+    /// The master does not exist or was not initialised: run `runner master init`.
+    pub const MASTER_NOT_READY: u8 = 78; // EX_CONFIG
+    /// A database holds a schema this runner does not know; nothing was changed.
+    pub const UNKNOWN_SCHEMA: u8 = 79;
+    /// The tenant is stamped with another schema fingerprint.
+    pub const FINGERPRINT_MISMATCH: u8 = 80;
+    /// The server refused the login or a privilege.
+    pub const PERMISSION_DENIED: u8 = 81;
+    /// Another runner is working on this database right now; try again.
+    pub const BUSY: u8 = 82;
+    /// Another runner dropped the tenant first.
+    pub const ALREADY_DROPPED: u8 = 83;
+    /// The runner cannot prove it made this database or role: it is never
+    /// dropped, altered or revoked.
+    pub const NOT_OWNED: u8 = 84;
+    /// The tenant already holds rows; a seed set goes into an empty tenant.
+    pub const NOT_EMPTY: u8 = 85;
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunnerError {
@@ -14,6 +58,13 @@ pub enum RunnerError {
     #[error("{0}")]
     InvalidInput(String),
 
+    #[error("{what} failed: {source}")]
+    System {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error(
         "cannot reach the PostgreSQL server at {server}: {detail}\n\
          hint: check that it runs and that DATABASE_URL (or --database-url) is right; \
@@ -22,10 +73,28 @@ pub enum RunnerError {
     Unreachable { server: String, detail: String },
 
     #[error(
+        "the server at {server} refused access to `{database}`: {detail}\n\
+         hint: check the user and password of DATABASE_URL; the runner needs a role that may \
+         create databases and roles (a superuser, or CREATEDB and CREATEROLE)"
+    )]
+    PermissionDenied {
+        server: String,
+        database: String,
+        detail: String,
+    },
+
+    #[error(
         "the master database `{database}` does not exist on {server}\n\
          hint: run `runner master init` first"
     )]
     MasterMissing { database: String, server: String },
+
+    #[error(
+        "`{database}` was not initialised as a master by this runner (no `rsm.identity` in it)\n\
+         hint: run `runner master init` (it adopts a database holding the master schema), \
+         or point --master-db at the right database"
+    )]
+    MasterNotInitialised { database: String },
 
     #[error("database `{database}` holds a schema this runner does not know:\n{differences}\nhint: {hint}")]
     UnknownSchema {
@@ -60,6 +129,28 @@ pub enum RunnerError {
     #[error("nothing was changed: {0}")]
     Declined(String),
 
+    #[error("`{database}` is busy: {what}\nhint: nothing was changed; try again in a moment")]
+    Busy { database: String, what: String },
+
+    #[error("tenant `{tenant}` was already dropped (by another runner, meanwhile)")]
+    AlreadyDropped { tenant: String },
+
+    #[error(
+        "`{database}` was not made by this runner's master `{master}`: {reason}\n\
+         hint: nothing was changed; the runner never drops, alters or revokes what it cannot prove it made"
+    )]
+    NotOwned {
+        database: String,
+        master: String,
+        reason: String,
+    },
+
+    #[error(
+        "tenant `{tenant}` already holds {rows} rows; a seed set goes into an empty tenant\n\
+         hint: nothing was changed; create a new tenant with `runner tenant create --seed ...`"
+    )]
+    NotEmpty { tenant: String, rows: i64 },
+
     #[error("{what} failed on `{database}`: {source}\nhint: {hint}")]
     Database {
         what: String,
@@ -71,6 +162,13 @@ pub enum RunnerError {
 
     #[error(transparent)]
     Cluster(#[from] ClusterError),
+
+    /// Another error, with a note on what it left behind; same kind and code.
+    #[error("{source}\nnote: {note}")]
+    Noted {
+        source: Box<RunnerError>,
+        note: String,
+    },
 }
 
 impl RunnerError {
@@ -79,30 +177,172 @@ impl RunnerError {
         RunnerError::Database {
             what: what.into(),
             database: database.to_owned(),
-            hint: "nothing was left half-made; fix the cause above and run the command again"
-                .into(),
+            hint: "fix the cause above and run the command again".into(),
             source,
         }
     }
 
-    /// Named exit codes (sysexits.h where one fits).
+    /// An OS call the runner needs failed.
+    pub fn system(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> RunnerError {
+        let what = what.into();
+        move |source| RunnerError::System { what, source }
+    }
+
+    /// The same error (same kind and code) with a note on what it left behind.
+    pub fn noted(self, note: impl Into<String>) -> RunnerError {
+        RunnerError::Noted {
+            source: Box::new(self),
+            note: note.into(),
+        }
+    }
+
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(self.code())
     }
 
     pub fn code(&self) -> u8 {
+        use RunnerError::*;
         match self {
-            RunnerError::InvalidInput(_) => 65,      // EX_DATAERR
-            RunnerError::UnknownTenant { .. } => 67, // EX_NOUSER
-            RunnerError::Unreachable { .. } => 69,   // EX_UNAVAILABLE
-            RunnerError::Database { .. } => 70,      // EX_SOFTWARE
-            RunnerError::Cluster(_) => 71,           // EX_OSERR
-            RunnerError::Output(_) => 74,            // EX_IOERR
-            RunnerError::Declined(_) => 75,          // EX_TEMPFAIL
-            RunnerError::Protected { .. } => 77,     // EX_NOPERM
-            RunnerError::MasterMissing { .. } => 78, // EX_CONFIG
-            RunnerError::UnknownSchema { .. } => 79,
-            RunnerError::FingerprintMismatch { .. } => 80,
+            Noted { source, .. } => source.code(),
+            InvalidInput(_) => exit::INVALID_INPUT,
+            UnknownTenant { .. } => exit::UNKNOWN_TENANT,
+            Unreachable { .. } => exit::UNREACHABLE,
+            Database { .. } => exit::DATABASE,
+            Cluster(_) => exit::CLUSTER,
+            System { .. } => exit::SYSTEM,
+            Output(_) => exit::OUTPUT,
+            Declined(_) => exit::NOT_CONFIRMED,
+            Protected { .. } => exit::PROTECTED,
+            MasterMissing { .. } | MasterNotInitialised { .. } => exit::MASTER_NOT_READY,
+            UnknownSchema { .. } => exit::UNKNOWN_SCHEMA,
+            FingerprintMismatch { .. } => exit::FINGERPRINT_MISMATCH,
+            PermissionDenied { .. } => exit::PERMISSION_DENIED,
+            Busy { .. } => exit::BUSY,
+            AlreadyDropped { .. } => exit::ALREADY_DROPPED,
+            NotOwned { .. } => exit::NOT_OWNED,
+            NotEmpty { .. } => exit::NOT_EMPTY,
         }
+    }
+
+    /// A stable snake_case name of the kind, for `--json`.
+    pub fn kind(&self) -> &'static str {
+        use RunnerError::*;
+        match self {
+            Noted { source, .. } => source.kind(),
+            Output(_) => "output",
+            System { .. } => "system",
+            InvalidInput(_) => "invalid_input",
+            Unreachable { .. } => "unreachable",
+            PermissionDenied { .. } => "permission_denied",
+            MasterMissing { .. } => "master_missing",
+            MasterNotInitialised { .. } => "master_not_initialised",
+            UnknownSchema { .. } => "unknown_schema",
+            UnknownTenant { .. } => "unknown_tenant",
+            FingerprintMismatch { .. } => "fingerprint_mismatch",
+            Protected { .. } => "protected",
+            Declined(_) => "not_confirmed",
+            Busy { .. } => "busy",
+            AlreadyDropped { .. } => "already_dropped",
+            NotOwned { .. } => "not_owned",
+            NotEmpty { .. } => "not_empty",
+            Database { .. } => "database",
+            Cluster(_) => "cluster",
+        }
+    }
+
+    /// The database the error is about, when there is one.
+    pub fn database(&self) -> Option<&str> {
+        use RunnerError::*;
+        match self {
+            Noted { source, .. } => source.database(),
+            PermissionDenied { database, .. }
+            | MasterMissing { database, .. }
+            | MasterNotInitialised { database }
+            | UnknownSchema { database, .. }
+            | Busy { database, .. }
+            | NotOwned { database, .. }
+            | Database { database, .. } => Some(database),
+            UnknownTenant { tenant, .. }
+            | FingerprintMismatch { tenant, .. }
+            | Protected { tenant }
+            | AlreadyDropped { tenant }
+            | NotEmpty { tenant, .. } => Some(tenant),
+            _ => None,
+        }
+    }
+
+    /// The error as `--json` prints it.
+    pub fn to_json(&self) -> serde_json::Value {
+        error_json(self.kind(), self.code(), &self.to_string(), self.database())
+    }
+}
+
+/// `{"error": {"kind", "code", "message", "database"}}`: the shape of every
+/// error under `--json`, usage errors included.
+pub fn error_json(
+    kind: &str,
+    code: u8,
+    message: &str,
+    database: Option<&str>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "error": {
+            "kind": kind,
+            "code": code,
+            "message": message,
+            "database": database,
+        }
+    })
+}
+
+/// The SQLSTATE of a database error, if it is one.
+pub fn sqlstate(e: &sqlx::Error) -> Option<String> {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .map(|c| c.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_one_meaning() {
+        let codes = [
+            exit::SUCCESS,
+            exit::USAGE,
+            exit::INVALID_INPUT,
+            exit::UNKNOWN_TENANT,
+            exit::UNREACHABLE,
+            exit::DATABASE,
+            exit::CLUSTER,
+            exit::SYSTEM,
+            exit::OUTPUT,
+            exit::NOT_CONFIRMED,
+            exit::PROTECTED,
+            exit::MASTER_NOT_READY,
+            exit::UNKNOWN_SCHEMA,
+            exit::FINGERPRINT_MISMATCH,
+            exit::PERMISSION_DENIED,
+            exit::BUSY,
+            exit::ALREADY_DROPPED,
+            exit::NOT_OWNED,
+            exit::NOT_EMPTY,
+        ];
+        let mut sorted = codes.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), codes.len());
+    }
+
+    #[test]
+    fn json_errors_carry_kind_code_and_database() {
+        let e = RunnerError::AlreadyDropped {
+            tenant: "tenant_3".into(),
+        };
+        let j = e.to_json();
+        assert_eq!(j["error"]["kind"], "already_dropped");
+        assert_eq!(j["error"]["code"], exit::ALREADY_DROPPED);
+        assert_eq!(j["error"]["database"], "tenant_3");
     }
 }

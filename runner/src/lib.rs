@@ -1,13 +1,21 @@
 //! Fleet operations over the compiled schema, as a library (tests call it) with
 //! a thin CLI (`src/main.rs`) on top. One module per subcommand: each owns its
 //! clap arguments and turns them into plain calls of the functions here.
+//!
+//! The runner acts only on what it can prove it made ([`ownership`]): every
+//! database and login role it creates is recorded in its master first and
+//! marked with the master's identity; nothing is dropped by name alone.
 
 pub mod cli;
 pub mod cluster;
 pub mod docs;
 pub mod error;
+pub mod lock;
 pub mod master;
+pub mod ownership;
+pub mod project;
 pub mod schema;
+pub mod scram;
 pub mod target;
 pub mod template;
 pub mod tenant;

@@ -1,60 +1,143 @@
-//! `runner master init`: the master database, its schema and the plans.
+//! `runner master init`: the master database, its schema, its identity and
+//! the plans.
+//!
+//! An existing database is read before anything in it is changed: it must be
+//! this runner's master already, empty, or hold exactly the master schema (a
+//! master made by the application's own tools, adopted). Anything else — an
+//! application's database, a tenant, a template — is refused untouched.
+//! Concurrent inits of one master wait for each other and both succeed.
 
-use schema_core::compare::compare;
+use std::time::Duration;
+
+use schema_core::compare::{compare, Difference};
 use schema_core::ident::quote;
 use schema_core::introspect::introspect;
 use schema_core::model::Schema;
 use schema_core::DbKind;
-use sqlx::{Connection, Executor};
+use sqlx::{Connection, Executor, PgConnection};
 
+use crate::lock::{self, LockKey};
+use crate::ownership::{self, Identity, MASTER_DDL};
 use crate::target::Target;
+use crate::tenant;
 use crate::RunnerError;
 
 /// What `init` did; all false and zero on a second run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct InitReport {
     pub database: String,
+    pub master_id: String,
     pub created_database: bool,
     pub created_schema: bool,
+    /// A database holding the master schema, made by other tools, taken over.
+    pub adopted: bool,
     pub plans_inserted: u64,
+    /// What tenant roles could reach on this server, with the fix.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
-/// Create the master database and schema when missing and seed the
-/// subscription plans. Idempotent. A master holding another schema is refused
-/// untouched.
+/// Create or adopt the master; see the module documentation. Idempotent.
 pub async fn init(target: &Target) -> Result<InitReport, RunnerError> {
+    let database = target.master_db.clone();
+    let mut admin = target.admin().await?;
+    let key = LockKey::master_init(&database);
+    let locked = lock::acquire(&mut admin, key, Duration::from_secs(120))
+        .await
+        .map_err(|e| RunnerError::db("taking the master's lock", &database, e))?;
+    if !locked {
+        return Err(RunnerError::Busy {
+            database,
+            what: "another `master init` has been running for 2 minutes".into(),
+        });
+    }
+    let report = init_locked(target, &mut admin).await;
+    lock::release(&mut admin, key).await;
+    report
+}
+
+/// What an existing database holds, read before anything is changed.
+enum Found {
+    /// This runner's master already.
+    Master(Identity),
+    /// No tables at all: ours to fill.
+    Empty,
+    /// Exactly the master schema, without the runner's identity.
+    Adoptable,
+}
+
+async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitReport, RunnerError> {
     let database = target.master_db.clone();
     let mut report = InitReport {
         database: database.clone(),
         ..InitReport::default()
     };
-    let mut admin = target.admin().await?;
     let exists: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
             .bind(&database)
-            .fetch_one(&mut admin)
+            .fetch_one(&mut *admin)
             .await
             .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
-    if !exists {
+    let mut conn = if exists {
+        target.connect(&database).await?
+    } else {
         let create = format!("CREATE DATABASE {}", quote(&database));
-        match admin.execute(create.as_str()).await {
-            Ok(_) => report.created_database = true,
-            // 42P04: created meanwhile by a concurrent `init`.
-            Err(e)
-                if e.as_database_error()
-                    .and_then(|d| d.code())
-                    .is_some_and(|c| c == "42P04") => {}
-            Err(e) => {
-                return Err(RunnerError::db(
-                    "creating the master database",
-                    &database,
-                    e,
-                ))
+        admin
+            .execute(create.as_str())
+            .await
+            .map_err(|e| RunnerError::db("creating the master database", &database, e))?;
+        report.created_database = true;
+        target.connect(&database).await?
+    };
+    let found = inspect(&database, &mut conn).await?;
+
+    // Nothing was changed before this point.
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(|e| RunnerError::db("starting a transaction", &database, e))?;
+    let failed = |what: &'static str| {
+        let database = database.clone();
+        move |e| RunnerError::db(what, &database, e)
+    };
+    let identity = match found {
+        Found::Master(identity) => identity,
+        Found::Empty | Found::Adoptable => {
+            if matches!(found, Found::Empty) {
+                tx.execute(
+                    schema_core::ddl::create_script(schema_defs::schema(DbKind::Master)).as_str(),
+                )
+                .await
+                .map_err(failed("creating the master schema"))?;
+                report.created_schema = true;
+            } else {
+                report.adopted = true;
             }
+            let identity =
+                Identity::random().map_err(RunnerError::system("reading /dev/urandom"))?;
+            tx.execute(MASTER_DDL)
+                .await
+                .map_err(failed("creating the runner's records"))?;
+            sqlx::query("INSERT INTO rsm.identity (master_id) VALUES ($1)")
+                .bind(&identity.master_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed("recording the master's identity"))?;
+            identity
         }
-    }
+    };
+    report.plans_inserted = seed::master::plans(&mut tx)
+        .await
+        .map_err(failed("inserting the subscription plans"))?;
+    tx.commit().await.map_err(failed("committing"))?;
+    conn.close().await.ok();
+    report.master_id = identity.master_id.clone();
+
+    ownership::ensure_owner_role(admin, &identity)
+        .await
+        .map_err(|e| RunnerError::db("creating the master's owner role", &database, e))?;
     // Tenant roles must not reach the registry: CONNECT only for its owner
-    // and the roles granted it explicitly.
+    // and the roles granted it explicitly. The database is ours now.
     let revoke = format!(
         "REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC",
         quote(&database)
@@ -63,42 +146,84 @@ pub async fn init(target: &Target) -> Result<InitReport, RunnerError> {
         .execute(revoke.as_str())
         .await
         .map_err(|e| RunnerError::db("restricting CONNECT", &database, e))?;
-    admin.close().await.ok();
-
-    let mut conn = target.connect(&database).await?;
-    let mut tx = conn
-        .begin()
-        .await
-        .map_err(|e| RunnerError::db("starting a transaction", &database, e))?;
-    // One init at a time per master.
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('rsm master init'))")
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| RunnerError::db("locking", &database, e))?;
-    let actual = introspect(&mut tx, "public")
-        .await
-        .map_err(|e| RunnerError::db("reading the schema", &database, e))?;
-    if actual.tables.is_empty() {
-        tx.execute(schema_core::ddl::create_script(schema_defs::schema(DbKind::Master)).as_str())
+    if target.managed {
+        tenant::close_public_exposure(admin)
             .await
-            .map_err(|e| RunnerError::db("creating the master schema", &database, e))?;
-        report.created_schema = true;
+            .map_err(|e| RunnerError::db("restricting CONNECT", "postgres", e))?;
     } else {
-        check_schema(&database, &actual)?;
+        report.warnings = tenant::public_exposure(admin)
+            .await
+            .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
     }
-    report.plans_inserted = seed::master::plans(&mut tx)
-        .await
-        .map_err(|e| RunnerError::db("inserting the subscription plans", &database, e))?;
-    tx.commit()
-        .await
-        .map_err(|e| RunnerError::db("committing", &database, e))?;
     Ok(report)
 }
 
-/// A master that exists must hold exactly the compiled master schema.
+/// Decide what an existing database is, changing nothing.
+async fn inspect(database: &str, conn: &mut PgConnection) -> Result<Found, RunnerError> {
+    let read = |e| RunnerError::db("reading the database", database, e);
+    if let Some(identity) = ownership::read_identity(conn).await.map_err(read)? {
+        let actual = introspect(conn, "public").await.map_err(read)?;
+        check_schema(database, &actual)?;
+        return Ok(Found::Master(identity));
+    }
+    let is_tenant: bool = sqlx::query_scalar("SELECT to_regclass('rsm.stamp') IS NOT NULL")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(read)?;
+    if is_tenant {
+        return Err(refused(
+            database,
+            "  - it carries a tenant stamp (`rsm.stamp`): it is a tenant or a template".into(),
+        ));
+    }
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+          ORDER BY 1",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(read)?;
+    if tables.is_empty() {
+        return Ok(Found::Empty);
+    }
+    let outside_public: Vec<&String> = tables
+        .iter()
+        .filter(|t| !t.starts_with("public."))
+        .collect();
+    if !outside_public.is_empty() {
+        let listed: Vec<String> = outside_public
+            .iter()
+            .take(10)
+            .map(|t| format!("  - {t}: not a master table"))
+            .collect();
+        return Err(refused(database, listed.join("\n")));
+    }
+    let actual = introspect(conn, "public").await.map_err(read)?;
+    check_schema(database, &actual)?;
+    Ok(Found::Adoptable)
+}
+
+fn refused(database: &str, differences: String) -> RunnerError {
+    RunnerError::UnknownSchema {
+        database: database.to_owned(),
+        differences,
+        hint:
+            "nothing was changed; point --master-db at an empty database, a new name, or a master"
+                .into(),
+    }
+}
+
+/// A master must hold exactly the compiled master schema; only the order of
+/// columns may differ (it changes nothing a query sees).
 pub fn check_schema(database: &str, actual: &Schema) -> Result<(), RunnerError> {
     let expected = Schema::from_def(schema_defs::schema(DbKind::Master));
-    let differences = compare(&expected, actual);
+    let differences: Vec<Difference> = compare(&expected, actual)
+        .into_iter()
+        .filter(|d| !matches!(d, Difference::ColumnOrder { .. }))
+        .collect();
     if differences.is_empty() {
         return Ok(());
     }
@@ -107,9 +232,5 @@ pub fn check_schema(database: &str, actual: &Schema) -> Result<(), RunnerError> 
         .take(10)
         .map(|d| format!("  - {d}"))
         .collect();
-    Err(RunnerError::UnknownSchema {
-        database: database.to_owned(),
-        differences: listed.join("\n"),
-        hint: "nothing was changed; point --master-db at an empty or an rsm master database".into(),
-    })
+    Err(refused(database, listed.join("\n")))
 }

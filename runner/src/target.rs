@@ -1,20 +1,29 @@
 //! Where the runner works: a PostgreSQL server (from `--database-url` /
 //! `DATABASE_URL`, or the local cluster it manages), the master database's
-//! name, and the prefix of tenant database names.
+//! name, and the prefix of tenant database names. Every name and URL is checked
+//! here, before any cluster is started or any connection made.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use schema_core::ident;
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection, Executor, PgConnection};
+use sqlx::{ConnectOptions, Connection, PgConnection};
 
-use crate::cluster::{free_port, LocalCluster};
+use crate::error::sqlstate;
+use crate::project;
 use crate::RunnerError;
 
 /// The database an admin connection uses for `CREATE/DROP DATABASE`.
 const MAINTENANCE_DB: &str = "postgres";
+
+/// Databases every PostgreSQL server has; the runner never changes them
+/// (beyond revoking PUBLIC's CONNECT on the local cluster it made itself).
+pub const SYSTEM_DATABASES: [&str; 3] = ["postgres", "template0", "template1"];
+
+/// Templates are `rsm_template_<master>_<fingerprint>`, whatever the tenant prefix.
+pub const TEMPLATE_PREFIX: &str = "rsm_template_";
 
 pub const DEFAULT_MASTER_DB: &str = "rsm_master";
 pub const DEFAULT_TENANT_PREFIX: &str = "tenant_";
@@ -28,6 +37,8 @@ pub struct Target {
     pub master_db: String,
     /// Tenant databases are `{prefix}{n}`.
     pub tenant_prefix: String,
+    /// The runner's own local cluster: it may harden the server itself.
+    pub managed: bool,
 }
 
 impl Target {
@@ -38,26 +49,24 @@ impl Target {
         master_db: &str,
         tenant_prefix: &str,
     ) -> Result<Target, RunnerError> {
-        let server = PgConnectOptions::from_str(url).map_err(|e| {
-            RunnerError::InvalidInput(format!(
-                "the database URL is not a valid PostgreSQL URL ({}); expected postgres://user[:password]@host[:port][/db]",
-                redact(&e.to_string())
-            ))
-        })?;
+        check_names(master_db, tenant_prefix)?;
+        let server = parse_url(url)?;
         let label = match server.get_socket() {
             Some(dir) => format!("socket {}", dir.display()),
             None => format!("{}:{}", server.get_host(), server.get_port()),
         };
-        Target::new(server, label, master_db, tenant_prefix)
+        Ok(Target::new(server, label, master_db, tenant_prefix, false))
     }
 
-    /// The local cluster in `project_dir/.rsm`, created and started on demand.
+    /// The local cluster of the project at (or above) `project_dir`, created
+    /// and started on demand. Names are checked before anything starts.
     pub fn local(
         project_dir: &Path,
         master_db: &str,
         tenant_prefix: &str,
     ) -> Result<Target, RunnerError> {
-        let cluster = local_cluster(project_dir)?;
+        check_names(master_db, tenant_prefix)?;
+        let cluster = project::local_cluster(project_dir)?;
         cluster.init()?;
         cluster.start()?;
         let server = PgConnectOptions::new()
@@ -65,7 +74,7 @@ impl Target {
             .port(cluster.port)
             .username("postgres");
         let label = format!("local cluster {}", cluster.data_dir.display());
-        Target::new(server, label, master_db, tenant_prefix)
+        Ok(Target::new(server, label, master_db, tenant_prefix, true))
     }
 
     fn new(
@@ -73,84 +82,130 @@ impl Target {
         label: String,
         master_db: &str,
         tenant_prefix: &str,
-    ) -> Result<Target, RunnerError> {
-        check_name("master database name", master_db)?;
-        // The prefix plus a number must still be a valid name.
-        check_name("tenant prefix", &format!("{tenant_prefix}1"))?;
-        Ok(Target {
+        managed: bool,
+    ) -> Target {
+        Target {
             server: server.disable_statement_logging(),
             server_label: label,
             master_db: master_db.to_owned(),
             tenant_prefix: tenant_prefix.to_owned(),
-        })
+            managed,
+        }
     }
 
     pub fn options(&self, database: &str) -> PgConnectOptions {
         self.server.clone().database(database)
     }
 
-    /// A connection to `database`; an unreachable server and a missing
-    /// database are told apart.
+    /// A connection to `database`. An unreachable server, a refused login and
+    /// a missing database are told apart.
     pub async fn connect(&self, database: &str) -> Result<PgConnection, RunnerError> {
         let options = self.options(database);
         let connect = PgConnection::connect_with(&options);
-        match tokio::time::timeout(Duration::from_secs(10), connect).await {
-            Ok(Ok(conn)) => Ok(conn),
-            Ok(Err(e)) if is_missing_database(&e) && database == self.master_db => {
-                Err(RunnerError::MasterMissing {
-                    database: database.to_owned(),
+        let e = match tokio::time::timeout(Duration::from_secs(10), connect).await {
+            Ok(Ok(conn)) => return Ok(conn),
+            Ok(Err(e)) => e,
+            Err(_) => {
+                return Err(RunnerError::Unreachable {
                     server: self.server_label.clone(),
+                    detail: "no answer within 10 s".into(),
                 })
             }
-            Ok(Err(e)) if is_missing_database(&e) => {
-                Err(RunnerError::db("connecting", database, e))
-            }
-            Ok(Err(e)) => Err(RunnerError::Unreachable {
+        };
+        let code = sqlstate(&e);
+        Err(match code.as_deref() {
+            Some("3D000") if database == self.master_db => RunnerError::MasterMissing {
+                database: database.to_owned(),
+                server: self.server_label.clone(),
+            },
+            // Authentication (28xxx) or `permission denied for database` (42501).
+            Some(c) if c.starts_with("28") || c == "42501" => RunnerError::PermissionDenied {
+                server: self.server_label.clone(),
+                database: database.to_owned(),
+                detail: redact(&e.to_string()),
+            },
+            // Starting up, shutting down, in recovery.
+            Some("57P03") | None => RunnerError::Unreachable {
                 server: self.server_label.clone(),
                 detail: redact(&e.to_string()),
-            }),
-            Err(_) => Err(RunnerError::Unreachable {
-                server: self.server_label.clone(),
-                detail: "no answer within 10 s".into(),
-            }),
-        }
+            },
+            Some(_) => RunnerError::db("connecting", database, e),
+        })
     }
 
     /// A connection for creating and dropping databases and roles.
     pub async fn admin(&self) -> Result<PgConnection, RunnerError> {
         self.connect(MAINTENANCE_DB).await
     }
-}
 
-/// `3D000`: the database named in the connection does not exist.
-fn is_missing_database(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .and_then(|d| d.code())
-        .is_some_and(|c| c == "3D000")
-}
-
-/// Drop a database, a template too, disconnecting its sessions; absent is fine.
-pub async fn drop_database(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
-    let is_template: Option<bool> =
-        sqlx::query_scalar("SELECT datistemplate FROM pg_database WHERE datname = $1")
-            .bind(name)
-            .fetch_optional(&mut *admin)
-            .await?;
-    if is_template == Some(true) {
-        let unmark = format!("ALTER DATABASE {} IS_TEMPLATE false", ident::quote(name));
-        admin.execute(unmark.as_str()).await?;
+    /// `tenant_12` → 12 (for this target's prefix); `None` for anything else,
+    /// leading zeros included (`tenant_012` is not tenant 12).
+    pub fn tenant_number(&self, name: &str) -> Option<u64> {
+        tenant_number(&self.tenant_prefix, name)
     }
-    let drop = format!(
-        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-        ident::quote(name)
-    );
-    admin.execute(drop.as_str()).await.map(|_| ())
 }
 
-/// Drop a login role; absent is fine.
-pub async fn drop_role(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
-    let drop = format!("DROP ROLE IF EXISTS {}", ident::quote(name));
-    admin.execute(drop.as_str()).await.map(|_| ())
+fn tenant_number(prefix: &str, name: &str) -> Option<u64> {
+    let digits = name.strip_prefix(prefix)?;
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !(digits.len() > 1 && digits.starts_with('0'));
+    canonical.then(|| digits.parse().ok()).flatten()
+}
+
+/// A PostgreSQL URL, or a clear refusal: other schemes (`mysql://`) and
+/// strings that are not URLs at all (`user:pw`) are refused.
+fn parse_url(url: &str) -> Result<PgConnectOptions, RunnerError> {
+    let scheme_ok = ["postgres://", "postgresql://"]
+        .iter()
+        .any(|s| url.len() >= s.len() && url[..s.len()].eq_ignore_ascii_case(s));
+    if !scheme_ok {
+        let shown = match url.split_once("://") {
+            Some((scheme, _)) => format!("a `{scheme}://` URL"),
+            None => "not a URL".to_owned(),
+        };
+        return Err(RunnerError::InvalidInput(format!(
+            "the database URL is {shown}; expected postgres://user[:password]@host[:port][/db]"
+        )));
+    }
+    PgConnectOptions::from_str(url).map_err(|e| {
+        RunnerError::InvalidInput(format!(
+            "the database URL is not a valid PostgreSQL URL ({}); expected postgres://user[:password]@host[:port][/db]",
+            redact(&e.to_string())
+        ))
+    })
+}
+
+/// The master name and the tenant prefix, checked alone and against each other
+/// and the server's own databases: refused before anything is touched.
+pub fn check_names(master_db: &str, tenant_prefix: &str) -> Result<(), RunnerError> {
+    check_name("master database name", master_db)?;
+    // The prefix plus a number must still be a valid name.
+    check_name("tenant prefix", &format!("{tenant_prefix}1"))?;
+    if SYSTEM_DATABASES.contains(&master_db) {
+        return Err(RunnerError::InvalidInput(format!(
+            "invalid master database name {master_db:?}: it is one of the server's own databases"
+        )));
+    }
+    if master_db.starts_with(TEMPLATE_PREFIX) {
+        return Err(RunnerError::InvalidInput(format!(
+            "invalid master database name {master_db:?}: `{TEMPLATE_PREFIX}...` names the runner's templates"
+        )));
+    }
+    if tenant_number(tenant_prefix, master_db).is_some() {
+        return Err(RunnerError::InvalidInput(format!(
+            "invalid master database name {master_db:?}: it is named like a tenant of prefix {tenant_prefix:?}"
+        )));
+    }
+    if let Some(system) = SYSTEM_DATABASES
+        .iter()
+        .find(|s| tenant_number(tenant_prefix, s).is_some())
+    {
+        return Err(RunnerError::InvalidInput(format!(
+            "invalid tenant prefix {tenant_prefix:?}: the server's own database `{system}` would be named like a tenant"
+        )));
+    }
+    Ok(())
 }
 
 /// Refuse a name the runner would create, before anything is touched.
@@ -171,7 +226,7 @@ pub fn redact(message: &str) -> String {
             .find(|c: char| c.is_whitespace() || c == '"')
             .unwrap_or(tail.len());
         let (authority, after) = tail.split_at(end);
-        match (authority.find(':'), authority.find('@')) {
+        match (authority.find(':'), authority.rfind('@')) {
             (Some(colon), Some(at)) if colon < at => {
                 out.push_str(&authority[..colon]);
                 out.push_str(":***");
@@ -185,30 +240,6 @@ pub fn redact(message: &str) -> String {
     out
 }
 
-/// The local cluster of a project: `.rsm/cluster`, its port kept in `.rsm/port`.
-pub fn local_cluster(project_dir: &Path) -> Result<LocalCluster, RunnerError> {
-    let home = project_dir.join(".rsm");
-    std::fs::create_dir_all(&home)?;
-    let home = std::fs::canonicalize(&home)?;
-    let port_file = home.join("port");
-    let port = match std::fs::read_to_string(&port_file)
-        .ok()
-        .and_then(|p| p.trim().parse().ok())
-    {
-        Some(port) => port,
-        None => {
-            let port = free_port()?;
-            std::fs::write(&port_file, port.to_string())?;
-            port
-        }
-    };
-    Ok(LocalCluster::new(data_dir(&home), port)?)
-}
-
-fn data_dir(home: &Path) -> PathBuf {
-    home.join("cluster")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +251,7 @@ mod tests {
             "error connecting to postgres://ana:***@db.example:5432/x: refused"
         );
         assert_eq!(redact("postgres://ana@h/x"), "postgres://ana@h/x");
+        assert_eq!(redact("postgres://a:p@ss@h/x"), "postgres://a:***@h/x");
     }
 
     #[test]
@@ -235,5 +267,50 @@ mod tests {
             assert!(check_name("name", name).is_err(), "{name:?}");
         }
         assert!(check_name("name", "rsm_master").is_ok());
+    }
+
+    #[test]
+    fn names_that_collide_are_refused() {
+        for (master, prefix) in [
+            ("postgres", "tenant_"),
+            ("template1", "tenant_"),
+            ("template0", "tenant_"),
+            ("tenant_1", "tenant_"),
+            ("rsm_master", "template"),
+            ("rsm_template_x", "tenant_"),
+        ] {
+            assert!(
+                check_names(master, prefix).is_err(),
+                "{master:?} {prefix:?}"
+            );
+        }
+        assert!(check_names("rsm_master", "tenant_").is_ok());
+        assert!(check_names("staging_master", "tenant_").is_ok());
+        assert!(check_names("tenant_master", "tenant_").is_ok());
+        assert!(check_names("rsm_master", "templ").is_ok());
+    }
+
+    #[test]
+    fn only_postgres_urls_are_accepted() {
+        for bad in ["mysql://u@h/db", "user:pw", "http://h", "", "postgres:/x"] {
+            let e = parse_url(bad).unwrap_err();
+            assert_eq!(e.code(), crate::error::exit::INVALID_INPUT, "{bad:?}");
+            assert!(!e.to_string().contains("pw"), "{e}");
+        }
+        assert!(parse_url("postgres://u:pw@h:5/db").is_ok());
+        assert!(parse_url("PostgreSQL://u@h/db").is_ok());
+    }
+
+    #[test]
+    fn tenant_numbers_are_canonical() {
+        assert_eq!(tenant_number("tenant_", "tenant_12"), Some(12));
+        assert_eq!(tenant_number("tenant_", "tenant_012"), None);
+        assert_eq!(tenant_number("tenant_", "tenant_0"), Some(0));
+        assert_eq!(tenant_number("tenant_", "tenant_x"), None);
+        assert_eq!(tenant_number("tenant_", "tenant_"), None);
+        assert_eq!(
+            tenant_number("tenant_", "tenant_99999999999999999999999"),
+            None
+        );
     }
 }

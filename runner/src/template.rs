@@ -2,16 +2,22 @@
 //! carries, and the template database new tenants are cloned from.
 //!
 //! The stamp lives in a schema of its own (`rsm.stamp`), so that `public` holds
-//! exactly the application's tables. The template is `{prefix}template_{fingerprint}`:
-//! built once per compiled schema, marked `IS_TEMPLATE` only when complete, so a
-//! half-built one (a crash while building) is recognised and rebuilt.
+//! exactly the application's tables. Each master has its own template,
+//! `rsm_template_<master>_<fingerprint>`: recorded in the master before it is
+//! made, owned by the master's owner role, marked `IS_TEMPLATE` only when
+//! complete, so that a half-built one (a crash while building) is recognised
+//! and rebuilt — and no other master's template is ever touched.
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use schema_core::{ddl, ident::quote, DbKind};
 use sqlx::{Connection, Executor, PgConnection};
 
-use crate::target::{drop_database, Target};
+use crate::error::sqlstate;
+use crate::lock::{self, LockKey};
+use crate::ownership::{self, Fleet, Identity, Kind, Phase, Proof};
+use crate::target::TEMPLATE_PREFIX;
 use crate::RunnerError;
 
 /// The compiled tenant schema's fingerprint.
@@ -20,9 +26,13 @@ pub fn fingerprint() -> &'static str {
     FINGERPRINT.get_or_init(|| ddl::fingerprint(schema_defs::schema(DbKind::Tenant)))
 }
 
-/// The template database's name on `target`.
-pub fn template_name(target: &Target) -> String {
-    format!("{}template_{}", target.tenant_prefix, &fingerprint()[..12])
+/// The name of a master's template of the current schema.
+pub fn template_name(identity: &Identity) -> String {
+    format!(
+        "{TEMPLATE_PREFIX}{}_{}",
+        identity.short(),
+        &fingerprint()[..12]
+    )
 }
 
 /// What a tenant database says of itself.
@@ -30,29 +40,40 @@ pub fn template_name(target: &Target) -> String {
 pub struct Stamp {
     pub fingerprint: String,
     pub protected: bool,
+    /// The master whose runner made it (absent in stamps of older runners).
+    pub master_id: Option<String>,
+    /// Rows the runner's seed put in it (what repair may remove with it).
+    pub seeded_rows: i64,
 }
 
 const STAMP_DDL: &str = "CREATE SCHEMA rsm;
 CREATE TABLE rsm.stamp (
     fingerprint text NOT NULL,
     stamped_at timestamptz NOT NULL DEFAULT now(),
-    protected boolean NOT NULL DEFAULT false
+    protected boolean NOT NULL DEFAULT false,
+    master_id text,
+    seeded_rows bigint NOT NULL DEFAULT 0
 );";
 
 /// Create the tenant schema and its stamp in an empty database, in one transaction.
-pub async fn apply_schema(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+pub async fn apply_schema(
+    conn: &mut PgConnection,
+    master_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
     let mut tx = conn.begin().await?;
     tx.execute(ddl::create_script(schema_defs::schema(DbKind::Tenant)).as_str())
         .await?;
     tx.execute(STAMP_DDL).await?;
-    sqlx::query("INSERT INTO rsm.stamp (fingerprint) VALUES ($1)")
+    sqlx::query("INSERT INTO rsm.stamp (fingerprint, master_id) VALUES ($1, $2)")
         .bind(fingerprint())
+        .bind(master_id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await
 }
 
 /// The stamp of the database `conn` is connected to; `None` when unstamped.
+/// Read as JSON, so that stamps written by older runners (fewer columns) still read.
 pub async fn read_stamp(conn: &mut PgConnection) -> Result<Option<Stamp>, sqlx::Error> {
     let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.stamp') IS NOT NULL")
         .fetch_one(&mut *conn)
@@ -60,101 +81,31 @@ pub async fn read_stamp(conn: &mut PgConnection) -> Result<Option<Stamp>, sqlx::
     if !exists {
         return Ok(None);
     }
-    let row: Option<(String, bool)> =
-        sqlx::query_as("SELECT fingerprint, protected FROM rsm.stamp LIMIT 1")
+    let row: Option<serde_json::Value> =
+        sqlx::query_scalar("SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1")
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(row.map(|(fingerprint, protected)| Stamp {
-        fingerprint,
-        protected,
+    Ok(row.and_then(|v| {
+        Some(Stamp {
+            fingerprint: v.get("fingerprint")?.as_str()?.to_owned(),
+            protected: v.get("protected").and_then(|p| p.as_bool()) == Some(true),
+            master_id: v
+                .get("master_id")
+                .and_then(|m| m.as_str())
+                .map(str::to_owned),
+            seeded_rows: v.get("seeded_rows").and_then(|n| n.as_i64()).unwrap_or(0),
+        })
     }))
 }
 
-/// Make sure the current template exists and is complete; returns its name.
-/// Builds it under an advisory lock so that concurrent runners build it once.
-pub async fn ensure_template(
-    target: &Target,
-    admin: &mut PgConnection,
-) -> Result<String, RunnerError> {
-    let name = template_name(target);
-    if is_complete_template(admin, &name).await? {
-        return Ok(name);
-    }
-    let key = lock_key(&format!("template:{name}"));
-    sqlx::query("SELECT pg_advisory_lock($1)")
-        .bind(key)
-        .execute(&mut *admin)
-        .await
-        .map_err(|e| RunnerError::db("locking the template", &name, e))?;
-    let built = build_template(target, admin, &name).await;
-    sqlx::query("SELECT pg_advisory_unlock($1)")
-        .bind(key)
-        .execute(&mut *admin)
-        .await
-        .ok();
-    built.map(|()| name)
-}
-
-async fn is_complete_template(admin: &mut PgConnection, name: &str) -> Result<bool, RunnerError> {
-    let complete: Option<bool> =
-        sqlx::query_scalar("SELECT datistemplate FROM pg_database WHERE datname = $1")
-            .bind(name)
-            .fetch_optional(&mut *admin)
-            .await
-            .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
-    Ok(complete == Some(true))
-}
-
-async fn build_template(
-    target: &Target,
-    admin: &mut PgConnection,
-    name: &str,
-) -> Result<(), RunnerError> {
-    if is_complete_template(admin, name).await? {
-        return Ok(()); // another runner built it while we waited
-    }
-    // A half-built leftover, or a template of an older schema: drop them.
-    let templates = format!("{}template_", target.tenant_prefix);
-    let stale: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database")
-        .fetch_all(&mut *admin)
-        .await
-        .map_err(|e| RunnerError::db("listing templates", name, e))?;
-    for old in stale.iter().filter(|d| d.starts_with(&templates)) {
-        // An old template being cloned right now is left for next time.
-        drop_database(admin, old).await.ok();
-    }
-    admin
-        .execute(format!("CREATE DATABASE {}", quote(name)).as_str())
-        .await
-        .map_err(|e| RunnerError::db("creating the template", name, e))?;
-    let built = fill_template(target, admin, name).await;
-    if built.is_err() {
-        drop_database(admin, name).await.ok();
-    }
-    built
-}
-
-/// The schema into the new template, then the seal: no connections, IS_TEMPLATE.
-async fn fill_template(
-    target: &Target,
-    admin: &mut PgConnection,
-    name: &str,
-) -> Result<(), RunnerError> {
-    let mut conn = target.connect(name).await?;
-    apply_schema(&mut conn)
-        .await
-        .map_err(|e| RunnerError::db("creating the tenant schema in the template", name, e))?;
-    conn.close().await.ok();
-    // Nobody connects to a template: a connection would block cloning.
+/// Nobody connects to a template (a connection would block cloning), and it
+/// is marked IS_TEMPLATE only now that it is complete.
+pub async fn seal(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
     let seal = format!(
         "REVOKE CONNECT ON DATABASE {0} FROM PUBLIC; ALTER DATABASE {0} IS_TEMPLATE true",
         quote(name)
     );
-    admin
-        .execute(seal.as_str())
-        .await
-        .map_err(|e| RunnerError::db("sealing the template", name, e))?;
-    Ok(())
+    admin.execute(seal.as_str()).await.map(|_| ())
 }
 
 /// How a tenant database got its schema.
@@ -167,41 +118,172 @@ pub enum Method {
     Ddl,
 }
 
-/// Create `name` holding the current tenant schema: a clone of the template,
-/// or plain DDL when the template is busy (someone is connected to it).
-pub async fn create_database(
-    target: &Target,
-    admin: &mut PgConnection,
-    name: &str,
-) -> Result<Method, RunnerError> {
-    let template = ensure_template(target, admin).await?;
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Cloned => "cloned",
+            Method::Ddl => "ddl",
+        }
+    }
+}
+
+/// Create `name` holding the current tenant schema, owned by the master's
+/// owner role: a clone of the template, or plain DDL when the template is busy
+/// (someone is connected to it). The caller recorded the intent first.
+pub async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Method, RunnerError> {
+    let template = ensure_template(fleet).await?;
+    let owner_role = fleet.identity.owner_role();
+    let owner = quote(&owner_role);
     let clone = format!(
-        "CREATE DATABASE {} TEMPLATE {}",
+        "CREATE DATABASE {} OWNER {owner} TEMPLATE {}",
         quote(name),
         quote(&template)
     );
-    match admin.execute(clone.as_str()).await {
+    match fleet.admin.execute(clone.as_str()).await {
         Ok(_) => return Ok(Method::Cloned),
         // 55006: "source database ... is being accessed by other users".
-        Err(e)
-            if e.as_database_error()
-                .and_then(|d| d.code())
-                .is_some_and(|c| c == "55006") => {}
+        Err(e) if sqlstate(&e).as_deref() == Some("55006") => {}
         Err(e) => return Err(RunnerError::db("cloning the template", name, e)),
     }
-    admin
-        .execute(format!("CREATE DATABASE {}", quote(name)).as_str())
+    fleet
+        .admin
+        .execute(format!("CREATE DATABASE {} OWNER {owner}", quote(name)).as_str())
         .await
         .map_err(|e| RunnerError::db("creating the database", name, e))?;
-    let mut conn = target.connect(name).await?;
-    apply_schema(&mut conn)
+    let mut conn = fleet.target.connect(name).await?;
+    apply_schema(&mut conn, Some(&fleet.identity.master_id))
         .await
         .map_err(|e| RunnerError::db("creating the tenant schema", name, e))?;
     conn.close().await.ok();
     Ok(Method::Ddl)
 }
 
-/// A stable advisory-lock key for a name (its FNV-1a hash, as PostgreSQL's bigint).
-pub fn lock_key(name: &str) -> i64 {
-    schema_core::factory::stream_id(name) as i64
+/// Make sure this master's template of the current schema exists and is
+/// complete; returns its name. Built under its lock, so concurrent runners
+/// build it once.
+pub async fn ensure_template(fleet: &mut Fleet) -> Result<String, RunnerError> {
+    let name = template_name(&fleet.identity);
+    if is_sealed(fleet, &name).await? {
+        return Ok(name);
+    }
+    let key = LockKey::database(&name);
+    let locked = lock::acquire(&mut fleet.admin, key, Duration::from_secs(120))
+        .await
+        .map_err(|e| RunnerError::db("locking the template", &name, e))?;
+    if !locked {
+        return Err(RunnerError::Busy {
+            database: name,
+            what: "another runner has been building this template for 2 minutes".into(),
+        });
+    }
+    let built = build_template(fleet, &name).await;
+    lock::release(&mut fleet.admin, key).await;
+    built.map(|()| name)
+}
+
+async fn is_sealed(fleet: &mut Fleet, name: &str) -> Result<bool, RunnerError> {
+    let sealed: Option<bool> = sqlx::query_scalar(
+        "SELECT datistemplate AND pg_get_userbyid(datdba) = $2 FROM pg_database WHERE datname = $1",
+    )
+    .bind(name)
+    .bind(fleet.identity.owner_role())
+    .fetch_optional(&mut fleet.admin)
+    .await
+    .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+    Ok(sealed == Some(true))
+}
+
+async fn build_template(fleet: &mut Fleet, name: &str) -> Result<(), RunnerError> {
+    if is_sealed(fleet, name).await? {
+        return Ok(()); // another runner built it while we waited
+    }
+    discard_old_templates(fleet, name).await?;
+    if ownership::database_owner(&mut fleet.admin, name)
+        .await
+        .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
+        .is_some()
+    {
+        return Err(RunnerError::NotOwned {
+            database: name.to_owned(),
+            master: fleet.master_db().to_owned(),
+            reason: "a database already has the name of this master's template".into(),
+        });
+    }
+    ownership::record_intent(&mut fleet.master, name, Kind::Template, None)
+        .await
+        .map_err(|e| fleet.master_error("recording the template", e))?;
+    let built = make_template(fleet, name).await;
+    if built.is_err() {
+        if let Ok(Proof::Owned(db)) = ownership::prove_database(fleet, name).await {
+            let _ = ownership::drop_database(&mut fleet.admin, db).await;
+        }
+        if ownership::database_owner(&mut fleet.admin, name)
+            .await
+            .is_ok_and(|o| o.is_none())
+        {
+            let _ = ownership::forget(&mut fleet.master, name).await;
+        }
+    }
+    built
+}
+
+/// This master's templates of older schemas (nobody clones those any more)
+/// and a half-built current one (its builder died): dropped.
+async fn discard_old_templates(fleet: &mut Fleet, current: &str) -> Result<(), RunnerError> {
+    let recorded = ownership::intents(&mut fleet.master, Kind::Template)
+        .await
+        .map_err(|e| fleet.master_error("reading the templates", e))?;
+    for old in recorded {
+        let proof = ownership::prove_database(fleet, &old.name)
+            .await
+            .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+        match proof {
+            Proof::Owned(db) => {
+                // One being cloned right now (`55006`) is left for next time.
+                if ownership::drop_database(&mut fleet.admin, db).await.is_ok() {
+                    let _ = ownership::forget(&mut fleet.master, &old.name).await;
+                }
+            }
+            Proof::Absent => {
+                let _ = ownership::forget(&mut fleet.master, &old.name).await;
+            }
+            // A record of ours for a database that is not ours: the record is wrong,
+            // the database is left alone.
+            Proof::NotOwned(_) if old.name != current => {
+                let _ = ownership::forget(&mut fleet.master, &old.name).await;
+            }
+            Proof::NotOwned(reason) => {
+                return Err(RunnerError::NotOwned {
+                    database: old.name,
+                    master: fleet.master_db().to_owned(),
+                    reason,
+                })
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn make_template(fleet: &mut Fleet, name: &str) -> Result<(), RunnerError> {
+    let create = format!(
+        "CREATE DATABASE {} OWNER {}",
+        quote(name),
+        quote(&fleet.identity.owner_role())
+    );
+    fleet
+        .admin
+        .execute(create.as_str())
+        .await
+        .map_err(|e| RunnerError::db("creating the template", name, e))?;
+    let mut conn = fleet.target.connect(name).await?;
+    apply_schema(&mut conn, Some(&fleet.identity.master_id))
+        .await
+        .map_err(|e| RunnerError::db("creating the tenant schema in the template", name, e))?;
+    conn.close().await.ok();
+    seal(&mut fleet.admin, name)
+        .await
+        .map_err(|e| RunnerError::db("sealing the template", name, e))?;
+    ownership::set_phase(&mut fleet.master, name, Phase::Ready)
+        .await
+        .map_err(|e| fleet.master_error("recording the template", e))
 }

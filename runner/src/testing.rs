@@ -19,7 +19,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use crate::cluster::{free_port, LocalCluster};
+use crate::lock::{self, LockKey};
 use crate::target::Target;
+use crate::template;
+use schema_core::ident::quote;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, Executor, PgConnection, PgPool};
 
@@ -129,7 +132,7 @@ impl Drop for TestDb {
                 .build()?;
             rt.block_on(async {
                 let mut admin = PgConnection::connect(&admin_url).await?;
-                crate::target::drop_database(&mut admin, &name).await?;
+                drop_test_database(&mut admin, &name).await?;
                 Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
             })
         })
@@ -178,20 +181,148 @@ const TEST_PREFIX: &str = "rsm_test_";
 
 pub async fn fresh_tenant() -> TestTenant {
     let server = server();
-    let target = Target::from_url(&server.admin_url, "rsm_test_master", TEST_PREFIX)
-        .unwrap_or_else(|e| panic!("test server URL: {e}"));
     let name = next_name();
     let mut admin = PgConnection::connect(&server.admin_url)
         .await
         .unwrap_or_else(|e| panic!("connect to the test server: {e}"));
-    crate::template::create_database(&target, &mut admin, &name)
+    let template = ensure_test_template(&mut admin)
         .await
-        .unwrap_or_else(|e| panic!("create test tenant {name}: {e}"));
+        .unwrap_or_else(|e| panic!("build the test template: {e}"));
+    let clone = format!(
+        "CREATE DATABASE {} TEMPLATE {}",
+        quote(&name),
+        quote(&template)
+    );
+    match admin.execute(clone.as_str()).await {
+        Ok(_) => {}
+        // Someone is connected to the template: plain DDL instead.
+        Err(e) if crate::error::sqlstate(&e).as_deref() == Some("55006") => {
+            admin
+                .execute(format!("CREATE DATABASE {}", quote(&name)).as_str())
+                .await
+                .unwrap_or_else(|e| panic!("create test tenant {name}: {e}"));
+            let mut conn = PgConnection::connect(&with_database(&server.admin_url, &name))
+                .await
+                .unwrap_or_else(|e| panic!("connect to test tenant {name}: {e}"));
+            template::apply_schema(&mut conn, None)
+                .await
+                .unwrap_or_else(|e| panic!("create the tenant schema in {name}: {e}"));
+        }
+        Err(e) => panic!("create test tenant {name}: {e}"),
+    }
     admin.close().await.ok();
     TestTenant {
         db: open(server, name).await,
         seed: schema_core::Seed::new(0),
     }
+}
+
+/// The harness's template of the current tenant schema, built once per
+/// fingerprint and shared by test processes (under its advisory lock);
+/// templates of older fingerprints go.
+async fn ensure_test_template(admin: &mut PgConnection) -> Result<String, sqlx::Error> {
+    let name = format!("{TEST_PREFIX}template_{}", &template::fingerprint()[..12]);
+    let key = LockKey::database(&name);
+    if !lock::acquire(admin, key, std::time::Duration::from_secs(300)).await? {
+        return Err(sqlx::Error::Protocol(format!(
+            "{name} stayed locked for 5 minutes"
+        )));
+    }
+    let built = build_test_template(admin, &name).await;
+    lock::release(admin, key).await;
+    built.map(|()| name)
+}
+
+async fn build_test_template(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
+    let templates: Vec<(String, bool)> = sqlx::query_as(
+        "SELECT datname::text, datistemplate FROM pg_database WHERE datname LIKE $1",
+    )
+    .bind(format!("{}template\\_%", TEST_PREFIX.replace('_', "\\_")))
+    .fetch_all(&mut *admin)
+    .await?;
+    if templates.iter().any(|(t, sealed)| t == name && *sealed) {
+        return Ok(());
+    }
+    // Older fingerprints, and a half-built current one (its builder died).
+    for (old, _) in &templates {
+        drop_test_database(admin, old).await?;
+    }
+    admin
+        .execute(format!("CREATE DATABASE {}", quote(name)).as_str())
+        .await?;
+    let url = with_database(&server().admin_url, name);
+    let mut conn = PgConnection::connect(&url).await?;
+    template::apply_schema(&mut conn, None).await?;
+    conn.close().await.ok();
+    template::seal(admin, name).await
+}
+
+/// Drop a database the harness made (`rsm_test_...`), a template too.
+async fn drop_test_database(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
+    debug_assert!(name.starts_with(TEST_PREFIX));
+    admin
+        .execute(format!("ALTER DATABASE {} IS_TEMPLATE false", quote(name)).as_str())
+        .await
+        .ok();
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(name)).as_str())
+        .await
+        .map(|_| ())
+}
+
+/// Remove a fleet that a test or a benchmark made: every database its master
+/// recorded (tenants, templates), every database and role named with its
+/// tenant prefix, the master and its owner role. For test code, whose fleets
+/// have prefixes of their own: the runner itself never drops a master, and
+/// never drops by name.
+pub async fn remove_fleet(target: &Target) -> Result<(), sqlx::Error> {
+    let mut admin = PgConnection::connect_with(&target.options("postgres")).await?;
+    let mut databases: Vec<String> = Vec::new();
+    let mut owner_role = None;
+    if let Ok(mut master) = PgConnection::connect_with(&target.options(&target.master_db)).await {
+        if let Ok(Some(identity)) = crate::ownership::read_identity(&mut master).await {
+            owner_role = Some(identity.owner_role());
+            databases.extend(
+                sqlx::query_scalar::<_, String>("SELECT name FROM rsm.databases")
+                    .fetch_all(&mut master)
+                    .await
+                    .unwrap_or_default(),
+            );
+        }
+        master.close().await.ok();
+    }
+    let like = format!("{}%", target.tenant_prefix.replace('_', "\\_"));
+    databases.extend(
+        sqlx::query_scalar::<_, String>(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE $1",
+        )
+        .bind(&like)
+        .fetch_all(&mut admin)
+        .await?,
+    );
+    databases.push(target.master_db.clone());
+    for db in databases {
+        admin
+            .execute(format!("ALTER DATABASE {} IS_TEMPLATE false", quote(&db)).as_str())
+            .await
+            .ok();
+        admin
+            .execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(&db)).as_str())
+            .await?;
+    }
+    let mut roles: Vec<String> =
+        sqlx::query_scalar("SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1")
+            .bind(&like)
+            .fetch_all(&mut admin)
+            .await?;
+    // The owner role last: it owned the databases dropped above.
+    roles.extend(owner_role);
+    for role in roles {
+        admin
+            .execute(format!("DROP ROLE IF EXISTS {}", quote(&role)).as_str())
+            .await?;
+    }
+    Ok(())
 }
 
 fn next_name() -> String {
@@ -200,6 +331,14 @@ fn next_name() -> String {
         std::process::id(),
         NEXT_DB.fetch_add(1, Ordering::SeqCst)
     )
+}
+
+/// Whether the tests run on the harness's own throwaway cluster (closed as
+/// the runner's local cluster is: SCRAM for tenant roles, PUBLIC kept out of
+/// `postgres`), not on a server given by `TEST_DATABASE_URL`.
+pub fn own_cluster() -> bool {
+    server();
+    std::env::var("TEST_DATABASE_URL").map_or(true, |u| u.is_empty())
 }
 
 /// The URL of the test server's maintenance database (for tests that need

@@ -54,9 +54,9 @@ pub async fn run(args: DemoArgs, out: &mut Output<impl std::io::Write>) -> Resul
                 vec![
                     t.tenant.clone(),
                     t.organization.clone(),
-                    format!("{:?}", t.seed).to_lowercase(),
+                    t.seed.as_str().to_owned(),
                     t.rows.to_string(),
-                    format!("{:?}", t.method).to_lowercase(),
+                    t.method.as_str().to_owned(),
                     format!("{} ms", t.millis),
                 ]
             })

@@ -5,16 +5,17 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::Output;
-use crate::target::local_cluster;
+use crate::project::local_cluster;
 use crate::RunnerError;
 
 #[derive(Debug, Args)]
 pub struct DevArgs {
     #[command(subcommand)]
     pub command: DevCommand,
-    /// Folder holding the local cluster (`.rsm/`).
-    #[arg(long, env = "RSM_PROJECT_DIR", default_value = ".", global = true)]
-    pub project_dir: PathBuf,
+    /// Folder holding the local cluster (`.rsm/`); by default the nearest
+    /// folder at or above the current one holding `.rsm/` (else `.git`).
+    #[arg(long, env = "RSM_PROJECT_DIR", global = true)]
+    pub project_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -38,7 +39,8 @@ struct Status {
 }
 
 pub fn run(args: DevArgs, out: &mut Output<impl std::io::Write>) -> Result<(), RunnerError> {
-    let cluster = local_cluster(&args.project_dir)?;
+    let project = crate::project::resolve(args.project_dir.as_deref())?;
+    let cluster = local_cluster(&project)?;
     match args.command {
         DevCommand::Up => {
             cluster.init()?;
@@ -48,11 +50,7 @@ pub fn run(args: DevArgs, out: &mut Output<impl std::io::Write>) -> Result<(), R
         DevCommand::Status => {}
     }
     let status = Status {
-        url: format!(
-            "postgres://postgres@localhost:{}/postgres?host={}",
-            cluster.port,
-            cluster.data_dir.display()
-        ),
+        url: cluster.url("postgres"),
         data_dir: cluster.data_dir.clone(),
         port: cluster.port,
         initialized: cluster.is_initialized(),

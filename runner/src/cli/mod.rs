@@ -56,16 +56,23 @@ pub struct ConnArgs {
     /// Tenant databases are named `<prefix><n>`.
     #[arg(long, env = "RSM_TENANT_PREFIX", default_value = DEFAULT_TENANT_PREFIX)]
     pub tenant_prefix: String,
-    /// Folder holding the local cluster (`.rsm/`).
-    #[arg(long, env = "RSM_PROJECT_DIR", default_value = ".")]
-    pub project_dir: PathBuf,
+    /// Folder holding the local cluster (`.rsm/`); by default the nearest
+    /// folder at or above the current one holding `.rsm/` (else `.git`).
+    #[arg(long, env = "RSM_PROJECT_DIR")]
+    pub project_dir: Option<PathBuf>,
 }
 
 impl ConnArgs {
+    /// The server and names; names and the URL are checked before any
+    /// cluster is started or any connection made.
     pub fn target(&self) -> Result<Target, RunnerError> {
         match self.database_url.as_deref().filter(|u| !u.is_empty()) {
             Some(url) => Target::from_url(url, &self.master_db, &self.tenant_prefix),
-            None => Target::local(&self.project_dir, &self.master_db, &self.tenant_prefix),
+            None => {
+                crate::target::check_names(&self.master_db, &self.tenant_prefix)?;
+                let project = crate::project::resolve(self.project_dir.as_deref())?;
+                Target::local(&project, &self.master_db, &self.tenant_prefix)
+            }
         }
     }
 }
@@ -107,6 +114,9 @@ pub async fn run(cli: Cli) -> Result<(), RunnerError> {
                 if report.created_schema {
                     said.push("created the schema".to_owned());
                 }
+                if report.adopted {
+                    said.push("adopted it (the master schema made by other tools)".to_owned());
+                }
                 if report.plans_inserted > 0 {
                     said.push(format!(
                         "inserted {} subscription plans",
@@ -118,10 +128,12 @@ pub async fn run(cli: Cli) -> Result<(), RunnerError> {
                         w,
                         "master `{}` is up to date; nothing to do",
                         report.database
-                    )
+                    )?;
                 } else {
-                    writeln!(w, "master `{}`: {}", report.database, said.join(", "))
+                    writeln!(w, "master `{}`: {}", report.database, said.join(", "))?;
                 }
+                output::warn(&report.warnings);
+                Ok(())
             })
         }
         Command::Tenant(args) => tenant::run(args, &mut out).await,

@@ -127,7 +127,14 @@ pub fn confirm(question: &str, yes: bool) -> Result<(), RunnerError> {
     }
 }
 
-/// `30m`, `12h`, `7d`, `2w`.
+/// Warnings of a command, on stderr (they are in the JSON under `--json`).
+pub fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// `30m`, `12h`, `7d`, `2w`; at most 100 years.
 pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
     let text = text.trim();
     let split = text
@@ -137,15 +144,22 @@ pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
     let n: i64 = number
         .parse()
         .map_err(|_| format!("{text:?} is not a duration like 30m, 12h, 7d or 2w"))?;
-    match unit {
-        "s" => Ok(chrono::Duration::seconds(n)),
-        "m" => Ok(chrono::Duration::minutes(n)),
-        "h" => Ok(chrono::Duration::hours(n)),
-        "d" => Ok(chrono::Duration::days(n)),
-        "w" => Ok(chrono::Duration::weeks(n)),
-        _ => Err(format!(
-            "{text:?}: unknown unit {unit:?}; use s, m, h, d or w"
-        )),
+    let seconds_per_unit: i64 = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => {
+            return Err(format!(
+                "{text:?}: unknown unit {unit:?}; use s, m, h, d or w"
+            ))
+        }
+    };
+    const MAX_SECONDS: i64 = 100 * 366 * 86_400;
+    match n.checked_mul(seconds_per_unit) {
+        Some(s) if s <= MAX_SECONDS => Ok(chrono::Duration::seconds(s)),
+        _ => Err(format!("{text:?} is longer than 100 years")),
     }
 }
 
@@ -162,5 +176,9 @@ mod tests {
         );
         assert!(parse_duration("7").is_err());
         assert!(parse_duration("x1d").is_err());
+        assert!(parse_duration("-1d").is_err());
+        assert!(parse_duration("99999999999999999w").is_err());
+        assert!(parse_duration("999999999999999999999999w").is_err());
+        assert!(parse_duration("5000w").is_ok());
     }
 }

@@ -1,10 +1,10 @@
 //! `runner tenant ...`.
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
-use super::output::{confirm, parse_duration, table, Progress};
+use super::output::{confirm, parse_duration, table, warn, Progress};
 use super::{ConnArgs, Output};
-use crate::tenant::{self, CreateOptions, SeedSet, TenantInfo};
+use crate::tenant::{self, CreateOptions, SeedSet, Selection, TenantInfo};
 use crate::RunnerError;
 
 #[derive(Debug, Args)]
@@ -18,48 +18,68 @@ pub enum TenantCommand {
     /// Create a tenant: organization and owner in master, the next free database
     /// holding the current schema, its own login role, the seed if asked.
     Create(CreateArgs),
-    /// Every tenant, where it stands, and orphans.
+    /// Every tenant and where it stands, and every database named like one.
     List(ConnArgs),
-    /// Drop one tenant (database, role, registry rows); asks unless --yes.
+    /// Drop one tenant this master made (database, role, registry rows); asks unless --yes.
     Drop(DropArgs),
-    /// Drop old, unprotected tenants, orphans and dangling registry rows; asks unless --yes.
+    /// Drop old (or all) unprotected tenants this master made, and what interrupted
+    /// runs left; asks unless --yes.
     Cleanup(CleanupArgs),
     /// Mark a tenant protected (production) so that it is never dropped.
     Protect(ProtectArgs),
     /// Set a new password for a tenant's role and print its credentials.
-    Credentials(NameArgs),
-    /// Seed an existing tenant.
+    Credentials(CredentialsArgs),
+    /// Seed an empty tenant.
     Seed(SeedArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum SeedArg {
+pub enum CreateSeedArg {
     None,
     Base,
     Realistic,
 }
 
-impl From<SeedArg> for SeedSet {
-    fn from(s: SeedArg) -> SeedSet {
+impl From<CreateSeedArg> for SeedSet {
+    fn from(s: CreateSeedArg) -> SeedSet {
         match s {
-            SeedArg::None => SeedSet::None,
-            SeedArg::Base => SeedSet::Base,
-            SeedArg::Realistic => SeedSet::Realistic,
+            CreateSeedArg::None => SeedSet::None,
+            CreateSeedArg::Base => SeedSet::Base,
+            CreateSeedArg::Realistic => SeedSet::Realistic,
+        }
+    }
+}
+
+/// `tenant seed` has no `none`: it would seed nothing.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SeedSetArg {
+    Base,
+    Realistic,
+}
+
+impl From<SeedSetArg> for SeedSet {
+    fn from(s: SeedSetArg) -> SeedSet {
+        match s {
+            SeedSetArg::Base => SeedSet::Base,
+            SeedSetArg::Realistic => SeedSet::Realistic,
         }
     }
 }
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// The organization's name (default `Studio <n>`).
+    /// The organization's name (default `Studio <n>`); any script, apostrophes welcome.
     #[arg(long)]
     pub name: Option<String>,
     /// Data to put in the new tenant.
     #[arg(long, value_enum, default_value = "none")]
-    pub seed: SeedArg,
-    /// Volume of `realistic` (about 12,800 rows per unit).
+    pub seed: CreateSeedArg,
+    /// Volume of `realistic` (about 12,800 rows per unit), 1 to 1000.
     #[arg(long, default_value_t = 1)]
     pub scale: u64,
+    /// Connections the tenant's role may hold at once.
+    #[arg(long, env = "RSM_TENANT_CONNECTION_LIMIT", default_value_t = tenant::DEFAULT_CONNECTION_LIMIT)]
+    pub connection_limit: u32,
     /// Print the tenant role's credentials (they are shown nowhere else).
     #[arg(long)]
     pub show_credentials: bool,
@@ -68,9 +88,12 @@ pub struct CreateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct NameArgs {
+pub struct CredentialsArgs {
     /// The tenant database, e.g. `tenant_3`.
     pub tenant: String,
+    /// Do not ask (a protected tenant's credentials are rotated only when confirmed).
+    #[arg(long)]
+    pub yes: bool,
     #[command(flatten)]
     pub conn: ConnArgs,
 }
@@ -86,15 +109,32 @@ pub struct DropArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("selection").required(true).args(["older_than", "all", "orphans"])))]
 pub struct CleanupArgs {
-    /// Only tenants created longer ago than this (30m, 12h, 7d, 2w).
+    /// Tenants created longer ago than this (30m, 12h, 7d, 2w).
     #[arg(long, value_parser = parse_duration)]
     pub older_than: Option<chrono::Duration>,
+    /// Every unprotected tenant this master made.
+    #[arg(long)]
+    pub all: bool,
+    /// Only what interrupted runs left.
+    #[arg(long)]
+    pub orphans: bool,
     /// Do not ask.
     #[arg(long)]
     pub yes: bool,
     #[command(flatten)]
     pub conn: ConnArgs,
+}
+
+impl CleanupArgs {
+    fn selection(&self) -> Selection {
+        match (self.older_than, self.all) {
+            (Some(age), _) => Selection::OlderThan(age),
+            (None, true) => Selection::All,
+            (None, false) => Selection::Orphans,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -111,7 +151,8 @@ pub struct ProtectArgs {
 pub struct SeedArgs {
     pub tenant: String,
     #[arg(long = "set", value_enum)]
-    pub set: SeedArg,
+    pub set: SeedSetArg,
+    /// Volume of `realistic` (about 12,800 rows per unit), 1 to 1000.
     #[arg(long, default_value_t = 1)]
     pub scale: u64,
     /// Seed value of the faked data.
@@ -121,6 +162,15 @@ pub struct SeedArgs {
     pub conn: ConnArgs,
 }
 
+const HEADER: [&str; 6] = [
+    "tenant",
+    "organization",
+    "state",
+    "protected",
+    "created",
+    "note",
+];
+
 fn rows(tenants: &[TenantInfo]) -> Vec<Vec<String>> {
     tenants
         .iter()
@@ -128,16 +178,15 @@ fn rows(tenants: &[TenantInfo]) -> Vec<Vec<String>> {
             vec![
                 t.tenant.clone(),
                 t.organization.clone().unwrap_or_else(|| "-".into()),
-                format!("{:?}", t.state).to_lowercase(),
+                t.state.as_str().to_owned(),
                 if t.protected { "yes".into() } else { "".into() },
                 t.created_at
                     .map_or("-".into(), |c| c.format("%Y-%m-%d %H:%M").to_string()),
+                t.note.clone().unwrap_or_default(),
             ]
         })
         .collect()
 }
-
-const HEADER: [&str; 5] = ["tenant", "organization", "state", "protected", "created"];
 
 pub async fn run(
     args: TenantArgs,
@@ -150,28 +199,34 @@ pub async fn run(
                 seed: a.seed.into(),
                 scale: a.scale,
                 credentials: a.show_credentials,
+                connection_limit: a.connection_limit,
                 ..CreateOptions::default()
             };
+            tenant::check_scale(options.scale)?;
+            if let Some(name) = &options.name {
+                tenant::check_organization_name(name)?;
+            }
+            let target = a.conn.target()?;
             let mut progress = Progress::new(tenant::progress_steps(options.seed), out.json());
-            let created = tenant::create_reporting(&a.conn.target()?, &options, &mut |step| {
-                progress.step(step)
-            })
-            .await?;
+            let created =
+                tenant::create_reporting(&target, &options, &mut |step| progress.step(step))
+                    .await?;
             out.emit(&created, |w| {
                 writeln!(
                     w,
-                    "created {} for {:?} (owner {}) in {} ms: schema {} ({:?}), {} rows seeded",
+                    "created {} for {:?} (owner {}) in {} ms: schema {} ({}), {} rows seeded",
                     created.tenant,
                     created.organization,
                     created.owner_email,
                     created.millis,
                     &created.fingerprint[..12],
-                    created.method,
+                    created.method.as_str(),
                     created.rows
                 )?;
                 if let Some(c) = &created.credentials {
                     writeln!(w, "role {} password {}\nurl {}", c.role, c.password, c.url)?;
                 }
+                warn(&created.warnings);
                 Ok(())
             })
         }
@@ -190,6 +245,15 @@ pub async fn run(
             if info.protected {
                 return Err(RunnerError::Protected { tenant: a.tenant });
             }
+            if !info.owned {
+                return Err(RunnerError::NotOwned {
+                    database: a.tenant,
+                    master: target.master_db.clone(),
+                    reason: info
+                        .note
+                        .unwrap_or_else(|| "this master has no record of making it".into()),
+                });
+            }
             if !out.json() {
                 table(out.raw(), &HEADER, &rows(std::slice::from_ref(&info)))?;
             }
@@ -202,18 +266,35 @@ pub async fn run(
         }
         TenantCommand::Cleanup(a) => {
             let target = a.conn.target()?;
-            let plan = tenant::plan_cleanup(&target, a.older_than).await?;
+            let plan = tenant::plan_cleanup(&target, a.selection()).await?;
             if !out.json() {
                 let w = out.raw();
-                for kept in &plan.kept_protected {
-                    writeln!(w, "keeping {kept}: protected")?;
+                for kept in &plan.kept {
+                    writeln!(w, "keeping {}: {}", kept.tenant, kept.reason)?;
                 }
-                if plan.tenants.is_empty() {
+                if plan.tenants.is_empty() && plan.orphans.is_empty() {
                     writeln!(w, "nothing to clean up")?;
                     return Ok(());
                 }
-                writeln!(w, "will drop:")?;
-                table(w, &HEADER, &rows(&plan.tenants))?;
+                if !plan.tenants.is_empty() {
+                    writeln!(w, "will drop:")?;
+                    table(w, &HEADER, &rows(&plan.tenants))?;
+                }
+                if !plan.orphans.is_empty() {
+                    writeln!(
+                        w,
+                        "left by interrupted runs (removed unless they hold data):"
+                    )?;
+                    table(w, &HEADER, &rows(&plan.orphans))?;
+                }
+            } else if plan.tenants.is_empty() && plan.orphans.is_empty() {
+                return out.emit(
+                    &tenant::CleanupReport {
+                        kept: plan.kept.clone(),
+                        ..tenant::CleanupReport::default()
+                    },
+                    |_| Ok(()),
+                );
             }
             if !plan.tenants.is_empty() {
                 confirm(
@@ -222,9 +303,17 @@ pub async fn run(
                 )?;
             }
             let mut progress = Progress::new(plan.tenants.len(), out.json());
-            let dropped = tenant::cleanup(&target, &plan, |t| progress.step(t)).await?;
-            out.emit(&dropped, |w| {
-                writeln!(w, "dropped {} tenants", dropped.len())
+            let report = tenant::cleanup(&target, &plan, |t| progress.step(t)).await?;
+            out.emit(&report, |w| {
+                for kept in &report.kept {
+                    writeln!(w, "kept {}: {}", kept.tenant, kept.reason)?;
+                }
+                writeln!(
+                    w,
+                    "dropped {} tenants; removed {} leftovers of interrupted runs",
+                    report.dropped.len(),
+                    report.repaired.len()
+                )
             })
         }
         TenantCommand::Protect(a) => {
@@ -239,7 +328,18 @@ pub async fn run(
             })
         }
         TenantCommand::Credentials(a) => {
-            let credentials = tenant::rotate_credentials(&a.conn.target()?, &a.tenant).await?;
+            let target = a.conn.target()?;
+            let info = tenant::find(&target, &a.tenant).await?;
+            if info.protected {
+                confirm(
+                    &format!(
+                        "{} is protected (production): replace its password? The old one stops working at once",
+                        a.tenant
+                    ),
+                    a.yes,
+                )?;
+            }
+            let credentials = tenant::rotate_credentials(&target, &a.tenant).await?;
             out.emit(&credentials, |w| {
                 writeln!(
                     w,
@@ -249,14 +349,20 @@ pub async fn run(
             })
         }
         TenantCommand::Seed(a) => {
+            tenant::check_scale(a.scale)?;
             let target = a.conn.target()?;
-            let rows =
+            let seeded =
                 tenant::seed_existing(&target, &a.tenant, a.set.into(), a.scale, a.seed_value)
                     .await?;
-            out.emit(
-                &serde_json::json!({ "tenant": a.tenant, "rows": rows }),
-                |w| writeln!(w, "{} now holds {rows} rows", a.tenant),
-            )
+            out.emit(&seeded, |w| {
+                writeln!(
+                    w,
+                    "seeded {} with `{}`: {} rows inserted",
+                    seeded.tenant,
+                    seeded.set.as_str(),
+                    seeded.inserted
+                )
+            })
         }
     }
 }

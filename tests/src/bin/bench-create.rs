@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use runner::target::{drop_database, Target};
+use runner::target::Target;
 use runner::tenant::{self, CreateOptions};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -89,19 +89,7 @@ async fn main() {
     );
 
     // Leave the server as found (it may be a shared one, via TEST_DATABASE_URL).
-    let plan = tenant::plan_cleanup(&target, None)
+    runner::testing::remove_fleet(&target)
         .await
-        .expect("cleanup plan");
-    tenant::cleanup(&target, &plan, |_| {})
-        .await
-        .expect("cleanup");
-    let mut admin = target.admin().await.expect("admin connection");
-    for db in [
-        runner::template::template_name(&target),
-        target.master_db.clone(),
-    ] {
-        drop_database(&mut admin, &db)
-            .await
-            .expect("drop the bench databases");
-    }
+        .expect("remove the bench fleet");
 }

@@ -1,0 +1,466 @@
+//! What the runner owns, and how it proves it.
+//!
+//! A master initialised by the runner carries an identity (`rsm.identity`: a
+//! random id) and a NOLOGIN role named after it, `rsm_owner_<id>`. Before the
+//! runner creates a database it commits an *intent* row (`rsm.databases`) in
+//! its master; the database is then created `OWNER rsm_owner_<id>` — a mark set
+//! by `CREATE DATABASE` itself, so no crash can leave an unmarked database of
+//! ours — and each tenant login role is created with that owner role as a
+//! member (`CREATE ROLE ... ROLE rsm_owner_<id>`), again in the statement that
+//! makes it.
+//!
+//! A database is this master's only when both hold: an intent row in this
+//! master, and the owner mark. [`OwnedDatabase`] and [`OwnedRole`] can only be
+//! made by the proofs below, and the only functions that drop take them, so
+//! nothing can be dropped by name alone. System databases and the master are
+//! refused whatever the records say.
+
+use chrono::NaiveDateTime;
+use schema_core::ident::quote;
+use sqlx::{Executor, PgConnection};
+
+use crate::error::sqlstate;
+use crate::target::{Target, SYSTEM_DATABASES};
+use crate::RunnerError;
+
+/// The master's part of the runner: its identity and what it made.
+pub const MASTER_DDL: &str = "CREATE SCHEMA IF NOT EXISTS rsm;
+CREATE TABLE rsm.identity (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    master_id text NOT NULL CHECK (master_id ~ '^[0-9a-f]{32}$'),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE rsm.databases (
+    name text PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('tenant', 'template')),
+    state text NOT NULL CHECK (state IN ('creating', 'ready', 'dropping')),
+    slug text UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT now()
+);";
+
+/// A master's identity.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Identity {
+    /// 32 hex digits, random, made by `master init`.
+    pub master_id: String,
+}
+
+impl Identity {
+    pub fn random() -> std::io::Result<Identity> {
+        let id = crate::scram::random_password()?;
+        Ok(Identity {
+            master_id: id[..32].to_owned(),
+        })
+    }
+
+    /// The NOLOGIN role owning every database this master made.
+    pub fn owner_role(&self) -> String {
+        format!("rsm_owner_{}", &self.master_id[..16])
+    }
+
+    /// Eight hex digits, for names (templates).
+    pub fn short(&self) -> &str {
+        &self.master_id[..8]
+    }
+}
+
+/// The identity of the master `conn` is connected to; `None` when the runner
+/// never initialised it.
+pub async fn read_identity(conn: &mut PgConnection) -> Result<Option<Identity>, sqlx::Error> {
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.identity') IS NOT NULL")
+        .fetch_one(&mut *conn)
+        .await?;
+    if !exists {
+        return Ok(None);
+    }
+    let id: Option<String> = sqlx::query_scalar("SELECT master_id FROM rsm.identity")
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(id.map(|master_id| Identity { master_id }))
+}
+
+/// The owner role of a master, made when missing (NOLOGIN, no privileges, no members).
+pub async fn ensure_owner_role(
+    admin: &mut PgConnection,
+    identity: &Identity,
+) -> Result<(), sqlx::Error> {
+    let sql = format!("CREATE ROLE {} NOLOGIN", quote(&identity.owner_role()));
+    match admin.execute(sql.as_str()).await {
+        Ok(_) => Ok(()),
+        // 42710: exists already; 23505: made by a concurrent runner just now.
+        Err(e) if matches!(sqlstate(&e).as_deref(), Some("42710" | "23505")) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// An initialised master, open: the server, the master's identity, a
+/// connection to the master and one to the server's maintenance database.
+pub struct Fleet {
+    pub target: Target,
+    pub identity: Identity,
+    pub master: PgConnection,
+    pub admin: PgConnection,
+}
+
+impl Fleet {
+    /// Refuses a master that does not exist or that the runner never initialised.
+    pub async fn open(target: &Target) -> Result<Fleet, RunnerError> {
+        let mut master = target.connect(&target.master_db).await?;
+        let identity = read_identity(&mut master)
+            .await
+            .map_err(|e| RunnerError::db("reading the master's identity", &target.master_db, e))?
+            .ok_or_else(|| RunnerError::MasterNotInitialised {
+                database: target.master_db.clone(),
+            })?;
+        let admin = target.admin().await?;
+        Ok(Fleet {
+            target: target.clone(),
+            identity,
+            master,
+            admin,
+        })
+    }
+
+    pub fn master_db(&self) -> &str {
+        &self.target.master_db
+    }
+
+    /// A database error on the master.
+    pub fn master_error(&self, what: &str, e: sqlx::Error) -> RunnerError {
+        RunnerError::db(what, &self.target.master_db, e)
+    }
+}
+
+/// What an intent row is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Tenant,
+    Template,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Tenant => "tenant",
+            Kind::Template => "template",
+        }
+    }
+}
+
+/// Where a recorded database stands in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Intent recorded; being made (or its maker died).
+    Creating,
+    /// Complete (a tenant: registered).
+    Ready,
+    /// A drop was started (or its runner died).
+    Dropping,
+}
+
+impl Phase {
+    fn as_str(self) -> &'static str {
+        match self {
+            Phase::Creating => "creating",
+            Phase::Ready => "ready",
+            Phase::Dropping => "dropping",
+        }
+    }
+
+    fn parse(text: &str) -> Phase {
+        match text {
+            "ready" => Phase::Ready,
+            "dropping" => Phase::Dropping,
+            _ => Phase::Creating,
+        }
+    }
+}
+
+/// A row of `rsm.databases`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intent {
+    pub name: String,
+    pub kind: Kind,
+    pub phase: Phase,
+    pub slug: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+type IntentRow = (String, String, String, Option<String>, NaiveDateTime);
+
+fn intent_of((name, kind, phase, slug, created_at): IntentRow) -> Intent {
+    Intent {
+        name,
+        kind: if kind == "template" {
+            Kind::Template
+        } else {
+            Kind::Tenant
+        },
+        phase: Phase::parse(&phase),
+        slug,
+        created_at,
+    }
+}
+
+const INTENT_COLUMNS: &str =
+    "SELECT name, kind, state, slug, (created_at AT TIME ZONE 'UTC') FROM rsm.databases";
+
+/// Record the intent to create `name`; committed before anything is created.
+pub async fn record_intent(
+    conn: &mut PgConnection,
+    name: &str,
+    kind: Kind,
+    slug: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO rsm.databases (name, kind, state, slug) VALUES ($1, $2, 'creating', $3)",
+    )
+    .bind(name)
+    .bind(kind.as_str())
+    .bind(slug)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+pub async fn set_phase(
+    conn: &mut PgConnection,
+    name: &str,
+    phase: Phase,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rsm.databases SET state = $2 WHERE name = $1")
+        .bind(name)
+        .bind(phase.as_str())
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Remove the record of `name`: the last step of discarding or dropping it.
+pub async fn forget(conn: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM rsm.databases WHERE name = $1")
+        .bind(name)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn intent(conn: &mut PgConnection, name: &str) -> Result<Option<Intent>, sqlx::Error> {
+    let row: Option<IntentRow> = sqlx::query_as(&format!("{INTENT_COLUMNS} WHERE name = $1"))
+        .bind(name)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(intent_of))
+}
+
+/// Every intent of a kind, oldest first.
+pub async fn intents(conn: &mut PgConnection, kind: Kind) -> Result<Vec<Intent>, sqlx::Error> {
+    let rows: Vec<IntentRow> = sqlx::query_as(&format!(
+        "{INTENT_COLUMNS} WHERE kind = $1 ORDER BY created_at, name"
+    ))
+    .bind(kind.as_str())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(intent_of).collect())
+}
+
+/// Intents of work not finished: creations and drops.
+pub async fn unfinished(conn: &mut PgConnection) -> Result<Vec<Intent>, sqlx::Error> {
+    let rows: Vec<IntentRow> = sqlx::query_as(&format!(
+        "{INTENT_COLUMNS} WHERE state <> 'ready' ORDER BY created_at, name"
+    ))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(intent_of).collect())
+}
+
+/// The owner of database `name`, from the server's shared catalog; `None`
+/// when there is no such database.
+pub async fn database_owner(
+    admin: &mut PgConnection,
+    name: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = $1")
+        .bind(name)
+        .fetch_optional(admin)
+        .await
+}
+
+/// Proof that this master made a database: only [`prove_database`] makes one.
+#[derive(Debug)]
+pub struct OwnedDatabase {
+    name: String,
+}
+
+impl OwnedDatabase {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// What [`prove_database`] found.
+#[derive(Debug)]
+pub enum Proof<T> {
+    Owned(T),
+    /// Nothing by that name on the server.
+    Absent,
+    /// It exists, and this master cannot prove it made it (the reason).
+    NotOwned(String),
+}
+
+/// Whether this master made database `name`: an intent row in this master,
+/// and the database owned by this master's owner role. Never true of a system
+/// database or of a master.
+pub async fn prove_database(
+    fleet: &mut Fleet,
+    name: &str,
+) -> Result<Proof<OwnedDatabase>, sqlx::Error> {
+    let Some(owner) = database_owner(&mut fleet.admin, name).await? else {
+        return Ok(Proof::Absent);
+    };
+    if SYSTEM_DATABASES.contains(&name) {
+        return Ok(Proof::NotOwned(
+            "it is one of the server's own databases".into(),
+        ));
+    }
+    if name == fleet.master_db() {
+        return Ok(Proof::NotOwned("it is the master itself".into()));
+    }
+    let ours = fleet.identity.owner_role();
+    if owner != ours {
+        return Ok(Proof::NotOwned(format!(
+            "it is owned by role `{owner}`, not by this master's `{ours}`"
+        )));
+    }
+    if intent(&mut fleet.master, name).await?.is_none() {
+        return Ok(Proof::NotOwned(format!(
+            "the master `{}` has no record of making it",
+            fleet.master_db()
+        )));
+    }
+    Ok(Proof::Owned(OwnedDatabase {
+        name: name.to_owned(),
+    }))
+}
+
+/// Proof that this master made a login role: only [`prove_role`] makes one.
+#[derive(Debug)]
+pub struct OwnedRole {
+    name: String,
+}
+
+impl OwnedRole {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Whether this master made login role `name`: an intent row for the tenant
+/// of that name, and this master's owner role a member of it.
+pub async fn prove_role(fleet: &mut Fleet, name: &str) -> Result<Proof<OwnedRole>, sqlx::Error> {
+    let marked: Option<bool> = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_auth_members m
+                          JOIN pg_roles o ON o.oid = m.member
+                         WHERE m.roleid = r.oid AND o.rolname = $2)
+           FROM pg_roles r WHERE r.rolname = $1",
+    )
+    .bind(name)
+    .bind(fleet.identity.owner_role())
+    .fetch_optional(&mut fleet.admin)
+    .await?;
+    match marked {
+        None => Ok(Proof::Absent),
+        Some(false) => Ok(Proof::NotOwned(format!(
+            "role `{name}` does not carry the mark of this master's `{}`",
+            fleet.identity.owner_role()
+        ))),
+        Some(true) => match intent(&mut fleet.master, name).await? {
+            Some(_) => Ok(Proof::Owned(OwnedRole {
+                name: name.to_owned(),
+            })),
+            None => Ok(Proof::NotOwned(format!(
+                "the master `{}` has no record of making role `{name}`",
+                fleet.master_db()
+            ))),
+        },
+    }
+}
+
+/// Drop a database this master made, a template too, disconnecting its
+/// sessions; gone already is fine. The only way the runner drops a database.
+pub async fn drop_database(admin: &mut PgConnection, db: OwnedDatabase) -> Result<(), sqlx::Error> {
+    let name = db.name;
+    // Belt and braces: a proof is never made for these.
+    if SYSTEM_DATABASES.contains(&name.as_str()) {
+        return Err(sqlx::Error::Protocol(format!(
+            "refusing to drop the system database {name}"
+        )));
+    }
+    let is_template: Option<bool> =
+        sqlx::query_scalar("SELECT datistemplate FROM pg_database WHERE datname = $1")
+            .bind(&name)
+            .fetch_optional(&mut *admin)
+            .await?;
+    if is_template == Some(true) {
+        let unmark = format!("ALTER DATABASE {} IS_TEMPLATE false", quote(&name));
+        admin.execute(unmark.as_str()).await?;
+    }
+    let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(&name));
+    admin.execute(drop.as_str()).await.map(|_| ())
+}
+
+/// Drop a login role this master made; gone already is fine. The only way the
+/// runner drops a role.
+pub async fn drop_role(admin: &mut PgConnection, role: OwnedRole) -> Result<(), sqlx::Error> {
+    let drop = format!("DROP ROLE IF EXISTS {}", quote(&role.name));
+    admin.execute(drop.as_str()).await.map(|_| ())
+}
+
+/// Why repair must keep the database `conn` is connected to, if it must:
+/// protected, or holding rows beyond those the runner put there itself (the
+/// seed recorded in its stamp; a template holds none).
+pub async fn reason_to_keep(conn: &mut PgConnection) -> Result<Option<String>, sqlx::Error> {
+    let stamp = crate::template::read_stamp(conn).await?;
+    if stamp.as_ref().is_some_and(|s| s.protected) {
+        return Ok(Some("protected".into()));
+    }
+    let seeded = stamp.map_or(0, |s| s.seeded_rows);
+    let extra = rows(conn).await? - seeded;
+    Ok((extra > 0).then(|| format!("holds {extra} rows the runner did not put there")))
+}
+
+/// Rows in every table of the database but the runner's own (`rsm`).
+async fn rows(conn: &mut PgConnection) -> Result<i64, sqlx::Error> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'rsm')
+            AND n.nspname NOT LIKE 'pg_toast%'",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut rows = 0i64;
+    for table in tables {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&mut *conn)
+            .await?;
+        rows += n;
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identities_name_their_role_and_templates() {
+        let id = Identity::random().unwrap();
+        assert_eq!(id.master_id.len(), 32);
+        assert!(id.master_id.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(id.owner_role().len(), "rsm_owner_".len() + 16);
+        assert_ne!(id, Identity::random().unwrap());
+    }
+}

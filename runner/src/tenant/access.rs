@@ -1,0 +1,186 @@
+//! Who may reach a tenant: its own login role (a SCRAM verifier computed here,
+//! a connection limit, the master's owner mark), CONNECT on its database alone,
+//! credential rotation, and what else such a role could reach on the server.
+
+use schema_core::ident::{quote, quote_literal};
+use sqlx::{Executor, PgConnection};
+
+use crate::error::sqlstate;
+use crate::ownership::{self, Fleet, Proof};
+use crate::scram;
+use crate::target::Target;
+use crate::RunnerError;
+
+/// Connections a tenant's role may hold at once unless told otherwise: one
+/// tenant cannot take every slot of the server.
+pub const DEFAULT_CONNECTION_LIMIT: u32 = 20;
+/// The most `--connection-limit` accepts.
+pub const MAX_CONNECTION_LIMIT: u32 = 10_000;
+
+/// A login for one tenant database.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Credentials {
+    pub role: String,
+    pub password: String,
+    pub url: String,
+}
+
+/// The tenant's login role, named like its database: a SCRAM verifier (the
+/// password itself never leaves this process), at most `connection_limit`
+/// connections, the master's owner role as its member (the mark that proves
+/// it ours), and CONNECT on its own database only.
+pub(super) async fn create_role(
+    fleet: &mut Fleet,
+    tenant: &str,
+    password: &str,
+    connection_limit: u32,
+) -> Result<(), RunnerError> {
+    let role = quote(tenant);
+    let verifier =
+        scram::verifier(password).map_err(RunnerError::system("reading /dev/urandom"))?;
+    let create = format!(
+        "CREATE ROLE {role} LOGIN PASSWORD {} CONNECTION LIMIT {connection_limit} ROLE {}",
+        quote_literal(&verifier),
+        quote(&fleet.identity.owner_role())
+    );
+    if let Err(e) = fleet.admin.execute(create.as_str()).await {
+        // 42710: a role of that name appeared since the name was allocated;
+        // it is not ours, and it is left alone.
+        if sqlstate(&e).as_deref() == Some("42710") {
+            return Err(RunnerError::NotOwned {
+                database: tenant.to_owned(),
+                master: fleet.master_db().to_owned(),
+                reason: format!("a role `{tenant}` was made by someone else meanwhile"),
+            });
+        }
+        return Err(RunnerError::db("creating the login role", tenant, scrub(e)));
+    }
+    let grants = format!(
+        "REVOKE CONNECT, TEMPORARY ON DATABASE {role} FROM PUBLIC; GRANT CONNECT, TEMPORARY ON DATABASE {role} TO {role}"
+    );
+    fleet
+        .admin
+        .execute(grants.as_str())
+        .await
+        .map(|_| ())
+        .map_err(|e| RunnerError::db("restricting CONNECT to the tenant's role", tenant, e))
+}
+
+/// The tables and sequences of `public` to the tenant's role; its stamp to read.
+pub(super) async fn grant_tables(conn: &mut PgConnection, tenant: &str) -> Result<(), RunnerError> {
+    let role = quote(tenant);
+    let grants = format!(
+        "GRANT USAGE ON SCHEMA public TO {role};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+         GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role};
+         GRANT USAGE ON SCHEMA rsm TO {role};
+         GRANT SELECT ON rsm.stamp TO {role};"
+    );
+    conn.execute(grants.as_str())
+        .await
+        .map(|_| ())
+        .map_err(|e| RunnerError::db("granting the tenant's role its tables", tenant, e))
+}
+
+/// A database error whose message might quote the statement is reduced to its
+/// code. (Statements carry verifiers, not passwords; this keeps even those out.)
+fn scrub(e: sqlx::Error) -> sqlx::Error {
+    match sqlstate(&e) {
+        Some(code) => sqlx::Error::Protocol(format!("SQLSTATE {code}")),
+        None => sqlx::Error::Protocol("statement failed".into()),
+    }
+}
+
+pub(super) fn credentials_for(target: &Target, tenant: &str, password: String) -> Credentials {
+    let options = target.options(tenant);
+    let url = match options.get_socket() {
+        Some(dir) => format!(
+            "postgres://{tenant}:{password}@localhost:{}/{tenant}?host={}",
+            options.get_port(),
+            dir.display()
+        ),
+        None => format!(
+            "postgres://{tenant}:{password}@{}:{}/{tenant}",
+            options.get_host(),
+            options.get_port()
+        ),
+    };
+    Credentials {
+        role: tenant.to_owned(),
+        password,
+        url,
+    }
+}
+
+/// A new password for a tenant's role; the only way credentials are shown.
+/// Only for a tenant this master made; a protected tenant's caller asks first.
+pub async fn rotate_credentials(target: &Target, tenant: &str) -> Result<Credentials, RunnerError> {
+    crate::target::check_name("tenant name", tenant)?;
+    let mut fleet = Fleet::open(target).await?;
+    super::under_lock(&mut fleet, tenant, |fleet, tenant| {
+        Box::pin(rotate_locked(fleet, tenant))
+    })
+    .await
+}
+
+async fn rotate_locked(fleet: &mut Fleet, tenant: &str) -> Result<Credentials, RunnerError> {
+    let proof = ownership::prove_role(fleet, tenant)
+        .await
+        .map_err(|e| RunnerError::db("reading pg_roles", tenant, e))?;
+    let role = match proof {
+        Proof::Owned(role) => role,
+        Proof::Absent => {
+            return Err(RunnerError::UnknownTenant {
+                tenant: tenant.to_owned(),
+                master: fleet.master_db().to_owned(),
+                known: " (it has no login role)".into(),
+            })
+        }
+        Proof::NotOwned(reason) => return Err(super::not_owned(fleet, tenant, reason)),
+    };
+    let password = scram::random_password().map_err(RunnerError::system("reading /dev/urandom"))?;
+    let verifier =
+        scram::verifier(&password).map_err(RunnerError::system("reading /dev/urandom"))?;
+    let sql = format!(
+        "ALTER ROLE {} PASSWORD {}",
+        quote(role.name()),
+        quote_literal(&verifier)
+    );
+    fleet
+        .admin
+        .execute(sql.as_str())
+        .await
+        .map_err(|e| RunnerError::db("setting the role's password", tenant, scrub(e)))?;
+    Ok(credentials_for(&fleet.target, tenant, password))
+}
+
+/// The server's maintenance databases that PUBLIC (so every tenant role) may
+/// connect to, each with the statement that closes it.
+pub async fn public_exposure(admin: &mut PgConnection) -> Result<Vec<String>, sqlx::Error> {
+    let open: Vec<String> = sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database
+          WHERE datname IN ('postgres', 'template1')
+            AND (datacl IS NULL OR EXISTS (
+                 SELECT 1 FROM aclexplode(datacl) a WHERE a.grantee = 0 AND a.privilege_type = 'CONNECT'))
+          ORDER BY 1",
+    )
+    .fetch_all(admin)
+    .await?;
+    Ok(open
+        .into_iter()
+        .map(|db| {
+            format!(
+                "every role, tenant roles included, may connect to `{db}`; to close it: \
+                 REVOKE CONNECT ON DATABASE {db} FROM PUBLIC; (then GRANT CONNECT to the roles that need it)"
+            )
+        })
+        .collect())
+}
+
+/// On the runner's own cluster: close what [`public_exposure`] reports (idempotent).
+pub async fn close_public_exposure(admin: &mut PgConnection) -> Result<(), sqlx::Error> {
+    admin
+        .execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC")
+        .await
+        .map(|_| ())
+}

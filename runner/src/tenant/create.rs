@@ -1,0 +1,449 @@
+//! `tenant create`: all or nothing, and safe beside any other runner.
+//!
+//! 1. Under the server-wide allocation lock: the next number whose name no
+//!    database, role, record or registry row uses, and whose lock is free; a
+//!    slug no organization or creation under way has. The name's lock is taken
+//!    and the intent recorded (committed) in the master before the lock goes.
+//! 2. The database (a clone of this master's template, owned by its owner
+//!    role), the login role, the stamp, the seed.
+//! 3. The registry rows and the record marked `ready`, in one master
+//!    transaction; then the name's lock is released.
+//!
+//! A failure at any step removes what was made (the record last). A kill
+//! leaves the record and a free lock: the next create or cleanup finds it and
+//! removes what it proves ours ([`super::remove::repair`]).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::{Connection, PgConnection};
+
+use super::access::{self, Credentials};
+use super::organization;
+use super::remove;
+use super::seed::{self, SeedSet};
+use crate::lock::{self, LockKey};
+use crate::ownership::{self, Fleet, Kind, Phase, Proof};
+use crate::target::Target;
+use crate::template::{self, Method};
+use crate::RunnerError;
+
+/// A step of tenant creation, after which a fault can be injected (tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    CreateDatabase,
+    CreateRole,
+    Stamp,
+    Seed,
+    /// Inside the registry transaction, just before its commit.
+    Register,
+}
+
+impl Step {
+    pub const ALL: [Step; 5] = [
+        Step::CreateDatabase,
+        Step::CreateRole,
+        Step::Stamp,
+        Step::Seed,
+        Step::Register,
+    ];
+}
+
+/// A fault injected after a step (tests).
+#[derive(Clone)]
+pub struct Fault {
+    pub after: Step,
+    pub action: FaultAction,
+}
+
+#[derive(Clone)]
+pub enum FaultAction {
+    /// Fail: the normal cleanup runs.
+    Error,
+    /// "Die": nothing is cleaned up; connections close, so locks are released.
+    Crash,
+    /// Call this (say, stop the server), then go on.
+    Call(Arc<dyn Fn() + Send + Sync>),
+}
+
+impl std::fmt::Debug for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let action = match self.action {
+            FaultAction::Error => "error",
+            FaultAction::Crash => "crash",
+            FaultAction::Call(_) => "call",
+        };
+        write!(f, "{action} after {:?}", self.after)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CreateOptions {
+    /// The organization's name; `Studio <n>` when not given.
+    pub name: Option<String>,
+    pub seed: SeedSet,
+    /// Volume of the `realistic` set (about 12,800 rows per unit).
+    pub scale: u64,
+    /// Seed value of faked data; the tenant number when not given.
+    pub seed_value: Option<u64>,
+    /// Return the tenant role's credentials (otherwise never shown).
+    pub credentials: bool,
+    /// Connections the tenant's role may hold at once.
+    pub connection_limit: u32,
+    pub fault: Option<Fault>,
+}
+
+impl Default for CreateOptions {
+    fn default() -> Self {
+        CreateOptions {
+            name: None,
+            seed: SeedSet::None,
+            scale: 1,
+            seed_value: None,
+            credentials: false,
+            connection_limit: access::DEFAULT_CONNECTION_LIMIT,
+            fault: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Created {
+    pub tenant: String,
+    pub organization: String,
+    pub organization_id: i32,
+    pub slug: String,
+    pub owner_email: String,
+    pub fingerprint: String,
+    pub method: Method,
+    pub seed: SeedSet,
+    pub rows: u64,
+    pub millis: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Credentials>,
+    /// What else the tenant's role could reach on this server, with the fix.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// How many progress steps [`create_reporting`] reports for a seed set.
+pub fn progress_steps(seed: SeedSet) -> usize {
+    4 + seed::steps(seed)
+}
+
+/// Create a tenant: see the module documentation.
+pub async fn create(target: &Target, options: &CreateOptions) -> Result<Created, RunnerError> {
+    create_reporting(target, options, &mut |_| {}).await
+}
+
+/// [`create`], calling `step` as each step ends ([`progress_steps`] calls
+/// when it succeeds): for a progress bar.
+pub async fn create_reporting(
+    target: &Target,
+    options: &CreateOptions,
+    step: &mut (dyn FnMut(&str) + Send),
+) -> Result<Created, RunnerError> {
+    let started = Instant::now();
+    check_options(options)?;
+    let mut fleet = Fleet::open(target).await?;
+    remove::repair(&mut fleet).await?;
+    let allocated = allocate(&mut fleet, options).await?;
+    let key = LockKey::database(&allocated.tenant);
+    match build(&mut fleet, options, &allocated, step).await {
+        Ok(mut created) => {
+            lock::release(&mut fleet.admin, key).await;
+            created.millis = started.elapsed().as_millis() as u64;
+            Ok(created)
+        }
+        Err(Failure::Crash(e)) => Err(e), // as if killed: nothing is cleaned up
+        Err(Failure::Error(e)) => {
+            let tenant = allocated.tenant.as_str();
+            let cleaned = discard(&mut fleet, tenant).await;
+            lock::release(&mut fleet.admin, key).await;
+            Err(e.noted(if cleaned {
+                format!("nothing was left of `{tenant}`")
+            } else {
+                format!(
+                    "`{tenant}` may be left half-made; it is recorded in `{}`, and the next \
+                     `runner tenant create` or `runner tenant cleanup --orphans` removes it",
+                    target.master_db
+                )
+            }))
+        }
+    }
+}
+
+/// Options are checked before anything is touched.
+fn check_options(options: &CreateOptions) -> Result<(), RunnerError> {
+    if let Some(name) = &options.name {
+        organization::check_organization_name(name)?;
+    }
+    seed::check_scale(options.scale)?;
+    if !(1..=access::MAX_CONNECTION_LIMIT).contains(&options.connection_limit) {
+        return Err(RunnerError::InvalidInput(format!(
+            "invalid connection limit {}: from 1 to {}",
+            options.connection_limit,
+            access::MAX_CONNECTION_LIMIT
+        )));
+    }
+    Ok(())
+}
+
+struct Allocated {
+    number: u64,
+    tenant: String,
+    organization: String,
+    slug: String,
+}
+
+/// Step 1: the name, its lock and the recorded intent.
+async fn allocate(fleet: &mut Fleet, options: &CreateOptions) -> Result<Allocated, RunnerError> {
+    let key = LockKey::allocation();
+    let locked = lock::acquire(&mut fleet.admin, key, Duration::from_secs(60))
+        .await
+        .map_err(|e| RunnerError::db("taking the allocation lock", "postgres", e))?;
+    if !locked {
+        return Err(RunnerError::Busy {
+            database: fleet.target.server_label.clone(),
+            what: "another runner has held the tenant allocation lock for a minute".into(),
+        });
+    }
+    let allocated = allocate_locked(fleet, options).await;
+    lock::release(&mut fleet.admin, key).await;
+    allocated
+}
+
+async fn allocate_locked(
+    fleet: &mut Fleet,
+    options: &CreateOptions,
+) -> Result<Allocated, RunnerError> {
+    let taken = taken_names(fleet).await?;
+    let highest = taken
+        .iter()
+        .filter_map(|n| fleet.target.tenant_number(n))
+        .max()
+        .unwrap_or(0);
+    let mut number = highest;
+    let tenant = loop {
+        number = number.checked_add(1).ok_or_else(|| {
+            RunnerError::InvalidInput(format!(
+                "no tenant number is left for prefix {:?}",
+                fleet.target.tenant_prefix
+            ))
+        })?;
+        let name = format!("{}{number}", fleet.target.tenant_prefix);
+        // A name whose lock is held is being created elsewhere (perhaps by
+        // another master with the same prefix): the next one.
+        if !taken.contains(&name)
+            && lock::try_acquire(&mut fleet.admin, LockKey::database(&name))
+                .await
+                .map_err(|e| RunnerError::db("taking a lock", &name, e))?
+        {
+            break name;
+        }
+    };
+    let recorded = record(fleet, options, number, &tenant).await;
+    if recorded.is_err() {
+        lock::release(&mut fleet.admin, LockKey::database(&tenant)).await;
+    }
+    recorded
+}
+
+/// Names a new tenant must not take: databases and roles on the server, this
+/// master's records and registry rows.
+async fn taken_names(fleet: &mut Fleet) -> Result<std::collections::BTreeSet<String>, RunnerError> {
+    let like = format!("{}%", fleet.target.tenant_prefix.replace('_', "\\_"));
+    let mut taken: std::collections::BTreeSet<String> = sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database WHERE datname LIKE $1
+         UNION SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1",
+    )
+    .bind(&like)
+    .fetch_all(&mut fleet.admin)
+    .await
+    .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
+    .into_iter()
+    .collect();
+    let recorded: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM rsm.databases WHERE name LIKE $1
+         UNION SELECT database_name::text FROM tenant_databases WHERE database_name LIKE $1",
+    )
+    .bind(&like)
+    .fetch_all(&mut fleet.master)
+    .await
+    .map_err(|e| fleet.master_error("reading the registry", e))?;
+    taken.extend(recorded);
+    Ok(taken)
+}
+
+async fn record(
+    fleet: &mut Fleet,
+    options: &CreateOptions,
+    number: u64,
+    tenant: &str,
+) -> Result<Allocated, RunnerError> {
+    let organization = options
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("Studio {number}"));
+    let slug = organization::free_slug(&mut fleet.master, &organization, number)
+        .await
+        .map_err(|e| fleet.master_error("choosing the slug", e))?;
+    ownership::record_intent(&mut fleet.master, tenant, Kind::Tenant, Some(&slug))
+        .await
+        .map_err(|e| fleet.master_error("recording the new tenant", e))?;
+    Ok(Allocated {
+        number,
+        tenant: tenant.to_owned(),
+        organization,
+        slug,
+    })
+}
+
+enum Failure {
+    Error(RunnerError),
+    Crash(RunnerError),
+}
+
+impl From<RunnerError> for Failure {
+    fn from(e: RunnerError) -> Self {
+        Failure::Error(e)
+    }
+}
+
+fn fault_at(options: &CreateOptions, step: Step) -> Result<(), Failure> {
+    let Some(fault) = options.fault.as_ref().filter(|f| f.after == step) else {
+        return Ok(());
+    };
+    let injected = || RunnerError::InvalidInput(format!("fault injected after {step:?}"));
+    match &fault.action {
+        FaultAction::Error => Err(Failure::Error(injected())),
+        FaultAction::Crash => Err(Failure::Crash(injected())),
+        FaultAction::Call(f) => {
+            f();
+            Ok(())
+        }
+    }
+}
+
+/// Steps 2 and 3; on error the caller removes what exists.
+async fn build(
+    fleet: &mut Fleet,
+    options: &CreateOptions,
+    allocated: &Allocated,
+    step: &mut (dyn FnMut(&str) + Send),
+) -> Result<Created, Failure> {
+    let tenant = allocated.tenant.as_str();
+    let method = template::create_database(fleet, tenant).await?;
+    step("database");
+    fault_at(options, Step::CreateDatabase)?;
+
+    let password =
+        crate::scram::random_password().map_err(RunnerError::system("reading /dev/urandom"))?;
+    access::create_role(fleet, tenant, &password, options.connection_limit).await?;
+    let mut conn = fleet.target.connect(tenant).await?;
+    access::grant_tables(&mut conn, tenant).await?;
+    fault_at(options, Step::CreateRole)?;
+    step("role");
+
+    stamp(&mut conn, tenant, &fleet.identity.master_id).await?;
+    fault_at(options, Step::Stamp)?;
+    step("stamp");
+
+    let seed_value = options.seed_value.unwrap_or(allocated.number);
+    let rows = seed::seed_database(
+        &mut conn,
+        tenant,
+        options.seed,
+        options.scale,
+        seed_value,
+        step,
+    )
+    .await?;
+    conn.close().await.ok();
+    fault_at(options, Step::Seed)?;
+
+    let master_db = fleet.target.master_db.clone();
+    let failed = |e| RunnerError::db("registering the tenant", &master_db, e);
+    let mut tx = fleet.master.begin().await.map_err(failed)?;
+    let (organization, owner_email) =
+        organization::register(&mut tx, &allocated.organization, &allocated.slug, tenant)
+            .await
+            .map_err(failed)?;
+    ownership::set_phase(&mut tx, tenant, Phase::Ready)
+        .await
+        .map_err(failed)?;
+    fault_at(options, Step::Register)?;
+    tx.commit().await.map_err(failed)?;
+    step("register");
+
+    let warnings = if fleet.target.managed {
+        Vec::new() // the runner's own cluster is closed when it is made
+    } else {
+        access::public_exposure(&mut fleet.admin)
+            .await
+            .unwrap_or_default()
+    };
+    Ok(Created {
+        tenant: tenant.to_owned(),
+        organization: organization.name,
+        organization_id: organization.id,
+        slug: organization.slug,
+        owner_email,
+        fingerprint: template::fingerprint().to_owned(),
+        method,
+        seed: options.seed,
+        rows,
+        millis: 0,
+        credentials: options
+            .credentials
+            .then(|| access::credentials_for(&fleet.target, tenant, password)),
+        warnings,
+    })
+}
+
+/// The clone carries the template's stamp: check it is this schema's, and
+/// date it.
+async fn stamp(conn: &mut PgConnection, tenant: &str, master_id: &str) -> Result<(), RunnerError> {
+    let stamp = template::read_stamp(conn)
+        .await
+        .map_err(|e| RunnerError::db("reading the stamp", tenant, e))?;
+    if stamp.as_ref().map(|s| s.fingerprint.as_str()) != Some(template::fingerprint()) {
+        return Err(RunnerError::FingerprintMismatch {
+            tenant: tenant.to_owned(),
+            found: stamp.map_or("none".into(), |s| s.fingerprint),
+            expected: template::fingerprint().to_owned(),
+        });
+    }
+    sqlx::query("UPDATE rsm.stamp SET stamped_at = now(), master_id = $1")
+        .bind(master_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+        .map_err(|e| RunnerError::db("stamping", tenant, e))
+}
+
+/// Remove what a failed create made, the record last; `false` when something
+/// could not be removed (the record then stays, for repair).
+async fn discard(fleet: &mut Fleet, tenant: &str) -> bool {
+    let mut clean = true;
+    match ownership::prove_database(fleet, tenant).await {
+        Ok(Proof::Owned(db)) => {
+            clean &= ownership::drop_database(&mut fleet.admin, db).await.is_ok()
+        }
+        Ok(Proof::Absent) => {}
+        // Someone else's database took the name: it is left alone.
+        Ok(Proof::NotOwned(_)) => {}
+        Err(_) => clean = false,
+    }
+    match ownership::prove_role(fleet, tenant).await {
+        Ok(Proof::Owned(role)) => {
+            clean &= ownership::drop_role(&mut fleet.admin, role).await.is_ok()
+        }
+        Ok(_) => {}
+        Err(_) => clean = false,
+    }
+    if clean {
+        clean = ownership::forget(&mut fleet.master, tenant).await.is_ok();
+    }
+    clean
+}

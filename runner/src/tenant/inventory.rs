@@ -1,0 +1,424 @@
+//! Where each tenant stands: the master's registry and records, the server's
+//! databases (shared catalogs, one query), and each tenant's stamp, read side
+//! by side with bounded concurrency. A tenant dropped while it is being listed
+//! is listed as what is left of it; the listing never fails because of it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+use sqlx::Connection;
+
+use crate::error::sqlstate;
+use crate::lock::{self, LockKey};
+use crate::ownership::{self, Identity, Intent, Kind, Phase};
+use crate::target::{check_name, Target};
+use crate::template::{self, Stamp};
+use crate::RunnerError;
+
+/// Tenant databases read at once by [`list`].
+const CONCURRENT_READS: usize = 8;
+
+/// Where a tenant stands. The same names in text, JSON and the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Registered, stamped with the current schema.
+    Current,
+    /// Registered, stamped with another schema fingerprint.
+    OtherSchema,
+    /// Registered, but the database carries no stamp.
+    Unstamped,
+    /// Being created right now by a live runner.
+    Creating,
+    /// Being dropped right now, or a drop that was interrupted.
+    Dropping,
+    /// Recorded by this master, its creator gone: what an interrupted create
+    /// left. The next create or cleanup removes it (unless it holds data).
+    Orphan,
+    /// A registry row whose database does not exist.
+    Dangling,
+    /// A database named like a tenant that no registry row points at: made by
+    /// someone else, or by another master. Reported, never dropped.
+    Unregistered,
+    /// Registered, but its database refused the runner's connection.
+    Unreachable,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Current => "current",
+            State::OtherSchema => "other_schema",
+            State::Unstamped => "unstamped",
+            State::Creating => "creating",
+            State::Dropping => "dropping",
+            State::Orphan => "orphan",
+            State::Dangling => "dangling",
+            State::Unregistered => "unregistered",
+            State::Unreachable => "unreachable",
+        }
+    }
+}
+
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TenantInfo {
+    pub tenant: String,
+    pub organization_id: Option<i32>,
+    pub organization: Option<String>,
+    pub created_at: Option<NaiveDateTime>,
+    pub state: State,
+    pub fingerprint: Option<String>,
+    pub protected: bool,
+    /// Made by this master's runner (recorded in its `rsm.databases` and, if
+    /// the database exists, owned by its owner role): the only tenants it drops.
+    pub owned: bool,
+    /// Why, where the state needs a word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+struct Registered {
+    organization_id: Option<i32>,
+    organization: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+/// Everything known of the tenants without connecting to any of them.
+struct Facts {
+    identity: Option<Identity>,
+    registry: BTreeMap<String, Registered>,
+    intents: BTreeMap<String, Intent>,
+    /// Intents whose lock a live runner holds.
+    busy: BTreeSet<String>,
+    /// Databases of interest on the server, with their owner.
+    owners: BTreeMap<String, String>,
+}
+
+/// The master's records and the server's databases; only `only` when given.
+async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerError> {
+    let master_db = target.master_db.as_str();
+    let mut master = target.connect(master_db).await?;
+    let ready: bool =
+        sqlx::query_scalar("SELECT to_regclass('public.tenant_databases') IS NOT NULL")
+            .fetch_one(&mut master)
+            .await
+            .map_err(|e| RunnerError::db("reading the master", master_db, e))?;
+    if !ready {
+        return Err(RunnerError::UnknownSchema {
+            database: master_db.to_owned(),
+            differences: "  - no table `tenant_databases`".into(),
+            hint: "run `runner master init` to create the master schema".into(),
+        });
+    }
+    let identity = ownership::read_identity(&mut master)
+        .await
+        .map_err(|e| RunnerError::db("reading the master's identity", master_db, e))?;
+    let rows: Vec<(String, Option<i32>, Option<String>, NaiveDateTime)> = sqlx::query_as(
+        "SELECT t.database_name::text, o.id, o.name::text, t.created_at
+           FROM tenant_databases t LEFT JOIN organizations o ON o.id = t.organization_id
+          WHERE $1::text IS NULL OR t.database_name = $1
+          ORDER BY t.id",
+    )
+    .bind(only)
+    .fetch_all(&mut master)
+    .await
+    .map_err(|e| RunnerError::db("reading the registry", master_db, e))?;
+    let registry = rows
+        .into_iter()
+        .map(|(name, organization_id, organization, created_at)| {
+            (
+                name,
+                Registered {
+                    organization_id,
+                    organization,
+                    created_at,
+                },
+            )
+        })
+        .collect();
+    let intents = match identity {
+        Some(_) => ownership::intents(&mut master, Kind::Tenant)
+            .await
+            .map_err(|e| RunnerError::db("reading the master's records", master_db, e))?
+            .into_iter()
+            .filter(|i| only.map_or(true, |o| o == i.name))
+            .map(|i| (i.name.clone(), i))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    master.close().await.ok();
+
+    let mut admin = target.admin().await?;
+    let databases: Vec<(String, String)> = sqlx::query_as(
+        "SELECT datname::text, pg_get_userbyid(datdba)::text FROM pg_database
+          WHERE $1::text IS NULL OR datname = $1",
+    )
+    .bind(only)
+    .fetch_all(&mut admin)
+    .await
+    .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+    let mut facts = Facts {
+        identity,
+        registry,
+        intents,
+        busy: BTreeSet::new(),
+        owners: BTreeMap::new(),
+    };
+    facts.owners = databases
+        .into_iter()
+        .filter(|(name, _)| {
+            target.tenant_number(name).is_some()
+                || facts.registry.contains_key(name)
+                || facts.intents.contains_key(name)
+        })
+        .collect();
+    for intent in facts.intents.values() {
+        if intent.phase != Phase::Ready
+            && lock::is_held(&mut admin, LockKey::database(&intent.name))
+                .await
+                .map_err(|e| RunnerError::db("reading advisory locks", "postgres", e))?
+        {
+            facts.busy.insert(intent.name.clone());
+        }
+    }
+    admin.close().await.ok();
+    Ok(facts)
+}
+
+/// What the facts say of `name`, and whether its stamp must be read.
+fn classify(facts: &Facts, name: &str) -> Option<(TenantInfo, bool)> {
+    let registered = facts.registry.get(name);
+    let intent = facts.intents.get(name);
+    let owner = facts.owners.get(name);
+    if registered.is_none() && intent.is_none() && owner.is_none() {
+        return None;
+    }
+    let ours = facts.identity.as_ref().map(|i| i.owner_role());
+    // Recorded by this master and, if the database exists, owned by its role.
+    let owned = intent.is_some() && owner.map_or(true, |o| Some(o) == ours.as_ref());
+    let mut info = TenantInfo {
+        tenant: name.to_owned(),
+        organization_id: registered.and_then(|r| r.organization_id),
+        organization: registered.and_then(|r| r.organization.clone()),
+        created_at: registered
+            .map(|r| r.created_at)
+            .or(intent.map(|i| i.created_at)),
+        state: State::Current,
+        fingerprint: None,
+        protected: false,
+        owned,
+        note: None,
+    };
+    let live = facts.busy.contains(name);
+    let (state, note) = match (intent.map(|i| i.phase), registered, owner) {
+        (Some(Phase::Creating), _, _) if live => (State::Creating, None),
+        (Some(Phase::Dropping), _, _) if live => (State::Dropping, None),
+        (Some(Phase::Creating), _, _) => (
+            State::Orphan,
+            Some("its creator is gone; the next create or cleanup removes it unless it holds data"),
+        ),
+        (Some(Phase::Dropping), _, Some(_)) => (
+            State::Dropping,
+            Some("a drop was interrupted before the database went: the tenant is intact; drop it again or keep it"),
+        ),
+        (Some(Phase::Dropping), _, None) => (
+            State::Dropping,
+            Some("a drop was interrupted after the database went; `runner tenant cleanup` finishes it"),
+        ),
+        (_, Some(_), None) => (
+            State::Dangling,
+            Some(if intent.is_some() {
+                "its database is gone; `runner tenant cleanup` removes the registry rows"
+            } else {
+                "its database is gone; not made by this runner, so its rows are never removed by it"
+            }),
+        ),
+        (_, Some(_), Some(_)) => return Some((info, true)),
+        (_, None, Some(owner)) => {
+            info.note = Some(if owned {
+                "made by this master, but its registry row is gone; never dropped by cleanup".into()
+            } else if owner.starts_with("rsm_owner_") {
+                format!("made by another master's runner (owner `{owner}`); never touched")
+            } else {
+                format!("not made by this runner (owner `{owner}`); never touched")
+            });
+            info.state = State::Unregistered;
+            return Some((info, false));
+        }
+        (_, None, None) => (
+            State::Dangling,
+            Some("recorded by this master, but its database and registry row are gone"),
+        ),
+    };
+    info.state = state;
+    info.note = note.map(str::to_owned);
+    Some((info, false))
+}
+
+/// What reading a tenant's stamp found.
+enum StampRead {
+    Read(Option<Stamp>),
+    /// The database went while we looked (dropped meanwhile).
+    Vanished,
+    Failed(String),
+}
+
+async fn read_stamp_of(target: &Target, tenant: &str) -> StampRead {
+    let gone = |code: Option<String>| matches!(code.as_deref(), Some("3D000" | "57P01"));
+    let mut conn = match target.connect(tenant).await {
+        Ok(conn) => conn,
+        Err(RunnerError::Database { source, .. }) if gone(sqlstate(&source)) => {
+            return StampRead::Vanished
+        }
+        Err(e) => return StampRead::Failed(e.to_string()),
+    };
+    let read = match template::read_stamp(&mut conn).await {
+        Ok(stamp) => StampRead::Read(stamp),
+        Err(e) if gone(sqlstate(&e)) || matches!(e, sqlx::Error::Io(_)) => StampRead::Vanished,
+        Err(e) => StampRead::Failed(e.to_string()),
+    };
+    conn.close().await.ok();
+    read
+}
+
+fn settle(mut info: TenantInfo, read: StampRead) -> TenantInfo {
+    match read {
+        StampRead::Read(stamp) => {
+            info.state = match &stamp {
+                Some(s) if s.fingerprint == template::fingerprint() => State::Current,
+                Some(_) => State::OtherSchema,
+                None => State::Unstamped,
+            };
+            info.protected = stamp.as_ref().is_some_and(|s| s.protected);
+            info.fingerprint = stamp.map(|s| s.fingerprint);
+        }
+        StampRead::Vanished => {
+            info.state = State::Dangling;
+            info.note = Some("its database went while it was being listed".into());
+        }
+        StampRead::Failed(why) => {
+            info.state = State::Unreachable;
+            info.note = Some(why);
+        }
+    }
+    info
+}
+
+/// Every tenant of the master and every database named like a tenant on the
+/// server. Stamps are read [`CONCURRENT_READS`] at a time.
+pub async fn list(target: &Target) -> Result<Vec<TenantInfo>, RunnerError> {
+    let facts = gather(target, None).await?;
+    let names: BTreeSet<&String> = facts
+        .registry
+        .keys()
+        .chain(facts.intents.keys())
+        .chain(facts.owners.keys())
+        .collect();
+    let mut done = Vec::new();
+    let mut to_read = Vec::new();
+    for name in names {
+        match classify(&facts, name) {
+            Some((info, true)) => to_read.push(info),
+            Some((info, false)) => done.push(info),
+            None => {}
+        }
+    }
+    let target = Arc::new(target.clone());
+    let mut reads = tokio::task::JoinSet::new();
+    let mut pending = to_read.into_iter();
+    loop {
+        while reads.len() < CONCURRENT_READS {
+            let Some(info) = pending.next() else { break };
+            let target = Arc::clone(&target);
+            reads.spawn(async move {
+                let read = read_stamp_of(&target, &info.tenant).await;
+                settle(info, read)
+            });
+        }
+        match reads.join_next().await {
+            Some(Ok(info)) => done.push(info),
+            // A panic in a reading task is a bug: let it surface as one.
+            Some(Err(e)) => std::panic::resume_unwind(e.into_panic()),
+            None => break,
+        }
+    }
+    done.sort_by(|a, b| {
+        let key = |t: &TenantInfo| {
+            (
+                target.tenant_number(&t.tenant).is_none(),
+                target.tenant_number(&t.tenant),
+                t.tenant.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    Ok(done)
+}
+
+/// One tenant as [`list`] shows it, connecting to that tenant alone; an
+/// unknown name is an error.
+pub async fn find(target: &Target, tenant: &str) -> Result<TenantInfo, RunnerError> {
+    check_name("tenant name", tenant)?;
+    let facts = gather(target, Some(tenant)).await?;
+    match classify(&facts, tenant) {
+        Some((info, true)) => {
+            let read = read_stamp_of(target, tenant).await;
+            Ok(settle(info, read))
+        }
+        Some((info, false)) => Ok(info),
+        None => Err(unknown(target, tenant).await),
+    }
+}
+
+/// [`RunnerError::UnknownTenant`], naming a few tenants that do exist.
+pub(super) async fn unknown(target: &Target, tenant: &str) -> RunnerError {
+    let names: Vec<String> = match target.connect(&target.master_db).await {
+        Ok(mut master) => sqlx::query_scalar(
+            "SELECT database_name::text FROM tenant_databases ORDER BY id LIMIT 10",
+        )
+        .fetch_all(&mut master)
+        .await
+        .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    RunnerError::UnknownTenant {
+        tenant: tenant.to_owned(),
+        master: target.master_db.clone(),
+        known: if names.is_empty() {
+            " (there are none)".into()
+        } else {
+            format!(" (known: {})", names.join(", "))
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::State;
+
+    #[test]
+    fn state_names_are_the_same_in_text_and_json() {
+        for state in [
+            State::Current,
+            State::OtherSchema,
+            State::Unstamped,
+            State::Creating,
+            State::Dropping,
+            State::Orphan,
+            State::Dangling,
+            State::Unregistered,
+            State::Unreachable,
+        ] {
+            let json = serde_json::to_value(state).unwrap();
+            assert_eq!(json, state.as_str(), "{state:?}");
+            assert_eq!(state.to_string(), state.as_str());
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Tenants: one module per job.
+//!
+//! * [`create`](create()): all or nothing, safe beside other runners;
+//! * [`list`] and [`find`]: where each tenant stands;
+//! * [`drop`](drop()), [`cleanup`], [`repair`]: removal, only of what this
+//!   master can prove it made;
+//! * [`protect`]: production tenants are never dropped;
+//! * [`rotate_credentials`]: the only place a password is shown;
+//! * [`seed_existing`]: a seed set into an empty tenant.
+
+mod access;
+mod create;
+mod inventory;
+mod organization;
+mod remove;
+mod seed;
+
+pub use access::{
+    close_public_exposure, public_exposure, rotate_credentials, Credentials,
+    DEFAULT_CONNECTION_LIMIT, MAX_CONNECTION_LIMIT,
+};
+pub use create::{
+    create, create_reporting, progress_steps, CreateOptions, Created, Fault, FaultAction, Step,
+};
+pub use inventory::{find, list, State, TenantInfo};
+pub use organization::{check_organization_name, slugify};
+pub use remove::{
+    cleanup, drop, plan_cleanup, repair, repair_all, CleanupPlan, CleanupReport, Dropped, Kept,
+    Repaired, Selection,
+};
+pub use seed::{check_scale, seed_existing, SeedSet, Seeded, MAX_SCALE};
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::lock::{self, LockKey};
+use crate::ownership::{self, Fleet, OwnedDatabase, Proof};
+use crate::target::{check_name, Target};
+use crate::RunnerError;
+
+/// How long a command waits for another runner working on the same tenant.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+type Work<'f, T> = Pin<Box<dyn Future<Output = Result<T, RunnerError>> + Send + 'f>>;
+
+/// Run `work` under the tenant's lock: the one way a command changes a
+/// tenant, so that it decides on what it reads under the lock. Another runner
+/// holding it for [`LOCK_WAIT`] makes the tenant [`RunnerError::Busy`].
+async fn under_lock<T>(
+    fleet: &mut Fleet,
+    tenant: &str,
+    work: impl for<'f> FnOnce(&'f mut Fleet, &'f str) -> Work<'f, T>,
+) -> Result<T, RunnerError> {
+    let key = LockKey::database(tenant);
+    let locked = lock::acquire(&mut fleet.admin, key, LOCK_WAIT)
+        .await
+        .map_err(|e| RunnerError::db("taking the tenant's lock", tenant, e))?;
+    if !locked {
+        return Err(RunnerError::Busy {
+            database: tenant.to_owned(),
+            what: "another runner is creating, dropping or changing it".into(),
+        });
+    }
+    let done = work(fleet, tenant).await;
+    lock::release(&mut fleet.admin, key).await;
+    done
+}
+
+/// The tenant's database, proven this master's; gone is
+/// [`RunnerError::AlreadyDropped`], another's is [`RunnerError::NotOwned`].
+async fn owned_database(fleet: &mut Fleet, tenant: &str) -> Result<OwnedDatabase, RunnerError> {
+    let proof = ownership::prove_database(fleet, tenant)
+        .await
+        .map_err(|e| RunnerError::db("reading pg_database", tenant, e))?;
+    match proof {
+        Proof::Owned(db) => Ok(db),
+        Proof::Absent => Err(RunnerError::AlreadyDropped {
+            tenant: tenant.to_owned(),
+        }),
+        Proof::NotOwned(reason) => Err(not_owned(fleet, tenant, reason)),
+    }
+}
+
+fn not_owned(fleet: &Fleet, tenant: &str, reason: String) -> RunnerError {
+    RunnerError::NotOwned {
+        database: tenant.to_owned(),
+        master: fleet.master_db().to_owned(),
+        reason,
+    }
+}
+
+/// Mark a tenant this master made protected (production) or not; under the
+/// tenant's lock, so that a drop running at the same time sees one or the other.
+pub async fn protect(target: &Target, tenant: &str, on: bool) -> Result<TenantInfo, RunnerError> {
+    check_name("tenant name", tenant)?;
+    let mut info = find(target, tenant).await?;
+    let mut fleet = Fleet::open(target).await?;
+    under_lock(&mut fleet, tenant, |fleet, tenant| {
+        Box::pin(mark_protected(fleet, tenant, on))
+    })
+    .await?;
+    info.protected = on;
+    Ok(info)
+}
+
+async fn mark_protected(fleet: &mut Fleet, tenant: &str, on: bool) -> Result<(), RunnerError> {
+    owned_database(fleet, tenant).await?;
+    let mut conn = fleet.target.connect(tenant).await?;
+    let updated = sqlx::query("UPDATE rsm.stamp SET protected = $1")
+        .bind(on)
+        .execute(&mut conn)
+        .await
+        .map_err(|e| RunnerError::db("updating the stamp", tenant, e))?;
+    if updated.rows_affected() == 0 {
+        return Err(RunnerError::InvalidInput(format!(
+            "tenant `{tenant}` carries no stamp; it cannot be protected"
+        )));
+    }
+    Ok(())
+}

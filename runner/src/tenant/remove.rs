@@ -1,0 +1,408 @@
+//! Removing tenants: `drop` one, `cleanup` many, `repair` what interrupted
+//! runs left. Each acts on one database at a time, under that database's
+//! lock, on its state read again under the lock, and only through the proofs
+//! of [`ownership`]: a database or role this master cannot prove it made is
+//! never dropped.
+//!
+//! A drop goes: record `dropping` → drop the database → drop the role →
+//! remove the registry rows and the record (one transaction). Killed before
+//! the database went, repair puts the record back to `ready` (the tenant is
+//! intact); killed after, repair finishes the drop.
+
+use sqlx::{Connection, PgConnection};
+
+use super::inventory::{self, State, TenantInfo};
+use super::organization;
+use crate::lock::{self, LockKey};
+use crate::ownership::{self, Fleet, Kind, Phase, Proof};
+use crate::target::{check_name, Target};
+use crate::template;
+use crate::RunnerError;
+
+/// What a drop removed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Dropped {
+    pub tenant: String,
+    pub database: bool,
+    pub role: bool,
+    pub registry_rows: bool,
+}
+
+/// Drop one tenant this master made: its database, its login role and its
+/// registry rows (organization, membership, owner if they belong nowhere else).
+/// Refused when protected, when not provably this master's, when busy; a
+/// tenant another runner dropped first is [`RunnerError::AlreadyDropped`].
+pub async fn drop(target: &Target, tenant: &str) -> Result<Dropped, RunnerError> {
+    check_name("tenant name", tenant)?;
+    let mut fleet = Fleet::open(target).await?;
+    if !is_known(&mut fleet, tenant).await? {
+        return Err(inventory::unknown(target, tenant).await);
+    }
+    drop_one(&mut fleet, tenant).await
+}
+
+/// Whether the master or the server knows `tenant` at all.
+async fn is_known(fleet: &mut Fleet, tenant: &str) -> Result<bool, RunnerError> {
+    let recorded = ownership::intent(&mut fleet.master, tenant)
+        .await
+        .map_err(|e| fleet.master_error("reading the master's records", e))?
+        .is_some();
+    let exists = ownership::database_owner(&mut fleet.admin, tenant)
+        .await
+        .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
+        .is_some();
+    Ok(recorded
+        || exists
+        || is_registered(&mut fleet.master, tenant)
+            .await
+            .map_err(|e| fleet.master_error("reading the registry", e))?)
+}
+
+async fn is_registered(master: &mut PgConnection, tenant: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tenant_databases WHERE database_name = $1)")
+        .bind(tenant)
+        .fetch_one(master)
+        .await
+}
+
+async fn drop_one(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerError> {
+    super::under_lock(fleet, tenant, |fleet, tenant| {
+        Box::pin(drop_locked(fleet, tenant))
+    })
+    .await
+}
+
+async fn drop_locked(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerError> {
+    let intent = ownership::intent(&mut fleet.master, tenant)
+        .await
+        .map_err(|e| fleet.master_error("reading the master's records", e))?;
+    let registered = is_registered(&mut fleet.master, tenant)
+        .await
+        .map_err(|e| fleet.master_error("reading the registry", e))?;
+    let proof = ownership::prove_database(fleet, tenant)
+        .await
+        .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+    let not_owned = |fleet: &Fleet, reason: String| super::not_owned(fleet, tenant, reason);
+    let db = match (&intent, proof) {
+        (None, Proof::Absent) if !registered => {
+            return Err(RunnerError::AlreadyDropped {
+                tenant: tenant.to_owned(),
+            })
+        }
+        (None, Proof::NotOwned(reason)) => return Err(not_owned(fleet, reason)),
+        (None, _) => {
+            let reason = format!(
+                "the master `{}` has no record of making it (registered by other tools: adopt it with `runner migrate` first)",
+                fleet.master_db()
+            );
+            return Err(not_owned(fleet, reason));
+        }
+        (Some(i), _) if i.kind == Kind::Template => {
+            return Err(not_owned(fleet, "it is a template, not a tenant".into()))
+        }
+        (Some(_), Proof::NotOwned(reason)) => return Err(not_owned(fleet, reason)),
+        (Some(_), Proof::Absent) => None,
+        (Some(_), Proof::Owned(db)) => Some(db),
+    };
+    let mut dropped = Dropped {
+        tenant: tenant.to_owned(),
+        database: false,
+        role: false,
+        registry_rows: registered,
+    };
+    if let Some(db) = db {
+        if is_protected(&fleet.target, tenant).await? {
+            return Err(RunnerError::Protected {
+                tenant: tenant.to_owned(),
+            });
+        }
+        ownership::set_phase(&mut fleet.master, tenant, Phase::Dropping)
+            .await
+            .map_err(|e| fleet.master_error("recording the drop", e))?;
+        ownership::drop_database(&mut fleet.admin, db)
+            .await
+            .map_err(|e| RunnerError::db("dropping the database", tenant, e))?;
+        dropped.database = true;
+    }
+    dropped.role = drop_role_if_ours(fleet, tenant).await?;
+    unregister_and_forget(fleet, tenant).await?;
+    Ok(dropped)
+}
+
+/// Whether the tenant's stamp says protected. A database that went meanwhile
+/// is not protected.
+async fn is_protected(target: &Target, tenant: &str) -> Result<bool, RunnerError> {
+    let mut conn = target.connect(tenant).await?;
+    let stamp = template::read_stamp(&mut conn)
+        .await
+        .map_err(|e| RunnerError::db("reading the stamp", tenant, e))?;
+    conn.close().await.ok();
+    Ok(stamp.is_some_and(|s| s.protected))
+}
+
+async fn drop_role_if_ours(fleet: &mut Fleet, tenant: &str) -> Result<bool, RunnerError> {
+    let proof = ownership::prove_role(fleet, tenant)
+        .await
+        .map_err(|e| RunnerError::db("reading pg_roles", tenant, e))?;
+    match proof {
+        Proof::Owned(role) => ownership::drop_role(&mut fleet.admin, role)
+            .await
+            .map(|()| true)
+            .map_err(|e| RunnerError::db("dropping the login role", tenant, e)),
+        // Someone else's role of that name is left alone.
+        Proof::Absent | Proof::NotOwned(_) => Ok(false),
+    }
+}
+
+/// The registry rows and the record, in one master transaction: the last step.
+async fn unregister_and_forget(fleet: &mut Fleet, tenant: &str) -> Result<(), RunnerError> {
+    let master_db = fleet.target.master_db.clone();
+    let failed = |e| RunnerError::db("removing the registry rows", &master_db, e);
+    let mut tx = fleet.master.begin().await.map_err(failed)?;
+    organization::unregister(&mut tx, tenant)
+        .await
+        .map_err(failed)?;
+    ownership::forget(&mut tx, tenant).await.map_err(failed)?;
+    tx.commit().await.map_err(failed)
+}
+
+/// Which tenants `cleanup` removes besides the leftovers of interrupted runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// Tenants created longer ago than this.
+    OlderThan(chrono::Duration),
+    /// Every unprotected tenant this master made.
+    All,
+    /// Only what interrupted runs left (orphans, unfinished drops).
+    Orphans,
+}
+
+/// What `cleanup` would do.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CleanupPlan {
+    /// Tenants this master made that match the selection: to drop.
+    pub tenants: Vec<TenantInfo>,
+    /// What interrupted runs left: removed unless they hold data.
+    pub orphans: Vec<TenantInfo>,
+    /// Matched, and kept: each with the reason.
+    pub kept: Vec<Kept>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Kept {
+    pub tenant: String,
+    pub reason: String,
+}
+
+fn kept(tenant: &str, reason: impl Into<String>) -> Kept {
+    Kept {
+        tenant: tenant.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+/// Plan a cleanup: nothing is changed.
+pub async fn plan_cleanup(
+    target: &Target,
+    selection: Selection,
+) -> Result<CleanupPlan, RunnerError> {
+    let cutoff = match selection {
+        Selection::OlderThan(age) => {
+            // Registry times are the server's local `now()`: compare on its clock.
+            let mut master = target.connect(&target.master_db).await?;
+            let now: chrono::NaiveDateTime = sqlx::query_scalar("SELECT localtimestamp")
+                .fetch_one(&mut master)
+                .await
+                .map_err(|e| RunnerError::db("reading the clock", &target.master_db, e))?;
+            Some(
+                now.checked_sub_signed(age)
+                    .unwrap_or(chrono::NaiveDateTime::MIN),
+            )
+        }
+        _ => None,
+    };
+    let mut plan = CleanupPlan {
+        tenants: Vec::new(),
+        orphans: Vec::new(),
+        kept: Vec::new(),
+    };
+    for t in inventory::list(target).await? {
+        let selected = match selection {
+            Selection::All => true,
+            Selection::Orphans => false,
+            Selection::OlderThan(_) => t.created_at.zip(cutoff).is_some_and(|(c, cut)| c <= cut),
+        };
+        match t.state {
+            State::Creating => {}
+            // Repair decides these under their lock: removed, finished or undone.
+            State::Orphan | State::Dropping => plan.orphans.push(t),
+            _ if !selected => {}
+            State::Unregistered => {
+                let reason = t.note.clone().unwrap_or_default();
+                plan.kept.push(kept(&t.tenant, reason))
+            }
+            _ if !t.owned => plan
+                .kept
+                .push(kept(&t.tenant, "not made by this runner: never dropped")),
+            State::Unreachable => plan.kept.push(kept(
+                &t.tenant,
+                "unreachable: its protection cannot be read",
+            )),
+            _ if t.protected => plan.kept.push(kept(&t.tenant, "protected")),
+            _ => plan.tenants.push(t),
+        }
+    }
+    Ok(plan)
+}
+
+/// What `cleanup` did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct CleanupReport {
+    pub dropped: Vec<String>,
+    /// Leftovers of interrupted runs that were removed.
+    pub repaired: Vec<String>,
+    /// Planned but left, each with the reason (protected or busy meanwhile,
+    /// dropped by someone else, holding data).
+    pub kept: Vec<Kept>,
+}
+
+/// Carry out a plan, tenant by tenant (each re-checked under its lock), then
+/// remove the leftovers of interrupted runs.
+pub async fn cleanup(
+    target: &Target,
+    plan: &CleanupPlan,
+    mut done: impl FnMut(&str),
+) -> Result<CleanupReport, RunnerError> {
+    let mut fleet = Fleet::open(target).await?;
+    let mut report = CleanupReport::default();
+    for t in &plan.tenants {
+        match drop_one(&mut fleet, &t.tenant).await {
+            Ok(_) => report.dropped.push(t.tenant.clone()),
+            Err(
+                e @ (RunnerError::AlreadyDropped { .. }
+                | RunnerError::Protected { .. }
+                | RunnerError::Busy { .. }
+                | RunnerError::NotOwned { .. }),
+            ) => report.kept.push(kept(
+                &t.tenant,
+                e.to_string().lines().next().unwrap_or_default(),
+            )),
+            Err(e) => return Err(e),
+        }
+        done(&t.tenant);
+    }
+    let repaired = repair(&mut fleet).await?;
+    report.repaired = repaired.removed;
+    report.kept.extend(repaired.kept);
+    Ok(report)
+}
+
+/// What [`repair`] did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Repaired {
+    pub removed: Vec<String>,
+    pub kept: Vec<Kept>,
+}
+
+/// [`repair`] on its own connections.
+pub async fn repair_all(target: &Target) -> Result<Repaired, RunnerError> {
+    let mut fleet = Fleet::open(target).await?;
+    repair(&mut fleet).await
+}
+
+/// Finish or undo what interrupted runs of this master left: each unfinished
+/// record whose runner is gone (its lock free), decided again under its lock.
+pub async fn repair(fleet: &mut Fleet) -> Result<Repaired, RunnerError> {
+    let unfinished = ownership::unfinished(&mut fleet.master)
+        .await
+        .map_err(|e| fleet.master_error("reading the master's records", e))?;
+    let mut report = Repaired::default();
+    for intent in unfinished {
+        let key = LockKey::database(&intent.name);
+        let free = lock::try_acquire(&mut fleet.admin, key)
+            .await
+            .map_err(|e| RunnerError::db("taking a lock", &intent.name, e))?;
+        if !free {
+            continue; // a live runner is at work on it
+        }
+        let outcome = repair_locked(fleet, &intent.name).await;
+        lock::release(&mut fleet.admin, key).await;
+        match outcome? {
+            Outcome::Removed => report.removed.push(intent.name),
+            Outcome::Kept(reason) => report.kept.push(kept(&intent.name, reason)),
+            Outcome::Nothing => {}
+        }
+    }
+    Ok(report)
+}
+
+enum Outcome {
+    Removed,
+    Kept(String),
+    Nothing,
+}
+
+async fn repair_locked(fleet: &mut Fleet, name: &str) -> Result<Outcome, RunnerError> {
+    let master_error = |fleet: &Fleet, e| fleet.master_error("reading the master's records", e);
+    // Read again under the lock: the runner may have finished meanwhile.
+    let Some(intent) = ownership::intent(&mut fleet.master, name)
+        .await
+        .map_err(|e| master_error(fleet, e))?
+    else {
+        return Ok(Outcome::Nothing);
+    };
+    let proof = ownership::prove_database(fleet, name)
+        .await
+        .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+    match intent.phase {
+        Phase::Ready => Ok(Outcome::Nothing),
+        Phase::Creating => {
+            if is_registered(&mut fleet.master, name)
+                .await
+                .map_err(|e| master_error(fleet, e))?
+            {
+                return Ok(Outcome::Nothing); // registered: not a leftover
+            }
+            if let Proof::Owned(db) = proof {
+                let mut conn = fleet.target.connect(name).await?;
+                let keep = ownership::reason_to_keep(&mut conn)
+                    .await
+                    .map_err(|e| RunnerError::db("counting rows", name, e))?;
+                conn.close().await.ok();
+                if let Some(reason) = keep {
+                    return Ok(Outcome::Kept(format!(
+                        "{reason}; never dropped by repair (`runner tenant drop {name}` if it is not needed)"
+                    )));
+                }
+                ownership::drop_database(&mut fleet.admin, db)
+                    .await
+                    .map_err(|e| RunnerError::db("dropping a leftover database", name, e))?;
+            }
+            // Absent: nothing was created. Not owned: someone else's database
+            // took the name; only our record goes.
+            if intent.kind == Kind::Tenant {
+                drop_role_if_ours(fleet, name).await?;
+            }
+            ownership::forget(&mut fleet.master, name)
+                .await
+                .map_err(|e| master_error(fleet, e))?;
+            Ok(Outcome::Removed)
+        }
+        Phase::Dropping => match proof {
+            // Killed before the database went: the drop did not happen.
+            Proof::Owned(_) => {
+                ownership::set_phase(&mut fleet.master, name, Phase::Ready)
+                    .await
+                    .map_err(|e| master_error(fleet, e))?;
+                Ok(Outcome::Kept(
+                    "a drop was interrupted before the database went; the tenant is intact".into(),
+                ))
+            }
+            Proof::Absent | Proof::NotOwned(_) => {
+                drop_role_if_ours(fleet, name).await?;
+                unregister_and_forget(fleet, name).await?;
+                Ok(Outcome::Removed)
+            }
+        },
+    }
+}

@@ -1,0 +1,170 @@
+//! Seed sets into a tenant: at creation, or later into an empty tenant.
+
+use schema_core::Seed;
+use sqlx::{Connection, PgConnection};
+
+use super::inventory::{self, State};
+use crate::ownership::Fleet;
+use crate::template;
+use crate::RunnerError;
+
+/// Which seed set a tenant gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeedSet {
+    None,
+    Base,
+    Realistic,
+}
+
+impl SeedSet {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeedSet::None => "none",
+            SeedSet::Base => "base",
+            SeedSet::Realistic => "realistic",
+        }
+    }
+}
+
+/// The most `--scale` accepts (about 12.8 million rows of `realistic`).
+pub const MAX_SCALE: u64 = 1_000;
+
+/// Progress steps a seed set reports.
+pub(super) fn steps(set: SeedSet) -> usize {
+    match set {
+        SeedSet::None => 0,
+        SeedSet::Base => 1,
+        SeedSet::Realistic => seed::realistic::VOLUME.len(),
+    }
+}
+
+/// Run a seed set in one transaction that also records, in the stamp, how many
+/// rows the runner put there. Returns the rows inserted.
+pub(super) async fn seed_database(
+    conn: &mut PgConnection,
+    tenant: &str,
+    set: SeedSet,
+    scale: u64,
+    value: u64,
+    step: &mut (dyn FnMut(&str) + Send),
+) -> Result<u64, RunnerError> {
+    if set == SeedSet::None {
+        return Ok(0);
+    }
+    let failed = |e| RunnerError::db("seeding", tenant, e);
+    let before = total_rows(conn).await.map_err(failed)?;
+    let mut tx = conn.begin().await.map_err(failed)?;
+    match set {
+        SeedSet::None => {}
+        SeedSet::Base => {
+            seed::base::seed(&mut tx).await.map_err(failed)?;
+            step("base");
+        }
+        SeedSet::Realistic => {
+            let mut table_done = |table: &'static str| step(table);
+            seed::realistic::seed_reporting(&mut tx, &Seed::new(value), scale, &mut table_done)
+                .await
+                .map_err(failed)?;
+        }
+    }
+    let inserted = total_rows(&mut tx).await.map_err(failed)? - before;
+    sqlx::query("UPDATE rsm.stamp SET seeded_rows = seeded_rows + $1")
+        .bind(inserted)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+    tx.commit().await.map_err(failed)?;
+    Ok(inserted as u64)
+}
+
+/// Rows in all the tenant tables.
+pub(super) async fn total_rows(conn: &mut PgConnection) -> Result<i64, sqlx::Error> {
+    let counts = seed::row_counts(conn, schema_defs::schema(schema_core::DbKind::Tenant)).await?;
+    Ok(counts.iter().map(|(_, n)| n).sum())
+}
+
+/// What `tenant seed` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Seeded {
+    pub tenant: String,
+    pub set: SeedSet,
+    pub inserted: u64,
+}
+
+/// Seed an existing tenant this master made. Refused up front, with the
+/// reason, when it holds another schema or already holds rows (seed sets carry
+/// fixed unique values: a second run would collide halfway).
+pub async fn seed_existing(
+    target: &crate::target::Target,
+    tenant: &str,
+    set: SeedSet,
+    scale: u64,
+    value: u64,
+) -> Result<Seeded, RunnerError> {
+    if set == SeedSet::None {
+        return Err(RunnerError::InvalidInput(
+            "`--set none` seeds nothing; choose `base` or `realistic`".into(),
+        ));
+    }
+    check_scale(scale)?;
+    let info = inventory::find(target, tenant).await?;
+    match info.state {
+        State::Current => {}
+        State::OtherSchema | State::Unstamped => {
+            return Err(RunnerError::FingerprintMismatch {
+                tenant: tenant.to_owned(),
+                found: info.fingerprint.unwrap_or_else(|| "none".into()),
+                expected: template::fingerprint().to_owned(),
+            })
+        }
+        other => {
+            return Err(RunnerError::InvalidInput(format!(
+                "tenant `{tenant}` is {}; only a registered tenant can be seeded",
+                other.as_str()
+            )))
+        }
+    }
+    let mut fleet = Fleet::open(target).await?;
+    super::under_lock(&mut fleet, tenant, |fleet, tenant| {
+        Box::pin(seed_locked(fleet, tenant, set, scale, value))
+    })
+    .await
+}
+
+async fn seed_locked(
+    fleet: &mut Fleet,
+    tenant: &str,
+    set: SeedSet,
+    scale: u64,
+    value: u64,
+) -> Result<Seeded, RunnerError> {
+    super::owned_database(fleet, tenant).await?;
+    let mut conn = fleet.target.connect(tenant).await?;
+    let rows = total_rows(&mut conn)
+        .await
+        .map_err(|e| RunnerError::db("counting rows", tenant, e))?;
+    if rows > 0 {
+        return Err(RunnerError::NotEmpty {
+            tenant: tenant.to_owned(),
+            rows,
+        });
+    }
+    let inserted = seed_database(&mut conn, tenant, set, scale, value, &mut |_| {}).await?;
+    Ok(Seeded {
+        tenant: tenant.to_owned(),
+        set,
+        inserted,
+    })
+}
+
+/// `--scale`: 1 to [`MAX_SCALE`].
+pub fn check_scale(scale: u64) -> Result<(), RunnerError> {
+    if (1..=MAX_SCALE).contains(&scale) {
+        Ok(())
+    } else {
+        Err(RunnerError::InvalidInput(format!(
+            "invalid scale {scale}: from 1 to {MAX_SCALE} (about 12,800 rows of `realistic` each)"
+        )))
+    }
+}

@@ -1,0 +1,8 @@
+//! The runner's library against a real server. Each test works in a fleet of
+//! its own (its own master and tenant prefix), removed afterwards.
+
+mod concurrency;
+mod faults;
+mod fleet;
+mod lifecycle;
+mod safety;

@@ -1,0 +1,203 @@
+//! The runner touches only what it can prove it made: a second master on the
+//! same server, databases and roles made by hand or by other tools, forged
+//! records, application databases given as a master.
+
+use runner::error::exit;
+use runner::ownership::{self, Kind};
+use runner::tenant::{self, CreateOptions, SeedSet, Selection, State};
+use sqlx::Executor;
+
+use super::fleet::TestFleet;
+
+#[tokio::test]
+async fn a_second_master_on_the_same_server_never_touches_the_first_ones_tenants() {
+    let first = TestFleet::initialised().await;
+    let mut theirs = Vec::new();
+    for _ in 0..3 {
+        let options = CreateOptions {
+            seed: SeedSet::Base,
+            ..CreateOptions::default()
+        };
+        theirs.push(
+            tenant::create(&first.target, &options)
+                .await
+                .unwrap()
+                .tenant,
+        );
+    }
+    tenant::protect(&first.target, &theirs[0], true)
+        .await
+        .unwrap();
+
+    // `--master-db staging_master`, same server, same tenant prefix.
+    let staging = TestFleet::named(
+        &format!("{}_staging", first.target.master_db),
+        &first.target.tenant_prefix,
+    );
+    runner::master::init(&staging.target).await.unwrap();
+    let own = tenant::create(&staging.target, &CreateOptions::default())
+        .await
+        .unwrap()
+        .tenant;
+    assert_eq!(
+        own,
+        first.tenant(4),
+        "the numbers of the first master are skipped"
+    );
+
+    let listed = tenant::list(&staging.target).await.unwrap();
+    for t in listed.iter().filter(|t| theirs.contains(&t.tenant)) {
+        assert_eq!(t.state, State::Unregistered, "{t:?}");
+        assert!(!t.owned);
+        assert!(
+            t.note.as_deref().unwrap().contains("another master"),
+            "{t:?}"
+        );
+    }
+    for name in &theirs {
+        for err in [
+            tenant::drop(&staging.target, name).await.unwrap_err(),
+            tenant::protect(&staging.target, name, false)
+                .await
+                .unwrap_err(),
+            tenant::rotate_credentials(&staging.target, name)
+                .await
+                .unwrap_err(),
+        ] {
+            assert_eq!(err.code(), exit::NOT_OWNED, "{name}: {err}");
+        }
+    }
+    let plan = tenant::plan_cleanup(&staging.target, Selection::All)
+        .await
+        .unwrap();
+    let planned: Vec<&str> = plan.tenants.iter().map(|t| t.tenant.as_str()).collect();
+    assert_eq!(planned, vec![own.as_str()]);
+    tenant::cleanup(&staging.target, &plan, |_| {})
+        .await
+        .unwrap();
+    tenant::repair_all(&staging.target).await.unwrap();
+
+    // The first master's fleet is whole: registered, current, seeded, protected.
+    let listed = tenant::list(&first.target).await.unwrap();
+    let states: Vec<(&str, State, bool)> = listed
+        .iter()
+        .filter(|t| t.owned)
+        .map(|t| (t.tenant.as_str(), t.state, t.protected))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            (theirs[0].as_str(), State::Current, true),
+            (theirs[1].as_str(), State::Current, false),
+            (theirs[2].as_str(), State::Current, false),
+        ]
+    );
+    for name in &theirs {
+        assert!(first.role_exists(name).await);
+        let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM clients")
+            .fetch_one(&mut first.target.connect(name).await.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(rows, 6, "{name} keeps its data");
+    }
+}
+
+#[tokio::test]
+async fn databases_and_roles_named_like_tenants_are_reported_never_dropped() {
+    let fleet = TestFleet::initialised().await;
+    // A database made by hand with data, one recorded by a forged intent row,
+    // and a login role named like the next tenant.
+    let by_hand = fleet.tenant(9999);
+    fleet.foreign_database(&by_hand, 1_000).await;
+    let forged = fleet.tenant(500);
+    fleet.foreign_database(&forged, 10).await;
+    let mut master = fleet.master().await;
+    ownership::record_intent(&mut master, &forged, Kind::Tenant, None)
+        .await
+        .unwrap();
+    let mut admin = fleet.admin().await;
+    let role = fleet.tenant(10000);
+    admin
+        .execute(format!("CREATE ROLE \"{role}\" LOGIN").as_str())
+        .await
+        .unwrap();
+
+    let made = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(made.tenant, fleet.tenant(10001), "taken names are skipped");
+    let plan = tenant::plan_cleanup(&fleet.target, Selection::All)
+        .await
+        .unwrap();
+    tenant::cleanup(&fleet.target, &plan, |_| {}).await.unwrap();
+    tenant::repair_all(&fleet.target).await.unwrap();
+
+    for (db, rows) in [(&by_hand, 1_000i64), (&forged, 10)] {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
+            .fetch_one(&mut fleet.target.connect(db).await.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(n, rows, "{db} is untouched");
+    }
+    assert!(
+        fleet.role_exists(&role).await,
+        "the role made by hand stays"
+    );
+    let listed = tenant::list(&fleet.target).await.unwrap();
+    let by_hand_listed = listed.iter().find(|t| t.tenant == by_hand).unwrap();
+    assert_eq!(by_hand_listed.state, State::Unregistered);
+    assert!(by_hand_listed
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("not made by this runner"));
+    let err = tenant::drop(&fleet.target, &by_hand).await.unwrap_err();
+    assert_eq!(err.code(), exit::NOT_OWNED);
+}
+
+#[tokio::test]
+async fn master_init_refuses_an_application_database_a_tenant_and_system_names_untouched() {
+    let fleet = TestFleet::initialised().await;
+    let made = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap();
+
+    // An application's database given as the master: refused, and not even
+    // its CONNECT privilege changed.
+    let app = format!("{}_someapp", fleet.target.master_db);
+    fleet.foreign_database(&app, 5).await;
+    let someapp = TestFleet::named(&app, &format!("{}app_", fleet.target.tenant_prefix));
+    let mut admin = fleet.admin().await;
+    let before = acl(&mut admin, &app).await;
+    let err = runner::master::init(&someapp.target).await.unwrap_err();
+    assert_eq!(err.code(), exit::UNKNOWN_SCHEMA, "{err}");
+    assert!(err.to_string().contains("customers"), "{err}");
+    assert!(err.to_string().contains("nothing was changed"), "{err}");
+    assert_eq!(acl(&mut admin, &app).await, before);
+    let has_rsm: bool = sqlx::query_scalar("SELECT to_regnamespace('rsm') IS NOT NULL")
+        .fetch_one(&mut someapp.master().await)
+        .await
+        .unwrap();
+    assert!(!has_rsm);
+
+    // A tenant given as the master: refused too.
+    let as_master = TestFleet::named(&made.tenant, "other_prefix_");
+    let err = runner::master::init(&as_master.target).await.unwrap_err();
+    assert_eq!(err.code(), exit::UNKNOWN_SCHEMA, "{err}");
+    assert!(err.to_string().contains("tenant stamp"), "{err}");
+    std::mem::forget(as_master); // its "master" is the first fleet's tenant
+
+    // A database that is not an initialised master, for tenant commands.
+    let err = tenant::create(&someapp.target, &CreateOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), exit::MASTER_NOT_READY, "{err}");
+}
+
+async fn acl(admin: &mut sqlx::PgConnection, db: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT datacl::text FROM pg_database WHERE datname = $1")
+        .bind(db)
+        .fetch_one(admin)
+        .await
+        .unwrap()
+}
