@@ -4,13 +4,16 @@
 //! `cargo run --release -p tests --bin bench-create -- [N] [CONCURRENCY]`
 //! (defaults 200 and 4). One warm-up create builds the template first; then N
 //! sequential creates give the latency percentiles, and N more creates with
-//! CONCURRENCY tasks give the throughput. Runs on the harness's server (a
-//! throwaway cluster, or `TEST_DATABASE_URL`) in a master of its own.
+//! CONCURRENCY tasks give the throughput. The clone alone (`CREATE DATABASE
+//! ... TEMPLATE`) is measured in the same run as the floor. Runs on the
+//! harness's server (a throwaway cluster, or `TEST_DATABASE_URL`; see
+//! `bench/fsync-cluster.sh` for a production-like one) in a master of its own.
 
 use std::time::{Duration, Instant};
 
 use runner::target::Target;
 use runner::tenant::{self, CreateOptions};
+use sqlx::Executor;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -42,6 +45,38 @@ async fn main() {
         "warm-up (builds the template): {:.0} ms",
         warmup.elapsed().as_secs_f64() * 1e3
     );
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+
+    // The floor, in the same run: the clone alone (`CREATE DATABASE ...
+    // TEMPLATE`), what every create pays whatever the runner does around it.
+    let mut master = target.connect(&target.master_db).await.unwrap();
+    let identity = runner::ownership::read_identity(&mut master)
+        .await
+        .unwrap()
+        .unwrap();
+    let template = runner::template::template_name(&identity);
+    let mut admin = target.admin().await.expect("admin connection");
+    let mut clones = Vec::new();
+    for i in 0..n.min(50) {
+        let name = format!("{}floor_{i}", target.tenant_prefix);
+        let started = Instant::now();
+        admin
+            .execute(format!("CREATE DATABASE {name} TEMPLATE {template}").as_str())
+            .await
+            .expect("clone");
+        clones.push(started.elapsed());
+        admin
+            .execute(format!("DROP DATABASE {name}").as_str())
+            .await
+            .expect("drop the clone");
+    }
+    clones.sort();
+    println!(
+        "floor, {} clones alone: p50 {:.1} ms, p95 {:.1} ms",
+        clones.len(),
+        ms(percentile(&clones, 0.50)),
+        ms(percentile(&clones, 0.95))
+    );
 
     let mut latencies = Vec::with_capacity(n);
     for _ in 0..n {
@@ -52,7 +87,6 @@ async fn main() {
         latencies.push(started.elapsed());
     }
     latencies.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
         "sequential, {n} creates: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
         ms(percentile(&latencies, 0.50)),
