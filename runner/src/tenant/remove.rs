@@ -327,10 +327,19 @@ pub async fn repair(fleet: &mut Fleet) -> Result<Repaired, RunnerError> {
         }
         let outcome = repair_locked(fleet, &intent.name).await;
         lock::release(&mut fleet.admin, key).await;
-        match outcome? {
-            Outcome::Removed => report.removed.push(intent.name),
-            Outcome::Kept(reason) => report.kept.push(kept(&intent.name, reason)),
-            Outcome::Nothing => {}
+        // One leftover that cannot be handled now does not stop the others
+        // (nor the create that runs repair first): it is reported, and tried again.
+        match outcome {
+            Ok(Outcome::Removed) => report.removed.push(intent.name),
+            Ok(Outcome::Kept(reason)) => report.kept.push(kept(&intent.name, reason)),
+            Ok(Outcome::Nothing) => {}
+            Err(e) => {
+                let reason = format!(
+                    "not repaired now: {}",
+                    e.to_string().lines().next().unwrap_or_default()
+                );
+                report.kept.push(kept(&intent.name, reason))
+            }
         }
     }
     Ok(report)

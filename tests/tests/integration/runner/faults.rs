@@ -100,6 +100,47 @@ async fn a_leftover_holding_rows_the_runner_did_not_put_there_is_kept() {
 }
 
 #[tokio::test]
+async fn a_leftover_that_cannot_be_checked_now_does_not_block_creates() {
+    let fleet = TestFleet::initialised().await;
+    let options = CreateOptions {
+        fault: Some(Fault {
+            after: Step::Stamp,
+            action: FaultAction::Crash,
+        }),
+        ..CreateOptions::default()
+    };
+    tenant::create(&fleet.target, &options).await.unwrap_err();
+    settled(&fleet).await;
+    let stuck = fleet.tenant(1);
+    fleet
+        .admin()
+        .await
+        .execute(format!("ALTER DATABASE \"{stuck}\" ALLOW_CONNECTIONS false").as_str())
+        .await
+        .unwrap();
+    let made = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .expect("a stuck leftover does not block creates");
+    assert_eq!(made.tenant, fleet.tenant(2));
+    let repaired = tenant::repair_all(&fleet.target).await.unwrap();
+    assert!(repaired.removed.is_empty(), "{repaired:?}");
+    assert_eq!(repaired.kept[0].tenant, stuck);
+    assert!(
+        repaired.kept[0].reason.starts_with("not repaired now"),
+        "{repaired:?}"
+    );
+    // Once it accepts connections again, the next run removes it.
+    fleet
+        .admin()
+        .await
+        .execute(format!("ALTER DATABASE \"{stuck}\" ALLOW_CONNECTIONS true").as_str())
+        .await
+        .unwrap();
+    let repaired = tenant::repair_all(&fleet.target).await.unwrap();
+    assert_eq!(repaired.removed, vec![stuck]);
+}
+
+#[tokio::test]
 async fn an_interrupted_drop_is_undone_or_finished_by_the_next_run() {
     let fleet = TestFleet::initialised().await;
     let kept = tenant::create(&fleet.target, &CreateOptions::default())
