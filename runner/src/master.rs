@@ -9,11 +9,11 @@
 
 use std::time::Duration;
 
-use schema_core::compare::{compare, Difference};
 use schema_core::ident::quote;
-use schema_core::introspect::introspect;
-use schema_core::model::Schema;
 use schema_core::DbKind;
+use schema_model::compare::{compare, Difference};
+use schema_model::introspect::introspect;
+use schema_model::model::Schema;
 use sqlx::{Connection, Executor, PgConnection};
 
 use crate::lock::{self, LockKey};
@@ -105,7 +105,7 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
         Found::Empty | Found::Adoptable => {
             if matches!(found, Found::Empty) {
                 tx.execute(
-                    schema_core::ddl::create_script(schema_defs::schema(DbKind::Master)).as_str(),
+                    schema_model::ddl::create_script(schema_defs::schema(DbKind::Master)).as_str(),
                 )
                 .await
                 .map_err(failed("creating the master schema"))?;

@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand, ValueEnum};
-use schema_core::{ddl, DbKind};
+use schema_core::DbKind;
+use schema_model::ddl;
 
 use crate::RunnerError;
 

@@ -11,7 +11,8 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use schema_core::{ddl, ident::quote, DbKind};
+use schema_core::{ident::quote, DbKind};
+use schema_model::ddl;
 use sqlx::{Connection, Executor, PgConnection};
 
 use crate::error::sqlstate;

@@ -4,11 +4,13 @@
 //! ([`TableDef`]) and a few thin impls; everything that *does* something with that
 //! metadata lives in this crate as ordinary, unit-tested functions:
 //!
-//! * [`model`]: the owned schema model shared by compiled and introspected schemas;
-//! * [`ddl`]: the PostgreSQL `CREATE TABLE` script of a whole schema;
-//! * [`introspect`]: reading a live database back into the model;
-//! * [`compare`]: the differences between two models (fidelity, status, migrate);
-//! * [`factory`]: faked, reproducible rows for tests and seeds.
+//! * [`factory`]: faked, reproducible rows for tests and seeds;
+//! * the insert builders' runtime ([`IntoValue`], [`Set`], [`Unset`]);
+//! * [`ident`]: quoting and checking PostgreSQL identifiers.
+//!
+//! The owned schema model, DDL, introspection and the diff engine live in
+//! `schema-model`, which depends on this crate: changing them never rebuilds
+//! the tables.
 //!
 //! ```
 //! use schema_core::{Table, Decimal};
@@ -59,14 +61,10 @@
 //! }
 //! ```
 
-pub mod compare;
-pub mod ddl;
 mod def;
 pub mod factory;
 pub mod ident;
 mod insert;
-pub mod introspect;
-pub mod model;
 mod types;
 
 pub use def::{

@@ -1,8 +1,8 @@
 //! The reference schema (`fixtures/reference/v1`, copied from the real
 //! application) read into the model, for comparison with what we build.
 
-use schema_core::model::{Column, ForeignKey, Index, Key, Schema, Table};
 use schema_core::{DbKind, SqlType};
+use schema_model::model::{Column, ForeignKey, Index, Key, Schema, Table};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

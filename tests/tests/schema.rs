@@ -2,10 +2,11 @@
 //! of representative tables as reviewed snapshots.
 
 use expect_test::expect_file;
-use schema_core::compare::{compare, Difference};
-use schema_core::model::Schema;
-use schema_core::{ddl, DbKind, SchemaDef, Table};
+use schema_core::{DbKind, SchemaDef, Table};
 use schema_defs::{master, tenant};
+use schema_model::compare::{compare, Difference};
+use schema_model::ddl;
+use schema_model::model::Schema;
 use tests::reference;
 
 #[test]
@@ -25,7 +26,7 @@ fn constraint_names_follow_the_reference_convention() {
         let compiled = Schema::from_def(schema_defs::schema(db));
         for expected in reference::load(db).tables {
             let table = compiled.table(&expected.name).unwrap();
-            let names = |t: &schema_core::model::Table| {
+            let names = |t: &schema_model::model::Table| {
                 let mut n: Vec<String> = t.unique.iter().map(|k| k.name.clone()).collect();
                 n.extend(t.foreign_keys.iter().map(|f| f.name.clone()));
                 n.extend(t.primary_key.iter().map(|k| k.name.clone()));

@@ -1,10 +1,11 @@
 //! A database built from `runner schema sql` is the reference schema, and
 //! introspection reads back exactly what the compiled schema declares.
 
-use schema_core::compare::compare;
-use schema_core::introspect::introspect;
-use schema_core::model::Schema;
-use schema_core::{ddl, DbKind, Decimal, NaiveDateTime, SchemaDef, Table};
+use schema_core::{DbKind, Decimal, NaiveDateTime, SchemaDef, Table};
+use schema_model::compare::compare;
+use schema_model::ddl;
+use schema_model::introspect::introspect;
+use schema_model::model::Schema;
 use sqlx::Executor;
 use tests::{fresh_database, reference};
 

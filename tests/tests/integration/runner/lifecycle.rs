@@ -128,12 +128,12 @@ async fn a_tenant_is_registered_stamped_seeded_and_cloned_from_the_template() {
     assert_eq!(stamp.seeded_rows, 46);
 
     // The tenant holds exactly the compiled schema in `public`.
-    let actual = schema_core::introspect::introspect(&mut conn, "public")
+    let actual = schema_model::introspect::introspect(&mut conn, "public")
         .await
         .unwrap();
     let expected =
-        schema_core::model::Schema::from_def(schema_defs::schema(schema_core::DbKind::Tenant));
-    assert_eq!(schema_core::compare::compare(&expected, &actual), vec![]);
+        schema_model::model::Schema::from_def(schema_defs::schema(schema_core::DbKind::Tenant));
+    assert_eq!(schema_model::compare::compare(&expected, &actual), vec![]);
 
     // The next one gets the next number.
     let second = tenant::create(&fleet.target, &CreateOptions::default())

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use sqlx::PgConnection;
 
-use crate::def::FkAction;
 use crate::model::{Column, ForeignKey, Index, Key, Schema, Table};
-use crate::types::SqlType;
+use schema_core::FkAction;
+use schema_core::SqlType;
 
 /// The ordinary tables of `namespace` (usually `public`), their columns in order,
 /// keys, foreign keys and the indexes that back no constraint. Tables come sorted

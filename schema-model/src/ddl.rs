@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::def::{FkAction, SchemaDef};
-use crate::ident::quote;
 use crate::model::{default_sql, ForeignKey, Schema, Table};
+use schema_core::ident::quote;
+use schema_core::{FkAction, SchemaDef};
 
 /// The `CREATE TABLE` / `CREATE INDEX` script of a compiled schema: deterministic,
 /// tables in dependency order, without a transaction wrapper (the caller decides).
@@ -153,5 +153,8 @@ pub fn dependency_order(schema: &Schema) -> Vec<usize> {
 /// of its creation script. Any change to a table, column, type, default, key
 /// or index changes it; nothing else does.
 pub fn fingerprint(def: &SchemaDef) -> String {
-    format!("{:016x}", crate::factory::stream_id(&create_script(def)))
+    format!(
+        "{:016x}",
+        schema_core::factory::stream_id(&create_script(def))
+    )
 }

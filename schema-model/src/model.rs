@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::def::{DefaultDef, FkAction, SchemaDef, TableDef};
-use crate::ident::{quote_literal, truncate};
-use crate::types::SqlType;
+use schema_core::ident::{quote_literal, truncate};
+use schema_core::SqlType;
+use schema_core::{DefaultDef, FkAction, SchemaDef, TableDef};
 
 /// The tables of one database.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

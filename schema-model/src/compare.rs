@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::model::{ForeignKey, Schema, Table};
-use crate::types::SqlType;
+use schema_core::SqlType;
 
 /// One way in which `actual` differs from `expected`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

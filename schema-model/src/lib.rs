@@ -1,0 +1,16 @@
+//! The owned schema model, shared by compiled and introspected schemas, and
+//! the pure functions over it:
+//!
+//! * [`model`]: tables, columns, keys, indexes, checks, as owned values;
+//!   [`model::Schema::from_def`] builds one from a compiled `SchemaDef`;
+//! * [`ddl`]: the PostgreSQL `CREATE TABLE` script of a schema;
+//! * [`introspect`]: reading a live database back into the model;
+//! * [`compare`]: the differences between two models (fidelity, status).
+//!
+//! It depends on `schema-core` (the compiled metadata), never the reverse:
+//! changing the engine rebuilds neither `schema-core` nor `schema-defs`.
+
+pub mod compare;
+pub mod ddl;
+pub mod introspect;
+pub mod model;
