@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod declared;
 pub mod docs;
 pub mod error;
 pub mod lock;
@@ -16,6 +17,7 @@ pub mod ownership;
 pub mod project;
 pub mod schema;
 pub mod scram;
+pub mod stamp;
 pub mod target;
 pub mod template;
 pub mod tenant;

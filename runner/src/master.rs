@@ -89,7 +89,7 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
         report.created_database = true;
         target.connect(&database).await?
     };
-    let found = inspect(&database, &mut conn).await?;
+    let found = inspect(target, &mut conn).await?;
 
     // Nothing was changed before this point.
     let mut tx = conn
@@ -105,7 +105,8 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
         Found::Empty | Found::Adoptable => {
             if matches!(found, Found::Empty) {
                 tx.execute(
-                    schema_model::ddl::create_script(schema_defs::schema(DbKind::Master)).as_str(),
+                    schema_model::ddl::create_script(target.declared.schema(DbKind::Master))
+                        .as_str(),
                 )
                 .await
                 .map_err(failed("creating the master schema"))?;
@@ -126,6 +127,13 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
             identity
         }
     };
+    crate::stamp::write(
+        &mut tx,
+        target.declared.fingerprint(DbKind::Master),
+        Some(&identity.master_id),
+    )
+    .await
+    .map_err(failed("stamping the master"))?;
     report.plans_inserted = seed::master::plans(&mut tx)
         .await
         .map_err(failed("inserting the subscription plans"))?;
@@ -159,11 +167,13 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
 }
 
 /// Decide what an existing database is, changing nothing.
-async fn inspect(database: &str, conn: &mut PgConnection) -> Result<Found, RunnerError> {
+async fn inspect(target: &Target, conn: &mut PgConnection) -> Result<Found, RunnerError> {
+    let database = target.master_db.as_str();
+    let expected = target.declared.schema(DbKind::Master);
     let read = |e| RunnerError::db("reading the database", database, e);
     if let Some(identity) = ownership::read_identity(conn).await.map_err(read)? {
         let actual = introspect(conn, "public").await.map_err(read)?;
-        check_schema(database, &actual)?;
+        check_schema(database, expected, &actual)?;
         return Ok(Found::Master(identity));
     }
     let is_tenant: bool = sqlx::query_scalar("SELECT to_regclass('rsm.stamp') IS NOT NULL")
@@ -202,7 +212,7 @@ async fn inspect(database: &str, conn: &mut PgConnection) -> Result<Found, Runne
         return Err(refused(database, listed.join("\n")));
     }
     let actual = introspect(conn, "public").await.map_err(read)?;
-    check_schema(database, &actual)?;
+    check_schema(database, expected, &actual)?;
     Ok(Found::Adoptable)
 }
 
@@ -218,9 +228,8 @@ fn refused(database: &str, differences: String) -> RunnerError {
 
 /// A master must hold exactly the compiled master schema; only the order of
 /// columns may differ (it changes nothing a query sees).
-pub fn check_schema(database: &str, actual: &Schema) -> Result<(), RunnerError> {
-    let expected = Schema::from_def(schema_defs::schema(DbKind::Master));
-    let differences: Vec<Difference> = compare(&expected, actual)
+pub fn check_schema(database: &str, expected: &Schema, actual: &Schema) -> Result<(), RunnerError> {
+    let differences: Vec<Difference> = compare(expected, actual)
         .into_iter()
         .filter(|d| !matches!(d, Difference::ColumnOrder { .. }))
         .collect();

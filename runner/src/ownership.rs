@@ -422,7 +422,7 @@ pub async fn drop_role(admin: &mut PgConnection, role: OwnedRole) -> Result<(), 
 /// protected, or holding rows beyond those the runner put there itself (the
 /// seed recorded in its stamp; a template holds none).
 pub async fn reason_to_keep(conn: &mut PgConnection) -> Result<Option<String>, sqlx::Error> {
-    let stamp = crate::template::read_stamp(conn).await?;
+    let stamp = crate::stamp::read(conn).await?;
     if stamp.as_ref().is_some_and(|s| s.protected) {
         return Ok(Some("protected".into()));
     }

@@ -5,6 +5,7 @@ use std::io::Write;
 use clap::{Args, Subcommand, ValueEnum};
 use schema_core::DbKind;
 use schema_model::ddl;
+use schema_model::model::Schema;
 
 use crate::RunnerError;
 
@@ -49,7 +50,7 @@ pub fn sql_script(db: DbKind) -> String {
     format!(
         "-- {db} schema: {} tables, generated from schema-defs; do not edit\nBEGIN;\n\n{}COMMIT;\n",
         schema.tables.len(),
-        ddl::create_script(schema)
+        ddl::create_script(&Schema::from_def(schema))
     )
 }
 

@@ -5,12 +5,14 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use schema_core::ident;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection};
 
+use crate::declared::Declared;
 use crate::error::sqlstate;
 use crate::project;
 use crate::RunnerError;
@@ -39,6 +41,8 @@ pub struct Target {
     pub tenant_prefix: String,
     /// The runner's own local cluster: it may harden the server itself.
     pub managed: bool,
+    /// The schemas databases are brought to (`schema-defs` unless told otherwise).
+    pub declared: Arc<Declared>,
 }
 
 impl Target {
@@ -90,7 +94,14 @@ impl Target {
             master_db: master_db.to_owned(),
             tenant_prefix: tenant_prefix.to_owned(),
             managed,
+            declared: Declared::compiled(),
         }
+    }
+
+    /// The same server and names, bringing databases to other schemas.
+    pub fn with_declared(mut self, declared: Arc<Declared>) -> Target {
+        self.declared = declared;
+        self
     }
 
     pub fn options(&self, database: &str) -> PgConnectOptions {

@@ -1,102 +1,58 @@
-//! The tenant schema as it stands: its fingerprint, the stamp a tenant database
-//! carries, and the template database new tenants are cloned from.
+//! The template database new tenants are cloned from, and the schema put into
+//! a new database.
 //!
-//! The stamp lives in a schema of its own (`rsm.stamp`), so that `public` holds
-//! exactly the application's tables. Each master has its own template,
+//! Each master has its own template,
 //! `rsm_template_<master>_<fingerprint>`: recorded in the master before it is
 //! made, owned by the master's owner role, marked `IS_TEMPLATE` only when
 //! complete, so that a half-built one (a crash while building) is recognised
 //! and rebuilt — and no other master's template is ever touched.
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
-use schema_core::{ident::quote, DbKind};
+use schema_core::ident::quote;
 use schema_model::ddl;
+use schema_model::model::Schema;
 use sqlx::{Connection, Executor, PgConnection};
 
 use crate::error::sqlstate;
 use crate::lock::{self, LockKey};
 use crate::ownership::{self, Fleet, Identity, Kind, Phase, Proof};
+use crate::stamp;
 use crate::target::TEMPLATE_PREFIX;
 use crate::RunnerError;
 
-/// The compiled tenant schema's fingerprint.
-pub fn fingerprint() -> &'static str {
-    static FINGERPRINT: OnceLock<String> = OnceLock::new();
-    FINGERPRINT.get_or_init(|| ddl::fingerprint(schema_defs::schema(DbKind::Tenant)))
-}
-
-/// The name of a master's template of the current schema.
-pub fn template_name(identity: &Identity) -> String {
+/// The name of a master's template of the tenant schema with this fingerprint.
+pub fn template_name(identity: &Identity, fingerprint: &str) -> String {
     format!(
         "{TEMPLATE_PREFIX}{}_{}",
         identity.short(),
-        &fingerprint()[..12]
+        &fingerprint[..12.min(fingerprint.len())]
     )
 }
 
-/// What a tenant database says of itself.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Stamp {
-    pub fingerprint: String,
-    pub protected: bool,
-    /// The master whose runner made it (absent in stamps of older runners).
-    pub master_id: Option<String>,
-    /// Rows the runner's seed put in it (what repair may remove with it).
-    pub seeded_rows: i64,
-}
-
-const STAMP_DDL: &str = "CREATE SCHEMA rsm;
-CREATE TABLE rsm.stamp (
-    fingerprint text NOT NULL,
-    stamped_at timestamptz NOT NULL DEFAULT now(),
-    protected boolean NOT NULL DEFAULT false,
-    master_id text,
-    seeded_rows bigint NOT NULL DEFAULT 0
-);";
-
-/// Create the tenant schema and its stamp in an empty database, in one transaction.
+/// Create a schema and its stamp in an empty database, in one transaction.
 pub async fn apply_schema(
     conn: &mut PgConnection,
+    schema: &Schema,
+    fingerprint: &str,
     master_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = conn.begin().await?;
-    tx.execute(ddl::create_script(schema_defs::schema(DbKind::Tenant)).as_str())
-        .await?;
-    tx.execute(STAMP_DDL).await?;
-    sqlx::query("INSERT INTO rsm.stamp (fingerprint, master_id) VALUES ($1, $2)")
-        .bind(fingerprint())
-        .bind(master_id)
-        .execute(&mut *tx)
-        .await?;
+    tx.execute(ddl::create_script(schema).as_str()).await?;
+    stamp::write(&mut tx, fingerprint, master_id).await?;
     tx.commit().await
 }
 
-/// The stamp of the database `conn` is connected to; `None` when unstamped.
-/// Read as JSON, so that stamps written by older runners (fewer columns) still read.
-pub async fn read_stamp(conn: &mut PgConnection) -> Result<Option<Stamp>, sqlx::Error> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.stamp') IS NOT NULL")
-        .fetch_one(&mut *conn)
-        .await?;
-    if !exists {
-        return Ok(None);
-    }
-    let row: Option<serde_json::Value> =
-        sqlx::query_scalar("SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(row.and_then(|v| {
-        Some(Stamp {
-            fingerprint: v.get("fingerprint")?.as_str()?.to_owned(),
-            protected: v.get("protected").and_then(|p| p.as_bool()) == Some(true),
-            master_id: v
-                .get("master_id")
-                .and_then(|m| m.as_str())
-                .map(str::to_owned),
-            seeded_rows: v.get("seeded_rows").and_then(|n| n.as_i64()).unwrap_or(0),
-        })
-    }))
+/// The schema of the target's tenants, with its stamp, into an empty database.
+async fn apply_tenant_schema(fleet: &Fleet, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    let declared = &fleet.target.declared;
+    apply_schema(
+        conn,
+        declared.tenant(),
+        declared.tenant_fingerprint(),
+        Some(&fleet.identity.master_id),
+    )
+    .await
 }
 
 /// Nobody connects to a template (a connection would block cloning), and it
@@ -152,7 +108,7 @@ pub async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Method, Ru
         .await
         .map_err(|e| RunnerError::db("creating the database", name, e))?;
     let mut conn = fleet.target.connect(name).await?;
-    apply_schema(&mut conn, Some(&fleet.identity.master_id))
+    apply_tenant_schema(fleet, &mut conn)
         .await
         .map_err(|e| RunnerError::db("creating the tenant schema", name, e))?;
     conn.close().await.ok();
@@ -163,7 +119,7 @@ pub async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Method, Ru
 /// complete; returns its name. Built under its lock, so concurrent runners
 /// build it once.
 pub async fn ensure_template(fleet: &mut Fleet) -> Result<String, RunnerError> {
-    let name = template_name(&fleet.identity);
+    let name = template_name(&fleet.identity, fleet.target.declared.tenant_fingerprint());
     if is_sealed(fleet, &name).await? {
         return Ok(name);
     }
@@ -277,7 +233,7 @@ async fn make_template(fleet: &mut Fleet, name: &str) -> Result<(), RunnerError>
         .await
         .map_err(|e| RunnerError::db("creating the template", name, e))?;
     let mut conn = fleet.target.connect(name).await?;
-    apply_schema(&mut conn, Some(&fleet.identity.master_id))
+    apply_tenant_schema(fleet, &mut conn)
         .await
         .map_err(|e| RunnerError::db("creating the tenant schema in the template", name, e))?;
     conn.close().await.ok();

@@ -204,9 +204,15 @@ pub async fn fresh_tenant() -> TestTenant {
             let mut conn = PgConnection::connect(&with_database(&server.admin_url, &name))
                 .await
                 .unwrap_or_else(|e| panic!("connect to test tenant {name}: {e}"));
-            template::apply_schema(&mut conn, None)
-                .await
-                .unwrap_or_else(|e| panic!("create the tenant schema in {name}: {e}"));
+            let declared = crate::declared::Declared::compiled();
+            template::apply_schema(
+                &mut conn,
+                declared.tenant(),
+                declared.tenant_fingerprint(),
+                None,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("create the tenant schema in {name}: {e}"));
         }
         Err(e) => panic!("create test tenant {name}: {e}"),
     }
@@ -221,7 +227,11 @@ pub async fn fresh_tenant() -> TestTenant {
 /// fingerprint and shared by test processes (under its advisory lock);
 /// templates of older fingerprints go.
 async fn ensure_test_template(admin: &mut PgConnection) -> Result<String, sqlx::Error> {
-    let name = format!("{TEST_PREFIX}template_{}", &template::fingerprint()[..12]);
+    let declared = crate::declared::Declared::compiled();
+    let name = format!(
+        "{TEST_PREFIX}template_{}",
+        &declared.tenant_fingerprint()[..12]
+    );
     let key = LockKey::database(&name);
     if !lock::acquire(admin, key, std::time::Duration::from_secs(300)).await? {
         return Err(sqlx::Error::Protocol(format!(
@@ -252,7 +262,14 @@ async fn build_test_template(admin: &mut PgConnection, name: &str) -> Result<(),
         .await?;
     let url = with_database(&server().admin_url, name);
     let mut conn = PgConnection::connect(&url).await?;
-    template::apply_schema(&mut conn, None).await?;
+    let declared = crate::declared::Declared::compiled();
+    template::apply_schema(
+        &mut conn,
+        declared.tenant(),
+        declared.tenant_fingerprint(),
+        None,
+    )
+    .await?;
     conn.close().await.ok();
     template::seal(admin, name).await
 }

@@ -81,4 +81,6 @@ pub static ERROR_TABLE: crate::TableDef = crate::TableDef {
     unique: &[],
     indexes: &[],
     foreign_keys: &[],
+    checks: &[],
+    renamed_from: &[],
 };

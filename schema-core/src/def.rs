@@ -111,6 +111,11 @@ pub struct TableDef {
     pub unique: &'static [&'static [&'static str]],
     pub indexes: &'static [IndexDef],
     pub foreign_keys: &'static [ForeignKeyDef],
+    /// CHECK constraints, as declared with `#[table(check(name = ..., sql = ...))]`.
+    pub checks: &'static [CheckDef],
+    /// Earlier names of this table, so that a migration renames instead of
+    /// dropping and creating.
+    pub renamed_from: &'static [&'static str],
 }
 
 impl TableDef {
@@ -130,6 +135,9 @@ pub struct ColumnDef {
     pub default: Option<DefaultDef>,
     /// Earlier names of this column, so that a migration renames instead of dropping.
     pub renamed_from: &'static [&'static str],
+    /// `backfill = sql("...")`: the value existing rows get when a migration
+    /// needs one (a new NOT NULL column without default, NULLs before SET NOT NULL).
+    pub backfill: Option<&'static str>,
     /// The `fake` annotation, if any, for factories.
     pub fake: Option<&'static str>,
 }
@@ -189,6 +197,14 @@ pub struct ForeignKeyDef {
     pub ref_columns: &'static [&'static str],
     pub on_delete: FkAction,
     pub on_update: FkAction,
+}
+
+/// A CHECK constraint, as declared with `#[table(check(name = "...", sql = "..."))]`.
+#[derive(Debug)]
+pub struct CheckDef {
+    pub name: &'static str,
+    /// The boolean expression, as written (without `CHECK (...)`).
+    pub sql: &'static str,
 }
 
 /// A secondary index, as declared with `#[column(index)]` or `#[table(index(...))]`.

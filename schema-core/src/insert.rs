@@ -165,6 +165,7 @@ mod tests {
                 serial: true,
                 default: None,
                 renamed_from: &[],
+                backfill: None,
                 fake: None,
             },
             ColumnDef {
@@ -174,6 +175,7 @@ mod tests {
                 serial: false,
                 default: None,
                 renamed_from: &[],
+                backfill: None,
                 fake: None,
             },
             ColumnDef {
@@ -183,6 +185,7 @@ mod tests {
                 serial: false,
                 default: None,
                 renamed_from: &[],
+                backfill: None,
                 fake: None,
             },
         ],
@@ -190,6 +193,8 @@ mod tests {
         unique: &[],
         indexes: &[],
         foreign_keys: &[],
+        checks: &[],
+        renamed_from: &[],
     };
 
     #[test]

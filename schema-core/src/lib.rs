@@ -68,8 +68,8 @@ mod insert;
 mod types;
 
 pub use def::{
-    Column, ColumnDef, Database, DbKind, DefaultDef, FkAction, ForeignKeyDef, IndexDef, Master,
-    SchemaDef, Table, TableDef, Tenant,
+    CheckDef, Column, ColumnDef, Database, DbKind, DefaultDef, FkAction, ForeignKeyDef, IndexDef,
+    Master, SchemaDef, Table, TableDef, Tenant,
 };
 pub use factory::{FakeValue, HasFactory, Seed};
 pub use insert::{IntoValue, Set, Unset};

@@ -21,7 +21,11 @@
 //! `#[table(...)]` keys:
 //! * `name = "sql_name"` (required), `db = master | tenant` (required);
 //! * `primary_key(a, b)`: a composite primary key (field names);
-//! * `unique(a, b)`, `index(a, b)`, `unique_index(a, b)`: may repeat.
+//! * `unique(a, b)`, `index(a, b)`, `unique_index(a, b)`: may repeat;
+//! * `check(name = "invoices_total_positive", sql = "total >= 0")`: a CHECK
+//!   constraint (may repeat);
+//! * `renamed_from = "old_name"`: an earlier name of the table (may repeat), so
+//!   that a migration renames it and keeps its rows.
 //!
 //! `#[column(...)]` keys:
 //! * `name = "sql_name"`: the column name, when not the field name;
@@ -32,7 +36,12 @@
 //! * `default = now | 0 | 1.00 | -1 | true | "text" | sql("expression")`;
 //! * `references = Table::column`, `on_delete = ...`, `on_update = ...` with
 //!   `no_action`, `restrict`, `cascade`, `set_null`, `set_default`;
-//! * `renamed_from = "old_name"` (may repeat), `fake = "..."` (factories).
+//! * `renamed_from = "old_name"` (may repeat): a migration renames the column
+//!   and keeps its data;
+//! * `backfill = sql("expression")`: the value existing rows get when a
+//!   migration needs one (a new NOT NULL column without default, NULLs before
+//!   SET NOT NULL), in the migrating transaction;
+//! * `fake = "..."` (factories).
 //!
 //! # `#[derive(TextEnum)]`
 //!

@@ -11,8 +11,20 @@ pub const PRIMARY_KEY: &str = "primary_key";
 pub const UNIQUE: &str = "unique";
 pub const INDEX: &str = "index";
 pub const UNIQUE_INDEX: &str = "unique_index";
+pub const CHECK: &str = "check";
+pub const SQL_KEY: &str = "sql";
 
-pub const TABLE_KEYS: &[&str] = &[NAME, DB, PRIMARY_KEY, UNIQUE, INDEX, UNIQUE_INDEX];
+pub const TABLE_KEYS: &[&str] = &[
+    NAME,
+    DB,
+    PRIMARY_KEY,
+    UNIQUE,
+    INDEX,
+    UNIQUE_INDEX,
+    CHECK,
+    RENAMED_FROM,
+];
+pub const CHECK_KEYS: &[&str] = &[NAME, SQL_KEY];
 
 // #[column(...)]
 pub const SERIAL: &str = "serial";
@@ -24,6 +36,7 @@ pub const ON_DELETE: &str = "on_delete";
 pub const ON_UPDATE: &str = "on_update";
 pub const RENAMED_FROM: &str = "renamed_from";
 pub const FAKE: &str = "fake";
+pub const BACKFILL: &str = "backfill";
 
 pub const COLUMN_KEYS: &[&str] = &[
     NAME,
@@ -39,6 +52,7 @@ pub const COLUMN_KEYS: &[&str] = &[
     ON_UPDATE,
     RENAMED_FROM,
     FAKE,
+    BACKFILL,
 ];
 
 // #[text_enum(...)] on a variant

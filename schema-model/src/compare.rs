@@ -76,6 +76,14 @@ pub enum Difference {
         table: String,
         foreign_key: String,
     },
+    MissingCheck {
+        table: String,
+        check: String,
+    },
+    UnexpectedCheck {
+        table: String,
+        check: String,
+    },
     MissingIndex {
         table: String,
         columns: Vec<String>,
@@ -191,6 +199,10 @@ impl fmt::Display for Difference {
                     "table {table}: foreign key {foreign_key} not in the schema"
                 )
             }
+            MissingCheck { table, check } => write!(f, "table {table}: {check} missing"),
+            UnexpectedCheck { table, check } => {
+                write!(f, "table {table}: {check} not in the schema")
+            }
             MissingIndex {
                 table,
                 columns,
@@ -269,12 +281,13 @@ fn compare_table(e: &Table, a: &Table, out: &mut Vec<Difference>) {
                 expected_serial: ec.serial,
             });
         }
-        if ec.default != ac.default {
+        let printed = |c: &crate::model::Column| c.default.as_ref().map(|d| d.printed.clone());
+        if printed(ec) != printed(ac) {
             out.push(Difference::Default {
                 table: table(),
                 column: column(),
-                expected: ec.default.clone(),
-                actual: ac.default.clone(),
+                expected: printed(ec),
+                actual: printed(ac),
             });
         }
     }
@@ -337,6 +350,22 @@ fn compare_table(e: &Table, a: &Table, out: &mut Vec<Difference>) {
             out.push(Difference::UnexpectedForeignKey {
                 table: table(),
                 foreign_key: describe(fk),
+            });
+        }
+    }
+    for c in &e.checks {
+        if !a.checks.iter().any(|o| o.same_as(c)) {
+            out.push(Difference::MissingCheck {
+                table: table(),
+                check: c.definition.clone(),
+            });
+        }
+    }
+    for c in &a.checks {
+        if !e.checks.iter().any(|o| o.same_as(c)) {
+            out.push(Difference::UnexpectedCheck {
+                table: table(),
+                check: c.definition.clone(),
             });
         }
     }

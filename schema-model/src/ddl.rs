@@ -1,96 +1,105 @@
-//! The PostgreSQL script that creates a whole schema.
+//! PostgreSQL DDL rendered from the model alone: the script that creates a
+//! whole schema, and the statements the planner assembles from.
 
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::model::{default_sql, ForeignKey, Schema, Table};
 use schema_core::ident::quote;
-use schema_core::{FkAction, SchemaDef};
+use schema_core::FkAction;
 
-/// The `CREATE TABLE` / `CREATE INDEX` script of a compiled schema: deterministic,
+use crate::model::{Check, Column, ForeignKey, Index, Key, Schema, Table};
+
+/// The `CREATE TABLE` / `CREATE INDEX` script of a schema: deterministic,
 /// tables in dependency order, without a transaction wrapper (the caller decides).
-pub fn create_script(def: &SchemaDef) -> String {
+pub fn create_script(schema: &Schema) -> String {
     let mut out = String::new();
-    let schema = Schema::from_def(def);
-    let order = dependency_order(&schema);
     let mut created: HashSet<&str> = HashSet::new();
     let mut deferred: Vec<(&Table, &ForeignKey)> = Vec::new();
-    for &i in &order {
+    for i in dependency_order(schema) {
         let table = &schema.tables[i];
-        // The model holds defaults as PostgreSQL prints them back; the script
-        // writes them as declared, so it reads those from the definition.
-        let col_defs = &def.tables[i].columns;
         created.insert(&table.name);
-        let mut lines: Vec<String> = Vec::new();
-        for (col, col_def) in table.columns.iter().zip(col_defs.iter()) {
-            let mut line = format!("    {} ", quote(&col.name));
-            match col.data_type.serial_name() {
-                Some(serial) if col.serial => line.push_str(serial),
-                _ => write!(line, "{}", col.data_type).unwrap(),
-            }
-            if let Some(default) = col_def.default {
-                write!(line, " DEFAULT {}", default_sql(default)).unwrap();
-            }
-            if !col.nullable {
-                line.push_str(" NOT NULL");
-            }
-            lines.push(line);
-        }
-        if let Some(pk) = &table.primary_key {
-            lines.push(format!(
-                "    CONSTRAINT {} PRIMARY KEY ({})",
-                quote(&pk.name),
-                column_list(&pk.columns)
-            ));
-        }
-        for key in &table.unique {
-            lines.push(format!(
-                "    CONSTRAINT {} UNIQUE ({})",
-                quote(&key.name),
-                column_list(&key.columns)
-            ));
-        }
-        for fk in &table.foreign_keys {
-            if created.contains(fk.ref_table.as_str()) {
-                lines.push(format!("    {}", foreign_key_clause(fk)));
-            } else {
-                deferred.push((table, fk));
-            }
-        }
-        writeln!(
-            out,
-            "CREATE TABLE {} (\n{}\n);",
-            quote(&table.name),
-            lines.join(",\n")
-        )
-        .unwrap();
+        let (inline, later): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table
+            .foreign_keys
+            .iter()
+            .partition(|fk| created.contains(fk.ref_table.as_str()));
+        deferred.extend(later.into_iter().map(|fk| (table, fk)));
+        writeln!(out, "{}", create_table(table, &inline)).unwrap();
         for ix in &table.indexes {
-            writeln!(
-                out,
-                "CREATE {}INDEX {} ON {} ({});",
-                if ix.unique { "UNIQUE " } else { "" },
-                quote(&ix.name),
-                quote(&table.name),
-                column_list(&ix.columns)
-            )
-            .unwrap();
+            writeln!(out, "{}", create_index(&table.name, ix)).unwrap();
         }
         out.push('\n');
     }
     // Only a cycle of foreign keys gets here: both tables exist now.
     for (table, fk) in deferred {
-        writeln!(
-            out,
-            "ALTER TABLE {} ADD {};",
-            quote(&table.name),
-            foreign_key_clause(fk)
-        )
-        .unwrap();
+        writeln!(out, "{}", add_foreign_key(&table.name, fk)).unwrap();
     }
     out
 }
 
-fn foreign_key_clause(fk: &ForeignKey) -> String {
+/// `CREATE TABLE` with its columns, keys, checks and the given foreign keys
+/// (those whose target exists already).
+pub fn create_table(table: &Table, foreign_keys: &[&ForeignKey]) -> String {
+    let mut lines: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| format!("    {}", column_definition(c)))
+        .collect();
+    if let Some(pk) = &table.primary_key {
+        lines.push(format!("    {}", primary_key_clause(pk)));
+    }
+    for key in &table.unique {
+        lines.push(format!("    {}", unique_clause(key)));
+    }
+    for check in &table.checks {
+        lines.push(format!("    {}", check_clause(check)));
+    }
+    for fk in foreign_keys {
+        lines.push(format!("    {}", foreign_key_clause(fk)));
+    }
+    format!(
+        "CREATE TABLE {} (\n{}\n);",
+        quote(&table.name),
+        lines.join(",\n")
+    )
+}
+
+/// `"name" type [DEFAULT ...] [NOT NULL]`, as in `CREATE TABLE` and `ADD COLUMN`.
+pub fn column_definition(col: &Column) -> String {
+    let mut line = format!("{} ", quote(&col.name));
+    match col.data_type.serial_name() {
+        Some(serial) if col.serial => line.push_str(serial),
+        _ => write!(line, "{}", col.data_type).unwrap(),
+    }
+    if let Some(default) = &col.default {
+        write!(line, " DEFAULT {}", default.sql).unwrap();
+    }
+    if !col.nullable {
+        line.push_str(" NOT NULL");
+    }
+    line
+}
+
+pub fn primary_key_clause(pk: &Key) -> String {
+    format!(
+        "CONSTRAINT {} PRIMARY KEY ({})",
+        quote(&pk.name),
+        column_list(&pk.columns)
+    )
+}
+
+pub fn unique_clause(key: &Key) -> String {
+    format!(
+        "CONSTRAINT {} UNIQUE ({})",
+        quote(&key.name),
+        column_list(&key.columns)
+    )
+}
+
+pub fn check_clause(check: &Check) -> String {
+    format!("CONSTRAINT {} {}", quote(&check.name), check.definition)
+}
+
+pub fn foreign_key_clause(fk: &ForeignKey) -> String {
     let mut clause = format!(
         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
         quote(&fk.name),
@@ -107,7 +116,25 @@ fn foreign_key_clause(fk: &ForeignKey) -> String {
     clause
 }
 
-fn column_list(columns: &[String]) -> String {
+pub fn add_foreign_key(table: &str, fk: &ForeignKey) -> String {
+    format!(
+        "ALTER TABLE {} ADD {};",
+        quote(table),
+        foreign_key_clause(fk)
+    )
+}
+
+pub fn create_index(table: &str, ix: &Index) -> String {
+    format!(
+        "CREATE {}INDEX {} ON {} ({});",
+        if ix.unique { "UNIQUE " } else { "" },
+        quote(&ix.name),
+        quote(table),
+        column_list(&ix.columns)
+    )
+}
+
+pub fn column_list(columns: &[String]) -> String {
     columns
         .iter()
         .map(|c| quote(c))
@@ -147,14 +174,4 @@ pub fn dependency_order(schema: &Schema) -> Vec<usize> {
     }
     order.extend((0..n).filter(|&i| !placed[i]));
     order
-}
-
-/// The schema's fingerprint: 16 hex digits of a stable hash (FNV-1a, 64 bits)
-/// of its creation script. Any change to a table, column, type, default, key
-/// or index changes it; nothing else does.
-pub fn fingerprint(def: &SchemaDef) -> String {
-    format!(
-        "{:016x}",
-        schema_core::factory::stream_id(&create_script(def))
-    )
 }

@@ -4,13 +4,13 @@ use std::collections::BTreeMap;
 
 use sqlx::PgConnection;
 
-use crate::model::{Column, ForeignKey, Index, Key, Schema, Table};
+use crate::model::{Check, Column, ColumnDefault, ForeignKey, Index, Key, Schema, Table};
 use schema_core::FkAction;
 use schema_core::SqlType;
 
 /// The ordinary tables of `namespace` (usually `public`), their columns in order,
-/// keys, foreign keys and the indexes that back no constraint. Tables come sorted
-/// by name.
+/// keys, foreign keys, checks and the indexes that back no constraint. Tables
+/// come sorted by name.
 pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Schema, sqlx::Error> {
     let mut tables: BTreeMap<String, Table> = BTreeMap::new();
 
@@ -24,17 +24,7 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
     .fetch_all(&mut *conn)
     .await?;
     for (name,) in table_rows {
-        tables.insert(
-            name.clone(),
-            Table {
-                name,
-                columns: Vec::new(),
-                primary_key: None,
-                unique: Vec::new(),
-                foreign_keys: Vec::new(),
-                indexes: Vec::new(),
-            },
-        );
+        tables.insert(name.clone(), Table::new(&name));
     }
 
     // A serial column is one whose default draws from a sequence the column owns.
@@ -58,13 +48,10 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
                 .as_deref()
                 .is_some_and(|d| d.starts_with("nextval("));
         if let Some(t) = tables.get_mut(&table) {
-            t.columns.push(Column {
-                name,
-                data_type: SqlType::parse(&ty),
-                nullable: !not_null,
-                default: if serial { None } else { default },
-                serial,
-            });
+            let mut column = Column::new(&name, SqlType::parse(&ty), !not_null);
+            column.default = default.filter(|_| !serial).map(ColumnDefault::printed);
+            column.serial = serial;
+            t.columns.push(column);
         }
     }
 
@@ -77,6 +64,7 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
         Vec<String>,
         String,
         String,
+        String,
     );
     let constraint_rows: Vec<ConstraintRow> = sqlx::query_as(
         "SELECT t.relname::text, c.conname::text, c.contype::text,
@@ -87,18 +75,18 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
                 ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
                       JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum
                       ORDER BY k.ord),
-                c.confdeltype::text, c.confupdtype::text
+                c.confdeltype::text, c.confupdtype::text, pg_get_constraintdef(c.oid, true)
          FROM pg_constraint c
          JOIN pg_class t ON t.oid = c.conrelid
          JOIN pg_namespace n ON n.oid = t.relnamespace
          LEFT JOIN pg_class rt ON rt.oid = c.confrelid
-         WHERE n.nspname = $1 AND c.contype IN ('p', 'u', 'f')
+         WHERE n.nspname = $1 AND c.contype IN ('p', 'u', 'f', 'c')
          ORDER BY t.relname, c.conname",
     )
     .bind(namespace)
     .fetch_all(&mut *conn)
     .await?;
-    for (table, name, kind, columns, ref_table, ref_columns, on_delete, on_update) in
+    for (table, name, kind, columns, ref_table, ref_columns, on_delete, on_update, definition) in
         constraint_rows
     {
         let Some(t) = tables.get_mut(&table) else {
@@ -107,6 +95,7 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
         match kind.as_str() {
             "p" => t.primary_key = Some(Key { name, columns }),
             "u" => t.unique.push(Key { name, columns }),
+            "c" => t.checks.push(Check { name, definition }),
             _ => t.foreign_keys.push(ForeignKey {
                 name,
                 columns,

@@ -5,12 +5,14 @@
 //!   [`model::Schema::from_def`] builds one from a compiled `SchemaDef`;
 //! * [`ddl`]: the PostgreSQL `CREATE TABLE` script of a schema;
 //! * [`introspect`]: reading a live database back into the model;
-//! * [`compare`]: the differences between two models (fidelity, status).
+//! * [`compare`]: the differences between two models (fidelity, status);
+//! * [`fingerprint`]: a hash of a canonical, versioned form of a model.
 //!
 //! It depends on `schema-core` (the compiled metadata), never the reverse:
 //! changing the engine rebuilds neither `schema-core` nor `schema-defs`.
 
 pub mod compare;
 pub mod ddl;
+pub mod fingerprint;
 pub mod introspect;
 pub mod model;

@@ -1,5 +1,6 @@
 //! The owned schema model: what a compiled schema declares and what an
-//! introspected database holds, in one shape so that the two can be compared.
+//! introspected database holds, in one shape so that the two can be compared,
+//! rendered ([`crate::ddl`]) and diffed without going back to the definition.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,10 @@ pub struct Schema {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     pub name: String,
+    /// Earlier names, declared so that a migration renames the table instead
+    /// of creating it anew; empty when introspected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_from: Vec<String>,
     /// In column order.
     pub columns: Vec<Column>,
     pub primary_key: Option<Key>,
@@ -23,6 +28,8 @@ pub struct Table {
     pub foreign_keys: Vec<ForeignKey>,
     /// Indexes that do not back a primary key or unique constraint.
     pub indexes: Vec<Index>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,10 +38,120 @@ pub struct Column {
     #[serde(rename = "type", with = "sql_type_text")]
     pub data_type: SqlType,
     pub nullable: bool,
-    /// The default as PostgreSQL prints it (`'trial'::character varying`);
     /// `None` for a serial column, whose `nextval(...)` is implied by `serial`.
-    pub default: Option<String>,
+    pub default: Option<ColumnDefault>,
     pub serial: bool,
+    /// Earlier names, declared so that a migration renames the column and
+    /// keeps its data; empty when introspected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_from: Vec<String>,
+    /// The SQL expression existing rows get when a migration needs a value
+    /// (a new NOT NULL column without default; NULLs before SET NOT NULL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfill: Option<String>,
+}
+
+impl Column {
+    /// A column as introspection sees one: no declared renames or backfill.
+    pub fn new(name: &str, data_type: SqlType, nullable: bool) -> Column {
+        Column {
+            name: name.to_owned(),
+            data_type,
+            nullable,
+            default: None,
+            serial: false,
+            renamed_from: Vec::new(),
+            backfill: None,
+        }
+    }
+}
+
+/// A column default, twice: as the DDL writes it, and as PostgreSQL prints
+/// it back from `pg_get_expr` (what comparisons use). Introspected, both are
+/// the printed form, which is valid SQL too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnDefault {
+    /// As written in `CREATE TABLE`: `'trial'`.
+    pub sql: String,
+    /// As PostgreSQL prints it: `'trial'::character varying`.
+    pub printed: String,
+}
+
+impl ColumnDefault {
+    /// A default read from a database.
+    pub fn printed(text: impl Into<String>) -> ColumnDefault {
+        let text = text.into();
+        ColumnDefault {
+            sql: text.clone(),
+            printed: text,
+        }
+    }
+}
+
+/// A CHECK constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    pub name: String,
+    /// `CHECK (...)`: as written when declared, as `pg_get_constraintdef`
+    /// prints it when introspected. Compared loosely ([`Check::same_as`]).
+    pub definition: String,
+}
+
+impl Check {
+    /// Whether two checks test the same thing: their definitions equal once
+    /// white space, parentheses, casts and letter case are set aside
+    /// (`CHECK (total >= 0)` and `CHECK ((total >= (0)::numeric))`).
+    pub fn same_as(&self, other: &Check) -> bool {
+        self.normalized() == other.normalized()
+    }
+
+    /// The definition with white space, parentheses, casts and case set aside.
+    pub fn normalized(&self) -> String {
+        normalize_check(&self.definition)
+    }
+}
+
+fn normalize_check(definition: &str) -> String {
+    // Type names PostgreSQL prints in several words after `::`.
+    const LONG_TYPES: [&str; 6] = [
+        "character varying",
+        "double precision",
+        "timestamp without time zone",
+        "timestamp with time zone",
+        "time without time zone",
+        "time with time zone",
+    ];
+    let text = definition.trim();
+    let mut rest = match text.get(..5) {
+        Some(head) if head.eq_ignore_ascii_case("check") => &text[5..],
+        _ => text,
+    };
+    let mut out = String::with_capacity(rest.len());
+    let mut in_string = false;
+    while let Some(c) = rest.chars().next() {
+        if !in_string && rest.starts_with("::") {
+            rest = &rest[2..];
+            match LONG_TYPES.iter().find(|t| rest.starts_with(*t)) {
+                Some(t) => rest = &rest[t.len()..],
+                None => {
+                    rest = rest
+                        .trim_start_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '"')
+                }
+            }
+            rest = rest.trim_start_matches(['[', ']']);
+            continue;
+        }
+        rest = &rest[c.len_utf8()..];
+        if c == '\'' {
+            in_string = !in_string;
+        }
+        if in_string || c == '\'' {
+            out.push(c);
+        } else if !(c.is_whitespace() || c == '(' || c == ')') {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 /// A primary key or unique constraint.
@@ -76,11 +193,28 @@ impl Schema {
 }
 
 impl Table {
+    /// A table with no columns, keys or indexes yet.
+    pub fn new(name: &str) -> Table {
+        Table {
+            name: name.to_owned(),
+            renamed_from: Vec::new(),
+            columns: Vec::new(),
+            primary_key: None,
+            unique: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+        }
+    }
+}
+
+impl Table {
     pub fn from_def(def: &TableDef) -> Table {
         let name = def.name;
         let joined = |cols: &[&str]| cols.join("_");
         Table {
             name: name.to_owned(),
+            renamed_from: strings(def.renamed_from),
             columns: def
                 .columns
                 .iter()
@@ -88,8 +222,13 @@ impl Table {
                     name: c.name.to_owned(),
                     data_type: c.sql_type.clone(),
                     nullable: c.nullable,
-                    default: c.default.map(|d| printed_default(d, &c.sql_type)),
+                    default: c.default.map(|d| ColumnDefault {
+                        sql: default_sql(d),
+                        printed: printed_default(d, &c.sql_type),
+                    }),
                     serial: c.serial,
+                    renamed_from: strings(c.renamed_from),
+                    backfill: c.backfill.map(str::to_owned),
                 })
                 .collect(),
             primary_key: (!def.primary_key.is_empty()).then(|| Key {
@@ -128,6 +267,14 @@ impl Table {
                     name: truncate(format!("{name}_{}_idx", joined(ix.columns))),
                     columns: strings(ix.columns),
                     unique: ix.unique,
+                })
+                .collect(),
+            checks: def
+                .checks
+                .iter()
+                .map(|c| Check {
+                    name: c.name.to_owned(),
+                    definition: format!("CHECK ({})", c.sql),
                 })
                 .collect(),
         }
@@ -210,5 +357,18 @@ mod tests {
             "now()"
         );
         assert_eq!(default_sql(DefaultDef::Text("it's")), "'it''s'");
+    }
+
+    #[test]
+    fn checks_compare_as_written_and_as_printed() {
+        let check = |d: &str| Check {
+            name: "c".into(),
+            definition: d.into(),
+        };
+        assert!(check("CHECK (total >= 0)").same_as(&check("CHECK ((total >= (0)::numeric))")));
+        assert!(check("CHECK (bar > id)").same_as(&check("CHECK ((bar > id))")));
+        assert!(check("CHECK (name <> '')").same_as(&check("CHECK (((name)::text <> ''::text))")));
+        assert!(!check("CHECK (total >= 0)").same_as(&check("CHECK ((total > (0)::numeric))")));
+        assert!(!check("CHECK (a = 'X Y')").same_as(&check("CHECK (a = 'xy')")));
     }
 }

@@ -2,7 +2,7 @@
 //! application) read into the model, for comparison with what we build.
 
 use schema_core::{DbKind, SqlType};
-use schema_model::model::{Column, ForeignKey, Index, Key, Schema, Table};
+use schema_model::model::{Column, ColumnDefault, ForeignKey, Index, Key, Schema, Table};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -55,23 +55,24 @@ pub fn load(db: DbKind) -> Schema {
         tables: raw
             .tables
             .into_iter()
-            .map(|t| Table {
-                name: t.name,
-                columns: t
+            .map(|t| {
+                let mut table = Table::new(&t.name);
+                table.columns = t
                     .columns
                     .into_iter()
-                    .map(|c| Column {
-                        name: c.name,
-                        data_type: SqlType::parse(&c.data_type),
-                        nullable: c.nullable,
-                        default: if c.serial { None } else { c.default },
-                        serial: c.serial,
+                    .map(|c| {
+                        let mut column =
+                            Column::new(&c.name, SqlType::parse(&c.data_type), c.nullable);
+                        column.default =
+                            c.default.filter(|_| !c.serial).map(ColumnDefault::printed);
+                        column.serial = c.serial;
+                        column
                     })
-                    .collect(),
-                primary_key: t.primary_key,
-                unique: t.unique,
-                foreign_keys: t.foreign_keys,
-                indexes: t
+                    .collect();
+                table.primary_key = t.primary_key;
+                table.unique = t.unique;
+                table.foreign_keys = t.foreign_keys;
+                table.indexes = t
                     .indexes
                     .into_iter()
                     .filter(|i| i.constraint.is_none())
@@ -80,7 +81,8 @@ pub fn load(db: DbKind) -> Schema {
                         columns: i.columns,
                         unique: i.unique,
                     })
-                    .collect(),
+                    .collect();
+                table
             })
             .collect(),
     }

@@ -345,7 +345,8 @@ async fn build(
     fault_at(options, Step::CreateRole)?;
     step("role");
 
-    stamp(&mut conn, tenant, &fleet.identity.master_id).await?;
+    let fingerprint = fleet.target.declared.tenant_fingerprint().to_owned();
+    stamp(&mut conn, tenant, &fingerprint, &fleet.identity.master_id).await?;
     fault_at(options, Step::Stamp)?;
     step("stamp");
 
@@ -389,7 +390,7 @@ async fn build(
         organization_id: organization.id,
         slug: organization.slug,
         owner_email,
-        fingerprint: template::fingerprint().to_owned(),
+        fingerprint,
         method,
         seed: options.seed,
         rows,
@@ -403,15 +404,20 @@ async fn build(
 
 /// The clone carries the template's stamp: check it is this schema's, and
 /// date it.
-async fn stamp(conn: &mut PgConnection, tenant: &str, master_id: &str) -> Result<(), RunnerError> {
-    let stamp = template::read_stamp(conn)
+async fn stamp(
+    conn: &mut PgConnection,
+    tenant: &str,
+    expected: &str,
+    master_id: &str,
+) -> Result<(), RunnerError> {
+    let stamp = crate::stamp::read(conn)
         .await
         .map_err(|e| RunnerError::db("reading the stamp", tenant, e))?;
-    if stamp.as_ref().map(|s| s.fingerprint.as_str()) != Some(template::fingerprint()) {
+    if stamp.as_ref().map(|s| s.fingerprint.as_str()) != Some(expected) {
         return Err(RunnerError::FingerprintMismatch {
             tenant: tenant.to_owned(),
             found: stamp.map_or("none".into(), |s| s.fingerprint),
-            expected: template::fingerprint().to_owned(),
+            expected: expected.to_owned(),
         });
     }
     sqlx::query("UPDATE rsm.stamp SET stamped_at = now(), master_id = $1")

@@ -12,8 +12,8 @@ use sqlx::Connection;
 use crate::error::sqlstate;
 use crate::lock::{self, LockKey};
 use crate::ownership::{self, Identity, Intent, Kind, Phase};
+use crate::stamp::{self, Stamp};
 use crate::target::{check_name, Target};
-use crate::template::{self, Stamp};
 use crate::RunnerError;
 
 /// Tenant databases read at once by [`list`].
@@ -279,7 +279,7 @@ async fn read_stamp_of(target: &Target, tenant: &str) -> StampRead {
         }
         Err(e) => return StampRead::Failed(e.to_string()),
     };
-    let read = match template::read_stamp(&mut conn).await {
+    let read = match stamp::read(&mut conn).await {
         Ok(stamp) => StampRead::Read(stamp),
         Err(e) if gone(sqlstate(&e)) || matches!(e, sqlx::Error::Io(_)) => StampRead::Vanished,
         Err(e) => StampRead::Failed(e.to_string()),
@@ -288,11 +288,11 @@ async fn read_stamp_of(target: &Target, tenant: &str) -> StampRead {
     read
 }
 
-fn settle(mut info: TenantInfo, read: StampRead) -> TenantInfo {
+fn settle(mut info: TenantInfo, read: StampRead, expected: &str) -> TenantInfo {
     match read {
         StampRead::Read(stamp) => {
             info.state = match &stamp {
-                Some(s) if s.fingerprint == template::fingerprint() => State::Current,
+                Some(s) if s.fingerprint == expected => State::Current,
                 Some(_) => State::OtherSchema,
                 None => State::Unstamped,
             };
@@ -339,7 +339,7 @@ pub async fn list(target: &Target) -> Result<Vec<TenantInfo>, RunnerError> {
             let target = Arc::clone(&target);
             reads.spawn(async move {
                 let read = read_stamp_of(&target, &info.tenant).await;
-                settle(info, read)
+                settle(info, read, target.declared.tenant_fingerprint())
             });
         }
         match reads.join_next().await {
@@ -370,7 +370,7 @@ pub async fn find(target: &Target, tenant: &str) -> Result<TenantInfo, RunnerErr
     match classify(&facts, tenant) {
         Some((info, true)) => {
             let read = read_stamp_of(target, tenant).await;
-            Ok(settle(info, read))
+            Ok(settle(info, read, target.declared.tenant_fingerprint()))
         }
         Some((info, false)) => Ok(info),
         None => Err(unknown(target, tenant).await),

@@ -16,7 +16,6 @@ use super::organization;
 use crate::lock::{self, LockKey};
 use crate::ownership::{self, Fleet, Kind, Phase, Proof};
 use crate::target::{check_name, Target};
-use crate::template;
 use crate::RunnerError;
 
 /// What a drop removed.
@@ -133,7 +132,7 @@ async fn drop_locked(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerE
 /// is not protected.
 async fn is_protected(target: &Target, tenant: &str) -> Result<bool, RunnerError> {
     let mut conn = target.connect(tenant).await?;
-    let stamp = template::read_stamp(&mut conn)
+    let stamp = crate::stamp::read(&mut conn)
         .await
         .map_err(|e| RunnerError::db("reading the stamp", tenant, e))?;
     conn.close().await.ok();

@@ -5,7 +5,6 @@ use sqlx::{Connection, PgConnection};
 
 use super::inventory::{self, State};
 use crate::ownership::Fleet;
-use crate::template;
 use crate::RunnerError;
 
 /// Which seed set a tenant gets.
@@ -115,7 +114,7 @@ pub async fn seed_existing(
             return Err(RunnerError::FingerprintMismatch {
                 tenant: tenant.to_owned(),
                 found: info.fingerprint.unwrap_or_else(|| "none".into()),
-                expected: template::fingerprint().to_owned(),
+                expected: target.declared.tenant_fingerprint().to_owned(),
             })
         }
         other => {

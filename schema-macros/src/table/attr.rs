@@ -40,6 +40,9 @@ pub struct TableAttrs {
     pub primary_key: Attr<Vec<Ident>>,
     pub unique: Vec<Vec<Ident>>,
     pub indexes: Vec<(Vec<Ident>, bool)>,
+    /// `check(name = "...", sql = "...")`: (name, expression).
+    pub checks: Vec<(LitStr, LitStr)>,
+    pub renamed_from: Vec<LitStr>,
 }
 
 pub struct ColumnAttrs {
@@ -56,6 +59,9 @@ pub struct ColumnAttrs {
     pub on_update: Attr<Action>,
     pub renamed_from: Vec<LitStr>,
     pub fake: Attr<LitStr>,
+    /// `backfill = sql("...")`: the value existing rows get when a migration
+    /// needs one (a new NOT NULL column, NULLs before SET NOT NULL).
+    pub backfill: Attr<LitStr>,
 }
 
 impl TableAttrs {
@@ -66,6 +72,8 @@ impl TableAttrs {
             primary_key: Attr::none(PRIMARY_KEY),
             unique: Vec::new(),
             indexes: Vec::new(),
+            checks: Vec::new(),
+            renamed_from: Vec::new(),
         };
         for attr in attrs.iter().filter(|a| a.path().is_ident(TABLE)) {
             parse_keys(cx, attr, |meta| {
@@ -96,6 +104,10 @@ impl TableAttrs {
                 } else if path.is_ident(UNIQUE_INDEX) {
                     out.indexes
                         .push((parse_ident_list(meta, "unique_index(a, b)")?, true));
+                } else if path.is_ident(CHECK) {
+                    out.checks.push(parse_check(cx, meta)?);
+                } else if path.is_ident(RENAMED_FROM) {
+                    out.renamed_from.push(meta.value()?.parse()?);
                 } else {
                     unknown_key(cx, meta, TABLE, TABLE_KEYS);
                     crate::attr::skip_value(meta)?;
@@ -123,6 +135,7 @@ impl ColumnAttrs {
             on_update: Attr::none(ON_UPDATE),
             renamed_from: Vec::new(),
             fake: Attr::none(FAKE),
+            backfill: Attr::none(BACKFILL),
         };
         for attr in attrs.iter().filter(|a| a.path().is_ident(COLUMN)) {
             parse_keys(cx, attr, |meta| {
@@ -171,6 +184,8 @@ impl ColumnAttrs {
                     out.renamed_from.push(meta.value()?.parse()?);
                 } else if path.is_ident(FAKE) {
                     out.fake.set(cx, path, meta.value()?.parse()?);
+                } else if path.is_ident(BACKFILL) {
+                    out.backfill.set(cx, path, parse_sql_value(meta, BACKFILL)?);
                 } else {
                     unknown_key(cx, meta, COLUMN, COLUMN_KEYS);
                     crate::attr::skip_value(meta)?;
@@ -180,6 +195,45 @@ impl ColumnAttrs {
         }
         out
     }
+}
+
+/// `check(name = "invoices_total_positive", sql = "total >= 0")`.
+fn parse_check(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<(LitStr, LitStr)> {
+    const FORM: &str = "expected `check(name = \"...\", sql = \"...\")`";
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(FORM));
+    }
+    let (mut name, mut sql) = (Attr::none(NAME), Attr::none(SQL_KEY));
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident(NAME) {
+            name.set(cx, &inner.path, inner.value()?.parse::<LitStr>()?);
+        } else if inner.path.is_ident(SQL_KEY) {
+            sql.set(cx, &inner.path, inner.value()?.parse::<LitStr>()?);
+        } else {
+            unknown_key(cx, &inner, CHECK, CHECK_KEYS);
+            crate::attr::skip_value(&inner)?;
+        }
+        Ok(())
+    })?;
+    match (name.into_inner(), sql.into_inner()) {
+        (Some((_, name)), Some((_, sql))) => Ok((name, sql)),
+        _ => Err(meta.error(FORM)),
+    }
+}
+
+/// `key = sql("expression")`.
+fn parse_sql_value(meta: &ParseNestedMeta, key: &str) -> syn::Result<LitStr> {
+    let form = format!("expected `{key} = sql(\"expression\")`");
+    let input = meta.value()?;
+    let ident: Ident = input
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), &form))?;
+    if ident != SQL || !input.peek(syn::token::Paren) {
+        return Err(syn::Error::new(ident.span(), form));
+    }
+    let content;
+    syn::parenthesized!(content in input);
+    content.parse()
 }
 
 fn parse_varchar(meta: &ParseNestedMeta) -> syn::Result<u32> {

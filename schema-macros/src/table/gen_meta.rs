@@ -29,6 +29,11 @@ pub fn gen_meta(table: &Table) -> TokenStream {
         let cols = names(k);
         quote!(::schema_core::IndexDef { columns: &[#(#cols),*], unique: #unique })
     });
+    let checks = table
+        .checks
+        .iter()
+        .map(|(name, sql)| quote!(::schema_core::CheckDef { name: #name, sql: #sql }));
+    let renamed_from = &table.renamed_from;
     let foreign_keys = table.columns.iter().filter_map(|c| {
         let r = c.references.as_ref()?;
         let col = &c.name;
@@ -69,6 +74,8 @@ pub fn gen_meta(table: &Table) -> TokenStream {
                 unique: &[#(#unique),*],
                 indexes: &[#(#indexes),*],
                 foreign_keys: &[#(#foreign_keys),*],
+                checks: &[#(#checks),*],
+                renamed_from: &[#(#renamed_from),*],
             };
         }
 
@@ -113,6 +120,10 @@ fn column_def(c: &Column) -> TokenStream {
         }
     };
     let renamed_from = &c.renamed_from;
+    let backfill = match &c.backfill {
+        Some(sql) => quote!(::core::option::Option::Some(#sql)),
+        None => quote!(::core::option::Option::None),
+    };
     let fake = match &c.fake {
         Some((lit, _)) => quote!(::core::option::Option::Some(#lit)),
         None => quote!(::core::option::Option::None),
@@ -125,6 +136,7 @@ fn column_def(c: &Column) -> TokenStream {
             serial: #serial,
             default: #default,
             renamed_from: &[#(#renamed_from),*],
+            backfill: #backfill,
             fake: #fake,
         }
     }

@@ -18,6 +18,9 @@ pub struct Table<'a> {
     pub primary_key: Vec<usize>,
     pub unique: Vec<Vec<usize>>,
     pub indexes: Vec<(Vec<usize>, bool)>,
+    /// `check(name, sql)`: (name, expression).
+    pub checks: Vec<(String, String)>,
+    pub renamed_from: Vec<String>,
 }
 
 pub struct Column<'a> {
@@ -33,6 +36,8 @@ pub struct Column<'a> {
     pub default: Option<DefaultValue>,
     pub references: Option<Reference>,
     pub renamed_from: Vec<String>,
+    /// `backfill = sql("...")`: existing rows' value when a migration needs one.
+    pub backfill: Option<String>,
     /// The `fake = "..."` generator, as an expression spanned at the annotation.
     pub fake: Option<(String, TokenStream)>,
     /// Where `primary_key` was written on this column, if it was.
@@ -119,6 +124,23 @@ impl<'a> Table<'a> {
             }
         }
 
+        let named = |lit: &syn::LitStr, what: &str| {
+            let name = lit.value();
+            if let Some(problem) = sql_name_problem(&name) {
+                cx.error_spanned_by(lit, format!("invalid {what}: {problem}"));
+            }
+            name
+        };
+        let renamed_from = attrs
+            .renamed_from
+            .iter()
+            .map(|l| named(l, "earlier table name"))
+            .collect();
+        let checks = attrs
+            .checks
+            .iter()
+            .map(|(name, sql)| (named(name, "check name"), sql.value()))
+            .collect();
         let mut table = Table {
             ident: &input.ident,
             name,
@@ -127,6 +149,8 @@ impl<'a> Table<'a> {
             primary_key: Vec::new(),
             unique: Vec::new(),
             indexes: Vec::new(),
+            checks,
+            renamed_from,
         };
         table.resolve_keys(cx, attrs);
         Some(table)
@@ -317,6 +341,7 @@ impl<'a> Column<'a> {
             default: attrs.default.into_inner().map(|(_, d)| d),
             references,
             renamed_from: attrs.renamed_from.iter().map(|l| l.value()).collect(),
+            backfill: attrs.backfill.get().map(|l| l.value()),
             fake: attrs.fake.get().and_then(|l| fake_expr(cx, l)),
             primary_key_at: attrs.primary_key.tokens().cloned(),
             unique: attrs.unique.get().is_some(),

@@ -31,7 +31,7 @@ async fn built_databases_match_the_reference() {
 
 /// A table using what the reference does not: other integer widths, uuid,
 /// timestamptz, negative and SQL defaults, keywords as names, a composite
-/// primary key, indexes, ON UPDATE.
+/// primary key, indexes, ON UPDATE, checks.
 #[allow(dead_code)]
 mod extra {
     use super::*;
@@ -47,7 +47,15 @@ mod extra {
     }
 
     #[derive(Table)]
-    #[table(name = "ledger", db = tenant, primary_key(account_id, line), index(account_id, booked_at), unique_index(reference))]
+    #[table(
+        name = "ledger",
+        db = tenant,
+        primary_key(account_id, line),
+        index(account_id, booked_at),
+        unique_index(reference),
+        check(name = "ledger_line_positive", sql = "line > 0"),
+        check(name = "ledger_order_not_blank", sql = "\"order\" <> ''")
+    )]
     pub struct Ledger {
         #[column(references = Account::id, on_delete = restrict, on_update = cascade)]
         pub account_id: i64,
@@ -73,7 +81,7 @@ mod extra {
 async fn introspection_reads_back_every_declared_feature() {
     let test_db = fresh_database().await;
     let mut conn = test_db.connect().await;
-    let script = ddl::create_script(&extra::SCHEMA);
+    let script = ddl::create_script(&Schema::from_def(&extra::SCHEMA));
     conn.execute(script.as_str()).await.unwrap();
     let actual = introspect(&mut conn, "public").await.unwrap();
     let expected = Schema::from_def(&extra::SCHEMA);
@@ -89,12 +97,36 @@ async fn introspection_reads_back_every_declared_feature() {
         ["account_id", "line"]
     );
     assert_eq!(ledger.indexes.len(), 3);
+    // Checks read back as PostgreSQL prints them, and compare equal to the declaration.
+    let mut checks: Vec<(&str, &str)> = ledger
+        .checks
+        .iter()
+        .map(|c| (c.name.as_str(), c.definition.as_str()))
+        .collect();
+    checks.sort();
     assert_eq!(
-        ledger.column("order").unwrap().default.as_deref(),
+        checks,
+        [
+            ("ledger_line_positive", "CHECK (line > 0)"),
+            ("ledger_order_not_blank", "CHECK (\"order\" <> ''::text)")
+        ]
+    );
+    assert_eq!(
+        ledger
+            .column("order")
+            .unwrap()
+            .default
+            .as_ref()
+            .map(|d| d.printed.as_str()),
         Some("'it''s'::text")
     );
     assert_eq!(
-        ledger.column("balance_hint").unwrap().default.as_deref(),
+        ledger
+            .column("balance_hint")
+            .unwrap()
+            .default
+            .as_ref()
+            .map(|d| d.printed.as_str()),
         Some("'-1'::integer")
     );
     assert!(

@@ -102,7 +102,7 @@ async fn a_tenant_is_registered_stamped_seeded_and_cloned_from_the_template() {
     assert!(listed[0].owned);
     assert_eq!(
         listed[0].fingerprint.as_deref(),
-        Some(template::fingerprint())
+        Some(runner::declared::Declared::compiled().tenant_fingerprint())
     );
     assert_eq!(fleet.registry_counts().await, (1, 1, 1));
     assert_eq!(
@@ -120,7 +120,7 @@ async fn a_tenant_is_registered_stamped_seeded_and_cloned_from_the_template() {
         Some(identity.owner_role())
     );
     let mut conn = fleet.target.connect(&created.tenant).await.unwrap();
-    let stamp = template::read_stamp(&mut conn).await.unwrap().unwrap();
+    let stamp = runner::stamp::read(&mut conn).await.unwrap().unwrap();
     assert_eq!(
         stamp.master_id.as_deref(),
         Some(identity.master_id.as_str())
@@ -485,7 +485,10 @@ async fn a_busy_template_falls_back_to_ddl_and_old_templates_of_this_master_are_
         .await
         .unwrap();
     let identity = identity(&fleet).await;
-    let template = template::template_name(&identity);
+    let template = template::template_name(
+        &identity,
+        runner::declared::Declared::compiled().tenant_fingerprint(),
+    );
     // Someone connected to the template blocks cloning: plain DDL instead.
     let holder = fleet.target.connect(&template).await.unwrap();
     let created = tenant::create(&fleet.target, &CreateOptions::default())
@@ -556,9 +559,12 @@ async fn users_suites_get_a_fresh_tenant_with_factories() {
         .create(&tenant.pool)
         .await
         .unwrap();
-    let stamp = template::read_stamp(&mut tenant.connect().await)
+    let stamp = runner::stamp::read(&mut tenant.connect().await)
         .await
         .unwrap();
-    assert_eq!(stamp.unwrap().fingerprint, template::fingerprint());
+    assert_eq!(
+        stamp.unwrap().fingerprint,
+        runner::declared::Declared::compiled().tenant_fingerprint()
+    );
     assert!(client.id > 0);
 }

@@ -1,0 +1,66 @@
+//! The schemas the runner brings databases to, as a value: by default the
+//! compiled `schema-defs`; tests give others (say, two compiled test schemas
+//! to migrate between). Every command reads them from its [`Target`].
+//!
+//! [`Target`]: crate::target::Target
+
+use std::sync::{Arc, OnceLock};
+
+use schema_core::DbKind;
+use schema_model::fingerprint::fingerprint;
+use schema_model::model::Schema;
+
+/// A master schema and a tenant schema, with their fingerprints.
+#[derive(Debug)]
+pub struct Declared {
+    master: Schema,
+    tenant: Schema,
+    master_fingerprint: String,
+    tenant_fingerprint: String,
+}
+
+impl Declared {
+    pub fn new(master: Schema, tenant: Schema) -> Declared {
+        Declared {
+            master_fingerprint: fingerprint(&master),
+            tenant_fingerprint: fingerprint(&tenant),
+            master,
+            tenant,
+        }
+    }
+
+    /// `schema-defs`, as compiled into this runner.
+    pub fn compiled() -> Arc<Declared> {
+        static COMPILED: OnceLock<Arc<Declared>> = OnceLock::new();
+        COMPILED
+            .get_or_init(|| {
+                Arc::new(Declared::new(
+                    Schema::from_def(schema_defs::schema(DbKind::Master)),
+                    Schema::from_def(schema_defs::schema(DbKind::Tenant)),
+                ))
+            })
+            .clone()
+    }
+
+    pub fn schema(&self, db: DbKind) -> &Schema {
+        match db {
+            DbKind::Master => &self.master,
+            DbKind::Tenant => &self.tenant,
+        }
+    }
+
+    pub fn fingerprint(&self, db: DbKind) -> &str {
+        match db {
+            DbKind::Master => &self.master_fingerprint,
+            DbKind::Tenant => &self.tenant_fingerprint,
+        }
+    }
+
+    pub fn tenant(&self) -> &Schema {
+        &self.tenant
+    }
+
+    pub fn tenant_fingerprint(&self) -> &str {
+        &self.tenant_fingerprint
+    }
+}
