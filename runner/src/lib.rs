@@ -13,6 +13,7 @@ pub mod docs;
 pub mod error;
 pub mod lock;
 pub mod master;
+pub mod migrate;
 pub mod ownership;
 pub mod project;
 pub mod schema;

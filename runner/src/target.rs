@@ -111,37 +111,13 @@ impl Target {
     /// A connection to `database`. An unreachable server, a refused login and
     /// a missing database are told apart.
     pub async fn connect(&self, database: &str) -> Result<PgConnection, RunnerError> {
-        let options = self.options(database);
-        let connect = PgConnection::connect_with(&options);
-        let e = match tokio::time::timeout(Duration::from_secs(10), connect).await {
-            Ok(Ok(conn)) => return Ok(conn),
-            Ok(Err(e)) => e,
-            Err(_) => {
-                return Err(RunnerError::Unreachable {
-                    server: self.server_label.clone(),
-                    detail: "no answer within 10 s".into(),
-                })
-            }
-        };
-        let code = sqlstate(&e);
-        Err(match code.as_deref() {
-            Some("3D000") if database == self.master_db => RunnerError::MasterMissing {
-                database: database.to_owned(),
-                server: self.server_label.clone(),
-            },
-            // Authentication (28xxx) or `permission denied for database` (42501).
-            Some(c) if c.starts_with("28") || c == "42501" => RunnerError::PermissionDenied {
-                server: self.server_label.clone(),
-                database: database.to_owned(),
-                detail: redact(&e.to_string()),
-            },
-            // Starting up, shutting down, in recovery.
-            Some("57P03") | None => RunnerError::Unreachable {
-                server: self.server_label.clone(),
-                detail: redact(&e.to_string()),
-            },
-            Some(_) => RunnerError::db("connecting", database, e),
-        })
+        connect_with(
+            &self.options(database),
+            &self.server_label,
+            database,
+            database == self.master_db,
+        )
+        .await
     }
 
     /// A connection for creating and dropping databases and roles.
@@ -162,6 +138,56 @@ fn tenant_number(prefix: &str, name: &str) -> Option<u64> {
         && digits.bytes().all(|b| b.is_ascii_digit())
         && !(digits.len() > 1 && digits.starts_with('0'));
     canonical.then(|| digits.parse().ok()).flatten()
+}
+
+/// A connection to the database a URL names (`runner diff --from URL --to URL`).
+pub async fn connect_url(url: &str) -> Result<(PgConnection, String), RunnerError> {
+    let options = parse_url(url)?.disable_statement_logging();
+    let database = options.get_database().unwrap_or("postgres").to_owned();
+    let label = match options.get_socket() {
+        Some(dir) => format!("socket {}", dir.display()),
+        None => format!("{}:{}", options.get_host(), options.get_port()),
+    };
+    let conn = connect_with(&options, &label, &database, false).await?;
+    Ok((conn, format!("{database} on {label}")))
+}
+
+async fn connect_with(
+    options: &PgConnectOptions,
+    server: &str,
+    database: &str,
+    is_master: bool,
+) -> Result<PgConnection, RunnerError> {
+    let connect = PgConnection::connect_with(options);
+    let e = match tokio::time::timeout(Duration::from_secs(10), connect).await {
+        Ok(Ok(conn)) => return Ok(conn),
+        Ok(Err(e)) => e,
+        Err(_) => {
+            return Err(RunnerError::Unreachable {
+                server: server.to_owned(),
+                detail: "no answer within 10 s".into(),
+            })
+        }
+    };
+    let code = sqlstate(&e);
+    Err(match code.as_deref() {
+        Some("3D000") if is_master => RunnerError::MasterMissing {
+            database: database.to_owned(),
+            server: server.to_owned(),
+        },
+        // Authentication (28xxx) or `permission denied for database` (42501).
+        Some(c) if c.starts_with("28") || c == "42501" => RunnerError::PermissionDenied {
+            server: server.to_owned(),
+            database: database.to_owned(),
+            detail: redact(&e.to_string()),
+        },
+        // Starting up, shutting down, in recovery.
+        Some("57P03") | None => RunnerError::Unreachable {
+            server: server.to_owned(),
+            detail: redact(&e.to_string()),
+        },
+        Some(_) => RunnerError::db("connecting", database, e),
+    })
 }
 
 /// A PostgreSQL URL, or a clear refusal: other schemes (`mysql://`) and

@@ -109,8 +109,12 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
 
     let index_rows: Vec<(String, String, bool, Vec<String>)> = sqlx::query_as(
         "SELECT t.relname::text, i.relname::text, x.indisunique,
-                ARRAY(SELECT pg_get_indexdef(x.indexrelid, k.ord::int, true)
-                      FROM generate_series(1, x.indnkeyatts) k(ord) ORDER BY k.ord)
+                ARRAY(SELECT CASE WHEN k.attnum = 0
+                                  THEN pg_get_indexdef(x.indexrelid, k.ord::int, true)
+                                  ELSE a.attname::text END
+                      FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
+                      LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+                      WHERE k.ord <= x.indnkeyatts ORDER BY k.ord)
          FROM pg_index x
          JOIN pg_class i ON i.oid = x.indexrelid
          JOIN pg_class t ON t.oid = x.indrelid

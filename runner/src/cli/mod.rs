@@ -3,6 +3,7 @@
 
 mod demo;
 mod dev;
+mod diff;
 mod output;
 mod tenant;
 
@@ -37,6 +38,9 @@ pub enum Command {
     Master(MasterArgs),
     /// Tenant databases: create, list, drop, cleanup, protect, credentials, seed.
     Tenant(tenant::TenantArgs),
+    /// The plan that brings a database to the declared schema (or one live
+    /// database to another): SQL, class and reason per step. Changes nothing.
+    Diff(diff::DiffArgs),
     /// Write a Markdown reference of both schemas, with an ER diagram.
     Docs(DocsArgs),
     /// Master init, three seeded tenants, and a summary: the whole tour.
@@ -137,6 +141,7 @@ pub async fn run(cli: Cli) -> Result<(), RunnerError> {
             })
         }
         Command::Tenant(args) => tenant::run(args, &mut out).await,
+        Command::Diff(args) => diff::run(args, &mut out).await,
         Command::Docs(args) => {
             let written = crate::docs::write(&args.out)?;
             out.emit(&written, |w| {
