@@ -10,13 +10,17 @@ use schema_core::DbKind;
 use schema_model::fingerprint::fingerprint;
 use schema_model::model::Schema;
 
-/// A master schema and a tenant schema, with their fingerprints.
+use crate::migrate::data::{self, DataMigration};
+
+/// A master schema and a tenant schema, with their fingerprints, and the
+/// data migrations registered with them.
 #[derive(Debug)]
 pub struct Declared {
     master: Schema,
     tenant: Schema,
     master_fingerprint: String,
     tenant_fingerprint: String,
+    data_migrations: Vec<DataMigration>,
 }
 
 impl Declared {
@@ -26,7 +30,19 @@ impl Declared {
             tenant_fingerprint: fingerprint(&tenant),
             master,
             tenant,
+            data_migrations: Vec::new(),
         }
+    }
+
+    /// The same schemas with these data migrations (names must be unique).
+    pub fn with_data_migrations(mut self, migrations: Vec<DataMigration>) -> Declared {
+        self.data_migrations = migrations;
+        self
+    }
+
+    /// The data migrations of one kind of database, in registration order.
+    pub fn data_migrations(&self, db: DbKind) -> impl Iterator<Item = &DataMigration> {
+        self.data_migrations.iter().filter(move |m| m.db == db)
     }
 
     /// `schema-defs`, as compiled into this runner.
@@ -34,10 +50,13 @@ impl Declared {
         static COMPILED: OnceLock<Arc<Declared>> = OnceLock::new();
         COMPILED
             .get_or_init(|| {
-                Arc::new(Declared::new(
-                    Schema::from_def(schema_defs::schema(DbKind::Master)),
-                    Schema::from_def(schema_defs::schema(DbKind::Tenant)),
-                ))
+                Arc::new(
+                    Declared::new(
+                        Schema::from_def(schema_defs::schema(DbKind::Master)),
+                        Schema::from_def(schema_defs::schema(DbKind::Tenant)),
+                    )
+                    .with_data_migrations(data::builtin()),
+                )
             })
             .clone()
     }

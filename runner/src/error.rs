@@ -48,6 +48,15 @@ pub mod exit {
     pub const NOT_OWNED: u8 = 84;
     /// The tenant already holds rows; a seed set goes into an empty tenant.
     pub const NOT_EMPTY: u8 = 85;
+    /// `status`: some database is not current (the output says which and why).
+    pub const NOT_CURRENT: u8 = 86;
+    /// `migrate`: databases were not migrated, for several reasons (the summary
+    /// says which and why).
+    pub const NOT_MIGRATED: u8 = 87;
+    /// `migrate`: the plan has destructive steps; `--allow-destructive` applies them.
+    pub const NEEDS_DESTRUCTIVE: u8 = 88;
+    /// `migrate`: a data-dependent step would fail on the data (rows named).
+    pub const BLOCKED: u8 = 89;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -328,6 +337,10 @@ mod tests {
             exit::ALREADY_DROPPED,
             exit::NOT_OWNED,
             exit::NOT_EMPTY,
+            exit::NOT_CURRENT,
+            exit::NOT_MIGRATED,
+            exit::NEEDS_DESTRUCTIVE,
+            exit::BLOCKED,
         ];
         let mut sorted = codes.to_vec();
         sorted.sort();

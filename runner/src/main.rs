@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(runner::cli::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(err) => report(&err, json),
     }
 }

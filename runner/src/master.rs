@@ -110,6 +110,12 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
                 )
                 .await
                 .map_err(failed("creating the master schema"))?;
+                crate::migrate::history::record(
+                    &mut tx,
+                    &crate::migrate::history::Entry::baseline(&target.declared, DbKind::Master),
+                )
+                .await
+                .map_err(failed("recording the history"))?;
                 report.created_schema = true;
             } else {
                 report.adopted = true;

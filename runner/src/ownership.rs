@@ -35,6 +35,9 @@ CREATE TABLE rsm.databases (
     kind text NOT NULL CHECK (kind IN ('tenant', 'template')),
     state text NOT NULL CHECK (state IN ('creating', 'ready', 'dropping')),
     slug text UNIQUE,
+    -- Made by other tools, taken over by `migrate`: owned by another role,
+    -- proven by this record and the master's id in its stamp.
+    adopted boolean NOT NULL DEFAULT false,
     created_at timestamptz NOT NULL DEFAULT now()
 );";
 
@@ -185,12 +188,13 @@ pub struct Intent {
     pub kind: Kind,
     pub phase: Phase,
     pub slug: Option<String>,
+    pub adopted: bool,
     pub created_at: NaiveDateTime,
 }
 
-type IntentRow = (String, String, String, Option<String>, NaiveDateTime);
+type IntentRow = (String, String, String, Option<String>, bool, NaiveDateTime);
 
-fn intent_of((name, kind, phase, slug, created_at): IntentRow) -> Intent {
+fn intent_of((name, kind, phase, slug, adopted, created_at): IntentRow) -> Intent {
     Intent {
         name,
         kind: if kind == "template" {
@@ -200,12 +204,13 @@ fn intent_of((name, kind, phase, slug, created_at): IntentRow) -> Intent {
         },
         phase: Phase::parse(&phase),
         slug,
+        adopted,
         created_at,
     }
 }
 
 const INTENT_COLUMNS: &str =
-    "SELECT name, kind, state, slug, (created_at AT TIME ZONE 'UTC') FROM rsm.databases";
+    "SELECT name, kind, state, slug, adopted, (created_at AT TIME ZONE 'UTC') FROM rsm.databases";
 
 /// Record the intent to create `name`; committed before anything is created.
 pub async fn record_intent(
@@ -328,16 +333,30 @@ pub async fn prove_database(
     if name == fleet.master_db() {
         return Ok(Proof::NotOwned("it is the master itself".into()));
     }
-    let ours = fleet.identity.owner_role();
-    if owner != ours {
+    let Some(record) = intent(&mut fleet.master, name).await? else {
         return Ok(Proof::NotOwned(format!(
-            "it is owned by role `{owner}`, not by this master's `{ours}`"
-        )));
-    }
-    if intent(&mut fleet.master, name).await?.is_none() {
-        return Ok(Proof::NotOwned(format!(
-            "the master `{}` has no record of making it",
+            "the master `{}` has no record of making or adopting it",
             fleet.master_db()
+        )));
+    };
+    let ours = fleet.identity.owner_role();
+    let proven = if owner == ours {
+        true
+    } else if record.adopted {
+        // Adopted: made by other tools, stamped with this master's id by `migrate`.
+        match fleet.target.connect(name).await {
+            Ok(mut conn) => crate::stamp::read(&mut conn)
+                .await?
+                .and_then(|s| s.master_id)
+                .is_some_and(|id| id == fleet.identity.master_id),
+            Err(_) => false,
+        }
+    } else {
+        false
+    };
+    if !proven {
+        return Ok(Proof::NotOwned(format!(
+            "it is owned by role `{owner}`, not by this master's `{ours}`, and carries no stamp of its adoption"
         )));
     }
     Ok(Proof::Owned(OwnedDatabase {

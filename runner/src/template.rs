@@ -10,8 +10,11 @@
 use std::time::Duration;
 
 use schema_core::ident::quote;
+use schema_core::DbKind;
 use schema_model::ddl;
-use schema_model::model::Schema;
+
+use crate::declared::Declared;
+use crate::migrate::history;
 use sqlx::{Connection, Executor, PgConnection};
 
 use crate::error::sqlstate;
@@ -30,26 +33,30 @@ pub fn template_name(identity: &Identity, fingerprint: &str) -> String {
     )
 }
 
-/// Create a schema and its stamp in an empty database, in one transaction.
+/// Create `db`'s declared schema in an empty database, in one transaction,
+/// with its stamp and a first history row: a database made at the current
+/// schema has no use for the data migrations registered so far.
 pub async fn apply_schema(
     conn: &mut PgConnection,
-    schema: &Schema,
-    fingerprint: &str,
+    declared: &Declared,
+    db: DbKind,
     master_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = conn.begin().await?;
-    tx.execute(ddl::create_script(schema).as_str()).await?;
+    tx.execute(ddl::create_script(declared.schema(db)).as_str())
+        .await?;
+    let fingerprint = declared.fingerprint(db);
     stamp::write(&mut tx, fingerprint, master_id).await?;
+    history::record(&mut tx, &history::Entry::baseline(declared, db)).await?;
     tx.commit().await
 }
 
 /// The schema of the target's tenants, with its stamp, into an empty database.
 async fn apply_tenant_schema(fleet: &Fleet, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
-    let declared = &fleet.target.declared;
     apply_schema(
         conn,
-        declared.tenant(),
-        declared.tenant_fingerprint(),
+        &fleet.target.declared,
+        DbKind::Tenant,
         Some(&fleet.identity.master_id),
     )
     .await

@@ -205,14 +205,9 @@ pub async fn fresh_tenant() -> TestTenant {
                 .await
                 .unwrap_or_else(|e| panic!("connect to test tenant {name}: {e}"));
             let declared = crate::declared::Declared::compiled();
-            template::apply_schema(
-                &mut conn,
-                declared.tenant(),
-                declared.tenant_fingerprint(),
-                None,
-            )
-            .await
-            .unwrap_or_else(|e| panic!("create the tenant schema in {name}: {e}"));
+            template::apply_schema(&mut conn, &declared, schema_core::DbKind::Tenant, None)
+                .await
+                .unwrap_or_else(|e| panic!("create the tenant schema in {name}: {e}"));
         }
         Err(e) => panic!("create test tenant {name}: {e}"),
     }
@@ -263,13 +258,7 @@ async fn build_test_template(admin: &mut PgConnection, name: &str) -> Result<(),
     let url = with_database(&server().admin_url, name);
     let mut conn = PgConnection::connect(&url).await?;
     let declared = crate::declared::Declared::compiled();
-    template::apply_schema(
-        &mut conn,
-        declared.tenant(),
-        declared.tenant_fingerprint(),
-        None,
-    )
-    .await?;
+    template::apply_schema(&mut conn, &declared, schema_core::DbKind::Tenant, None).await?;
     conn.close().await.ok();
     template::seal(admin, name).await
 }

@@ -96,6 +96,24 @@ pub enum Difference {
     },
 }
 
+impl Difference {
+    /// Something the database has and the schema does not declare: reported,
+    /// kept by migrations unless asked to remove it, and not a reason to call
+    /// the database out of date.
+    pub fn is_extra(&self) -> bool {
+        matches!(
+            self,
+            Difference::UnexpectedTable { .. }
+                | Difference::UnexpectedColumn { .. }
+                | Difference::UnexpectedUnique { .. }
+                | Difference::UnexpectedForeignKey { .. }
+                | Difference::UnexpectedIndex { .. }
+                | Difference::UnexpectedCheck { .. }
+                | Difference::PrimaryKey { expected: None, .. }
+        )
+    }
+}
+
 fn display<S: serde::Serializer>(value: &SqlType, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(value)
 }

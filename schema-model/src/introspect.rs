@@ -151,3 +151,44 @@ fn action(code: &str) -> FkAction {
         _ => FkAction::NoAction,
     }
 }
+
+/// One round trip that hashes, on the server, what introspection would read
+/// of a namespace ($1): tables, columns (with their order), defaults,
+/// constraints and indexes, by name and definition, never by OID, so that
+/// databases of the same shape (clones, say) hash alike. Equal hashes mean
+/// equal models: one introspection serves every database that shares it.
+pub const CATALOG_HASH_SQL: &str =
+    "SELECT md5(coalesce(string_agg(x, E'\\n' ORDER BY x), '')) FROM (
+    SELECT format('t %s %s', c.relname, c.relkind) AS x
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+    UNION ALL
+    SELECT format('c %s %s %s %s %s %s %s', c.relname, a.attnum, a.attname,
+                  format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
+                  pg_get_expr(d.adbin, d.adrelid))
+      FROM pg_attribute a
+      JOIN pg_class c ON c.oid = a.attrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+    UNION ALL
+    SELECT format('k %s %s %s', c.relname, k.conname, pg_get_constraintdef(k.oid, true))
+      FROM pg_constraint k
+      JOIN pg_class c ON c.oid = k.conrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1
+    UNION ALL
+    SELECT format('i %s', pg_get_indexdef(i.indexrelid))
+      FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1
+) s";
+
+/// [`CATALOG_HASH_SQL`] on `conn`.
+pub async fn catalog_hash(conn: &mut PgConnection, namespace: &str) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar(CATALOG_HASH_SQL)
+        .bind(namespace)
+        .fetch_one(conn)
+        .await
+}

@@ -4,7 +4,9 @@
 mod demo;
 mod dev;
 mod diff;
+mod migrate;
 mod output;
+mod status;
 mod tenant;
 
 use std::path::PathBuf;
@@ -38,6 +40,12 @@ pub enum Command {
     Master(MasterArgs),
     /// Tenant databases: create, list, drop, cleanup, protect, credentials, seed.
     Tenant(tenant::TenantArgs),
+    /// The master and every tenant, read from what is in them, grouped by
+    /// fingerprint; exits 86 unless every database is current.
+    Status(status::StatusArgs),
+    /// Bring the master and tenants to the declared schema, each in one
+    /// transaction, recorded in its history and the master's run ledger.
+    Migrate(migrate::MigrateArgs),
     /// The plan that brings a database to the declared schema (or one live
     /// database to another): SQL, class and reason per step. Changes nothing.
     Diff(diff::DiffArgs),
@@ -100,12 +108,17 @@ pub struct DocsArgs {
     pub out: PathBuf,
 }
 
-pub async fn run(cli: Cli) -> Result<(), RunnerError> {
+/// Run a command; its exit code (0, or one that is not an error, such as
+/// `status` saying a database is not current).
+pub async fn run(cli: Cli) -> Result<u8, RunnerError> {
     let stdout = std::io::stdout();
     let mut out = Output::new(cli.json, stdout.lock());
-    match cli.command {
+    let out = &mut out;
+    let done = match cli.command {
+        Command::Status(args) => return status::run(args, out).await,
+        Command::Migrate(args) => return migrate::run(args, out).await,
         Command::Schema(args) => schema::run(args, out.raw()),
-        Command::Dev(args) => dev::run(args, &mut out),
+        Command::Dev(args) => dev::run(args, out),
         Command::Master(MasterArgs {
             command: MasterCommand::Init(conn),
         }) => {
@@ -140,8 +153,8 @@ pub async fn run(cli: Cli) -> Result<(), RunnerError> {
                 Ok(())
             })
         }
-        Command::Tenant(args) => tenant::run(args, &mut out).await,
-        Command::Diff(args) => diff::run(args, &mut out).await,
+        Command::Tenant(args) => tenant::run(args, out).await,
+        Command::Diff(args) => diff::run(args, out).await,
         Command::Docs(args) => {
             let written = crate::docs::write(&args.out)?;
             out.emit(&written, |w| {
@@ -151,6 +164,7 @@ pub async fn run(cli: Cli) -> Result<(), RunnerError> {
                 Ok(())
             })
         }
-        Command::Demo(args) => demo::run(args, &mut out).await,
-    }
+        Command::Demo(args) => demo::run(args, out).await,
+    };
+    done.map(|()| crate::error::exit::SUCCESS)
 }

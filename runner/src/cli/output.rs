@@ -85,6 +85,11 @@ impl Progress {
         progress
     }
 
+    /// The number of steps, once it is known.
+    pub fn set_total(&mut self, total: usize) {
+        self.total = total.max(self.done);
+    }
+
     pub fn step(&mut self, label: &str) {
         self.done += 1;
         self.draw(label);

@@ -60,6 +60,14 @@ impl Assessed {
     }
 }
 
+/// At most 80 characters of a value, for messages.
+fn shorten(value: &str) -> String {
+    match value.char_indices().nth(80) {
+        Some((at, _)) => format!("{}… ({} characters)", &value[..at], value.chars().count()),
+        None => value.to_owned(),
+    }
+}
+
 /// Run the plan's checks and stake counts on `conn` (the database the plan
 /// starts from). Reads only: the one object it makes is a session function
 /// in `pg_temp`, gone with the connection.
@@ -89,6 +97,7 @@ pub async fn assess(
                     .fetch_optional(&mut *conn)
                     .await
                     .map_err(failed)?;
+                let example = example.map(|e| shorten(&e));
                 blocked.push(Blocked {
                     step: i + 1,
                     table: step.table.clone(),

@@ -311,9 +311,17 @@ fn settle(mut info: TenantInfo, read: StampRead, expected: &str) -> TenantInfo {
     info
 }
 
+/// The tenants whose state the master's records and the server's catalogs
+/// decide (`settled`), and the registered ones whose database must be read
+/// to tell (`to_read`, in state `current` until read).
+pub struct Survey {
+    pub settled: Vec<TenantInfo>,
+    pub to_read: Vec<TenantInfo>,
+}
+
 /// Every tenant of the master and every database named like a tenant on the
-/// server. Stamps are read [`CONCURRENT_READS`] at a time.
-pub async fn list(target: &Target) -> Result<Vec<TenantInfo>, RunnerError> {
+/// server, without connecting to any of them.
+pub async fn survey(target: &Target) -> Result<Survey, RunnerError> {
     let facts = gather(target, None).await?;
     let names: BTreeSet<&String> = facts
         .registry
@@ -321,45 +329,77 @@ pub async fn list(target: &Target) -> Result<Vec<TenantInfo>, RunnerError> {
         .chain(facts.intents.keys())
         .chain(facts.owners.keys())
         .collect();
-    let mut done = Vec::new();
-    let mut to_read = Vec::new();
+    let mut survey = Survey {
+        settled: Vec::new(),
+        to_read: Vec::new(),
+    };
     for name in names {
         match classify(&facts, name) {
-            Some((info, true)) => to_read.push(info),
-            Some((info, false)) => done.push(info),
+            Some((info, true)) => survey.to_read.push(info),
+            Some((info, false)) => survey.settled.push(info),
             None => {}
         }
     }
-    let target = Arc::new(target.clone());
-    let mut reads = tokio::task::JoinSet::new();
-    let mut pending = to_read.into_iter();
+    Ok(survey)
+}
+
+/// `f` on each item, at most `limit` at a time; results in completion order.
+pub(crate) async fn concurrently<T, R, F, Fut>(items: Vec<T>, limit: usize, f: F) -> Vec<R>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = R> + Send + 'static,
+{
+    let mut running = tokio::task::JoinSet::new();
+    let mut pending = items.into_iter();
+    let mut out = Vec::new();
     loop {
-        while reads.len() < CONCURRENT_READS {
-            let Some(info) = pending.next() else { break };
-            let target = Arc::clone(&target);
-            reads.spawn(async move {
-                let read = read_stamp_of(&target, &info.tenant).await;
-                settle(info, read, target.declared.tenant_fingerprint())
-            });
+        while running.len() < limit.max(1) {
+            let Some(item) = pending.next() else { break };
+            running.spawn(f(item));
         }
-        match reads.join_next().await {
-            Some(Ok(info)) => done.push(info),
-            // A panic in a reading task is a bug: let it surface as one.
+        match running.join_next().await {
+            Some(Ok(r)) => out.push(r),
+            // A panic in a task is a bug: let it surface as one.
             Some(Err(e)) => std::panic::resume_unwind(e.into_panic()),
             None => break,
         }
     }
-    done.sort_by(|a, b| {
+    out
+}
+
+/// Every tenant of the master and every database named like a tenant on the
+/// server. Stamps are read [`CONCURRENT_READS`] at a time.
+pub async fn list(target: &Target) -> Result<Vec<TenantInfo>, RunnerError> {
+    let Survey {
+        settled: mut done,
+        to_read,
+    } = survey(target).await?;
+    let shared = Arc::new(target.clone());
+    done.extend(
+        concurrently(to_read, CONCURRENT_READS, |info| {
+            let target = Arc::clone(&shared);
+            async move {
+                let read = read_stamp_of(&target, &info.tenant).await;
+                settle(info, read, target.declared.tenant_fingerprint())
+            }
+        })
+        .await,
+    );
+    sort(target, &mut done);
+    Ok(done)
+}
+
+/// By tenant number; names of other shapes (registered by other tools) after.
+pub fn sort(target: &Target, tenants: &mut [TenantInfo]) {
+    tenants.sort_by(|a, b| {
         let key = |t: &TenantInfo| {
-            (
-                target.tenant_number(&t.tenant).is_none(),
-                target.tenant_number(&t.tenant),
-                t.tenant.clone(),
-            )
+            let n = target.tenant_number(&t.tenant);
+            (n.is_none(), n, t.tenant.clone())
         };
         key(a).cmp(&key(b))
     });
-    Ok(done)
 }
 
 /// One tenant as [`list`] shows it, connecting to that tenant alone; an

@@ -22,7 +22,8 @@ pub use access::{
 pub use create::{
     create, create_reporting, progress_steps, CreateOptions, Created, Fault, FaultAction, Step,
 };
-pub use inventory::{find, list, State, TenantInfo};
+pub(crate) use inventory::concurrently;
+pub use inventory::{find, list, sort, survey, State, Survey, TenantInfo};
 pub use organization::{check_organization_name, slugify};
 pub use remove::{
     cleanup, drop, plan_cleanup, repair, repair_all, CleanupPlan, CleanupReport, Dropped, Kept,

@@ -1,0 +1,191 @@
+//! `runner migrate`.
+
+use std::time::Instant;
+
+use clap::{ArgGroup, Args};
+
+use super::output::{parse_duration, table, Progress};
+use super::{ConnArgs, Output};
+use crate::migrate::apply::{DbReport, MigrateOptions};
+use crate::migrate::run::{self, RunOptions, RunReport, Tenants};
+use crate::RunnerError;
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("which").required(true).args(["all", "tenant", "master_only"])))]
+pub struct MigrateArgs {
+    /// The master, then every registered tenant.
+    #[arg(long)]
+    pub all: bool,
+    /// The master, then these tenants (may repeat).
+    #[arg(long, value_name = "TENANT")]
+    pub tenant: Vec<String>,
+    /// The master alone.
+    #[arg(long = "master")]
+    pub master_only: bool,
+    /// Plan and check the data; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply destructive steps (drops, lossy type changes), undeclared columns and tables included.
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// Drop undeclared indexes, checks and constraints.
+    #[arg(long)]
+    pub prune: bool,
+    /// Tenants migrated at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Migrate this many tenants first, one by one, and stop on any failure.
+    #[arg(long, value_name = "K")]
+    pub canary: Option<usize>,
+    /// Stop starting tenants once more than F have failed.
+    #[arg(long, value_name = "F")]
+    pub max_failures: Option<usize>,
+    /// Go on with the last unfinished run (killed, or stopped) instead of starting one.
+    #[arg(long)]
+    pub resume: bool,
+    /// How long a statement waits for a table lock before the attempt is retried (2s, 30s...).
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    pub lock_timeout: chrono::Duration,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+pub async fn run(
+    args: MigrateArgs,
+    out: &mut Output<impl std::io::Write>,
+) -> Result<u8, RunnerError> {
+    let tenants = if args.all {
+        Tenants::All
+    } else if !args.tenant.is_empty() {
+        Tenants::Named(args.tenant.clone())
+    } else {
+        Tenants::None
+    };
+    if let Tenants::Named(names) = &tenants {
+        for name in names {
+            crate::target::check_name("tenant name", name)?;
+        }
+    }
+    let lock_timeout = args
+        .lock_timeout
+        .to_std()
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| RunnerError::InvalidInput("--lock-timeout must be longer than 0".into()))?;
+    let options = RunOptions {
+        migrate: MigrateOptions {
+            allow_destructive: args.allow_destructive,
+            prune: args.prune,
+            dry_run: args.dry_run,
+            lock_timeout,
+            ..MigrateOptions::default()
+        },
+        tenants,
+        concurrency: args.concurrency as usize,
+        canary: args.canary,
+        max_failures: args.max_failures,
+        resume: args.resume,
+    };
+    let target = args.conn.target()?;
+    let started = Instant::now();
+    let mut progress = Progress::new(1, out.json());
+    let report = run::migrate(&target, &options, &mut |r: &DbReport, total| {
+        progress.set_total(total);
+        progress.step(&r.database)
+    })
+    .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    out.emit(&report, |w| write_report(w, &report, seconds))?;
+    Ok(report.exit_code())
+}
+
+fn write_report(
+    w: &mut dyn std::io::Write,
+    report: &RunReport,
+    seconds: f64,
+) -> std::io::Result<()> {
+    if let Some(id) = &report.run_id {
+        writeln!(
+            w,
+            "run {id}{}",
+            if report.resumed { " (resumed)" } else { "" }
+        )?;
+    }
+    let line = |r: &DbReport| {
+        vec![
+            r.database.clone(),
+            r.outcome.as_str().to_owned(),
+            r.steps.to_string(),
+            r.data_migrations.join(", "),
+            format!("{} ms", r.millis),
+            r.detail
+                .as_deref()
+                .map(|d| d.lines().next().unwrap_or_default().to_owned())
+                .unwrap_or_default(),
+        ]
+    };
+    // Every database that did not end where it should, and the master.
+    let mut rows = vec![line(&report.master)];
+    rows.extend(
+        report
+            .tenants
+            .iter()
+            .filter(|t| !t.outcome.is_ok())
+            .map(line),
+    );
+    table(
+        w,
+        &[
+            "database",
+            "outcome",
+            "steps",
+            "data migrations",
+            "time",
+            "detail",
+        ],
+        &rows,
+    )?;
+    for r in std::iter::once(&report.master).chain(&report.tenants) {
+        if let Some(detail) = r.detail.as_deref().filter(|d| d.lines().count() > 1) {
+            writeln!(w, "{}:", r.database)?;
+            for l in detail.lines() {
+                writeln!(w, "  {l}")?;
+            }
+        }
+    }
+    if report.dry_run {
+        // Each distinct plan once, with the databases it is for.
+        let mut shown: Vec<&str> = Vec::new();
+        for r in std::iter::once(&report.master).chain(&report.tenants) {
+            let (Some(assessed), Some(before)) = (&r.plan, &r.fingerprint_before) else {
+                continue;
+            };
+            if shown.contains(&before.as_str()) || assessed.plan.is_empty() {
+                continue;
+            }
+            shown.push(before);
+            let alike: Vec<&str> = std::iter::once(&report.master)
+                .chain(&report.tenants)
+                .filter(|o| o.fingerprint_before.as_deref() == Some(before.as_str()))
+                .map(|o| o.database.as_str())
+                .collect();
+            writeln!(
+                w,
+                "\n-- plan for {} ({} databases)",
+                alike.join(", "),
+                alike.len()
+            )?;
+            write!(w, "{}", assessed.plan.sql_script())?;
+        }
+    }
+    let s = &report.summary;
+    writeln!(
+        w,
+        "tenants: {} migrated, {} unchanged, {} stamped, {} planned, {} blocked, {} need --allow-destructive, {} busy, {} failed, {} skipped; {} plans; {seconds:.1} s",
+        s.migrated, s.unchanged, s.stamped, s.planned, s.blocked, s.needs_destructive, s.busy, s.failed, s.skipped, report.plans
+    )?;
+    if let Some(why) = &report.stopped {
+        writeln!(w, "stopped: {why}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! `runner status`.
+
+use clap::Args;
+
+use super::{ConnArgs, Output};
+use crate::error::exit;
+use crate::migrate::status::{self, Group, StatusOptions, DEFAULT_CONCURRENCY};
+use crate::RunnerError;
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Databases read at once.
+    #[arg(long, default_value_t = DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Count a different column order as a difference.
+    #[arg(long)]
+    pub strict_order: bool,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+/// Names shown per group in text; `--json` lists them all.
+const SHOWN: usize = 8;
+
+pub async fn run(
+    args: StatusArgs,
+    out: &mut Output<impl std::io::Write>,
+) -> Result<u8, RunnerError> {
+    let target = args.conn.target()?;
+    let options = StatusOptions {
+        concurrency: args.concurrency as usize,
+        strict_order: args.strict_order,
+    };
+    let status = status::status(&target, &options).await?;
+    out.emit(&status, |w| {
+        writeln!(
+            w,
+            "{} databases on {}; declared master {}, tenant {}",
+            status.databases,
+            target.server_label,
+            &status.master_fingerprint,
+            &status.tenant_fingerprint
+        )?;
+        for g in &status.groups {
+            write_group(w, g)?;
+        }
+        if status.all_current {
+            writeln!(w, "every database is current")
+        } else {
+            writeln!(w, "not every database is current: `runner diff` shows a plan, `runner migrate` applies it")
+        }
+    })?;
+    Ok(if status.all_current {
+        exit::SUCCESS
+    } else {
+        exit::NOT_CURRENT
+    })
+}
+
+fn write_group(w: &mut dyn std::io::Write, g: &Group) -> std::io::Result<()> {
+    let mut names: Vec<&str> = g.databases.iter().take(SHOWN).map(String::as_str).collect();
+    let more = g.count.saturating_sub(SHOWN);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    names.sort_unstable_by_key(|_| 0);
+    writeln!(
+        w,
+        "{:<6} {:<12} {:>5}  {:<16}  {}{more}",
+        g.db.as_str(),
+        g.state.as_str(),
+        g.count,
+        g.fingerprint.as_deref().unwrap_or("-"),
+        names.join(", ")
+    )?;
+    if let Some(note) = &g.note {
+        writeln!(w, "{:27}{note}", "")?;
+    }
+    for d in &g.differences {
+        writeln!(w, "{:27}- {d}", "")?;
+    }
+    for d in &g.extras {
+        writeln!(w, "{:27}+ {d} (kept)", "")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,450 @@
+//! Migrating one database: under its advisory lock, in one transaction with
+//! a `lock_timeout` (retried a few times), on a plan computed under the lock.
+//! Databases whose catalogs hash alike share one plan. Data checks run first
+//! (read-only); a blocked or a destructive plan (without the flag) is refused
+//! before any statement. Then the statements, the pending data migrations,
+//! a check that the database now holds the declared schema, the stamp and a
+//! row in `rsm.history` — all committed together, or nothing.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use schema_core::DbKind;
+use schema_model::compare::{compare, Difference};
+use schema_model::fingerprint::fingerprint;
+use schema_model::introspect::{catalog_hash, introspect};
+use schema_model::plan::{plan, Class, Plan, PlanOptions};
+use sqlx::{Connection, Executor, PgConnection};
+
+use super::assess::{assess, Assessed};
+use super::history::{self, Entry};
+use crate::error::sqlstate;
+use crate::lock::{self, LockKey};
+use crate::stamp;
+use crate::target::Target;
+use crate::RunnerError;
+
+#[derive(Debug, Clone, Copy)]
+pub struct MigrateOptions {
+    pub allow_destructive: bool,
+    pub prune: bool,
+    /// Plan and check, change nothing.
+    pub dry_run: bool,
+    /// How long a statement waits for a table lock before the attempt is
+    /// rolled back and retried.
+    pub lock_timeout: Duration,
+    /// Attempts after a lock timeout.
+    pub retries: u32,
+}
+
+impl Default for MigrateOptions {
+    fn default() -> Self {
+        MigrateOptions {
+            allow_destructive: false,
+            prune: false,
+            dry_run: false,
+            lock_timeout: Duration::from_secs(5),
+            retries: 3,
+        }
+    }
+}
+
+impl MigrateOptions {
+    fn plan_options(&self) -> PlanOptions {
+        PlanOptions {
+            allow_destructive: self.allow_destructive,
+            prune: self.prune,
+            exact: false,
+        }
+    }
+}
+
+/// What happened to one database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Brought to the declared schema.
+    Migrated,
+    /// Already there, and stamped so.
+    Unchanged,
+    /// Already there; its stamp (or first stamp: adopted) written.
+    Stamped,
+    /// `--dry-run`: this is what would happen.
+    Planned,
+    /// A data-dependent step would fail on its data; nothing changed.
+    Blocked,
+    /// The plan has destructive steps and `--allow-destructive` was not given.
+    NeedsDestructive,
+    /// Another runner holds the database; nothing changed.
+    Busy,
+    /// A statement failed (after the retries); the database was rolled back.
+    Failed,
+    /// Not reached: the run stopped before it (canary, --max-failures).
+    Skipped,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Migrated => "migrated",
+            Outcome::Unchanged => "unchanged",
+            Outcome::Stamped => "stamped",
+            Outcome::Planned => "planned",
+            Outcome::Blocked => "blocked",
+            Outcome::NeedsDestructive => "needs_destructive",
+            Outcome::Busy => "busy",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+        }
+    }
+
+    /// Whether the database ends where it should (or would, in a dry run).
+    pub fn is_ok(self) -> bool {
+        matches!(
+            self,
+            Outcome::Migrated | Outcome::Unchanged | Outcome::Stamped | Outcome::Planned
+        )
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DbReport {
+    pub database: String,
+    pub db: DbKind,
+    pub outcome: Outcome,
+    pub fingerprint_before: Option<String>,
+    pub fingerprint_after: Option<String>,
+    pub steps: usize,
+    pub data_migrations: Vec<String>,
+    pub millis: u64,
+    /// Why, for anything but success: blocked rows, destructive steps, the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The assessed plan, with `--dry-run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Assessed>,
+}
+
+impl DbReport {
+    fn new(database: &str, db: DbKind) -> DbReport {
+        DbReport {
+            database: database.to_owned(),
+            db,
+            outcome: Outcome::Skipped,
+            fingerprint_before: None,
+            fingerprint_after: None,
+            steps: 0,
+            data_migrations: Vec::new(),
+            millis: 0,
+            detail: None,
+            plan: None,
+        }
+    }
+
+    pub fn skipped(database: &str, db: DbKind, why: &str) -> DbReport {
+        DbReport {
+            detail: Some(why.to_owned()),
+            ..DbReport::new(database, db)
+        }
+    }
+}
+
+/// A plan computed once for every database whose catalog hashes alike.
+struct Planned {
+    fingerprint: String,
+    plan: Plan,
+    /// Checked on the first database it was applied to: it reaches the
+    /// declared schema.
+    verified: bool,
+}
+
+type Plans = HashMap<(DbKind, String), Arc<Mutex<Planned>>>;
+
+/// Plans by (kind, catalog hash), shared by the workers of a run.
+#[derive(Default, Clone)]
+pub struct PlanCache(Arc<Mutex<Plans>>);
+
+impl PlanCache {
+    fn get(&self, db: DbKind, catalog: &str) -> Option<Arc<Mutex<Planned>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(db, catalog.to_owned()))
+            .cloned()
+    }
+
+    fn put(&self, db: DbKind, catalog: String, planned: Planned) -> Arc<Mutex<Planned>> {
+        let entry = Arc::new(Mutex::new(planned));
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((db, catalog), entry.clone());
+        entry
+    }
+
+    /// Distinct plans computed so far.
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Everything a worker needs to migrate databases of one run.
+#[derive(Clone)]
+pub struct Context {
+    pub target: Target,
+    pub options: MigrateOptions,
+    pub cache: PlanCache,
+    pub run_id: Option<String>,
+    /// The master's id, written into stamps (adoption marks a database so).
+    pub master_id: Option<String>,
+}
+
+/// Migrate one database; `admin` (a connection to the maintenance database)
+/// holds its lock meanwhile. Never fails as a whole: the report says how it went.
+pub async fn migrate_one(
+    ctx: &Context,
+    admin: &mut PgConnection,
+    database: &str,
+    db: DbKind,
+) -> DbReport {
+    let started = Instant::now();
+    let mut report = DbReport::new(database, db);
+    let key = LockKey::database(database);
+    match lock::acquire(admin, key, Duration::from_secs(10)).await {
+        Ok(true) => {}
+        Ok(false) => {
+            report.outcome = Outcome::Busy;
+            report.detail = Some("another runner is creating, dropping or migrating it".into());
+            return report;
+        }
+        Err(e) => {
+            report.outcome = Outcome::Failed;
+            report.detail = Some(format!("taking its lock: {e}"));
+            return report;
+        }
+    }
+    let mut attempt = 0;
+    loop {
+        let result = attempt_once(ctx, database, db, &mut report).await;
+        match result {
+            Err(e) if is_lock_timeout(&e) && attempt < ctx.options.retries => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+            }
+            Err(e) => {
+                report.outcome = Outcome::Failed;
+                let retried = if is_lock_timeout(&e) {
+                    format!(" (a table stayed locked through {} attempts)", attempt + 1)
+                } else {
+                    String::new()
+                };
+                report.detail = Some(format!(
+                    "{}{retried}; the database was rolled back",
+                    e.to_string().lines().next().unwrap_or_default()
+                ));
+                break;
+            }
+            Ok(()) => break,
+        }
+    }
+    lock::release(admin, key).await;
+    report.millis = started.elapsed().as_millis() as u64;
+    report
+}
+
+fn is_lock_timeout(e: &RunnerError) -> bool {
+    match e {
+        RunnerError::Database { source, .. } => sqlstate(source).as_deref() == Some("55P03"),
+        _ => false,
+    }
+}
+
+async fn attempt_once(
+    ctx: &Context,
+    database: &str,
+    db: DbKind,
+    report: &mut DbReport,
+) -> Result<(), RunnerError> {
+    let failed = |what: &'static str| move |e| RunnerError::db(what, database, e);
+    let declared = ctx.target.declared.schema(db);
+    let declared_fp = ctx.target.declared.fingerprint(db).to_owned();
+    let mut conn = ctx.target.connect(database).await?;
+    conn.execute(
+        format!(
+            "SET lock_timeout = {}",
+            ctx.options.lock_timeout.as_millis()
+        )
+        .as_str(),
+    )
+    .await
+    .map_err(failed("setting lock_timeout"))?;
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(failed("starting the transaction"))?;
+
+    // The plan, computed (or found) under the lock.
+    let catalog = catalog_hash(&mut tx, "public")
+        .await
+        .map_err(failed("reading the catalog"))?;
+    let planned = match ctx.cache.get(db, &catalog) {
+        Some(p) => p,
+        None => {
+            let actual = introspect(&mut tx, "public")
+                .await
+                .map_err(failed("reading the schema"))?;
+            let planned = Planned {
+                fingerprint: fingerprint(&actual),
+                plan: plan(&actual, declared, &ctx.options.plan_options()),
+                verified: false,
+            };
+            ctx.cache.put(db, catalog, planned)
+        }
+    };
+    let (plan, before, verified) = {
+        let p = planned.lock().unwrap_or_else(|p| p.into_inner());
+        (p.plan.clone(), p.fingerprint.clone(), p.verified)
+    };
+    report.fingerprint_before = Some(before.clone());
+    report.steps = plan.steps.len();
+    let stamp = stamp::read(&mut tx)
+        .await
+        .map_err(failed("reading the stamp"))?;
+    let done = history::applied_data_migrations(&mut tx)
+        .await
+        .map_err(failed("reading the history"))?;
+    let pending: Vec<_> = ctx
+        .target
+        .declared
+        .data_migrations(db)
+        .filter(|m| !done.iter().any(|d| d == m.name))
+        .copied()
+        .collect();
+    report.data_migrations = pending.iter().map(|m| m.name.to_owned()).collect();
+
+    if plan.is_empty() && pending.is_empty() {
+        let stamped = stamp.as_ref().is_some_and(|s| {
+            s.fingerprint == declared_fp
+                && (ctx.master_id.is_none() || s.master_id == ctx.master_id)
+        });
+        report.fingerprint_after = Some(before.clone());
+        if stamped || ctx.options.dry_run {
+            report.outcome = if stamped {
+                Outcome::Unchanged
+            } else {
+                Outcome::Planned
+            };
+            return Ok(());
+        }
+        stamp::write(&mut tx, &declared_fp, ctx.master_id.as_deref())
+            .await
+            .map_err(failed("stamping"))?;
+        tx.commit().await.map_err(failed("committing"))?;
+        report.outcome = Outcome::Stamped;
+        return Ok(());
+    }
+
+    let assessed = assess(&mut tx, database, plan.clone()).await?;
+    if !assessed.blocked.is_empty() {
+        report.outcome = Outcome::Blocked;
+        report.detail = Some(assessed.blocked_lines().join("\n"));
+        report.plan = ctx.options.dry_run.then_some(assessed);
+        return Ok(());
+    }
+    if !ctx.options.allow_destructive && plan.class() == Some(Class::Destructive) {
+        let lines: Vec<String> = plan
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.class == Class::Destructive)
+            .map(|(i, s)| {
+                let stake = assessed
+                    .at_stake
+                    .iter()
+                    .find(|a| a.step == i + 1)
+                    .map_or(String::new(), |a| {
+                        format!(" ({} {} at stake)", a.count, a.what)
+                    });
+                format!("step {}: {}{stake}", i + 1, s.reason)
+            })
+            .collect();
+        report.outcome = Outcome::NeedsDestructive;
+        report.detail = Some(format!(
+            "{}\nrun again with --allow-destructive to apply them",
+            lines.join("\n")
+        ));
+        report.plan = ctx.options.dry_run.then_some(assessed);
+        return Ok(());
+    }
+    if ctx.options.dry_run {
+        report.outcome = Outcome::Planned;
+        report.fingerprint_after = Some(declared_fp);
+        report.plan = Some(assessed);
+        return Ok(());
+    }
+
+    let started = Instant::now();
+    for (i, step) in plan.steps.iter().enumerate() {
+        for sql in &step.sql {
+            tx.execute(sql.as_str()).await.map_err(|e| {
+                RunnerError::db(format!("step {} ({})", i + 1, step.reason), database, e)
+            })?;
+        }
+    }
+    for m in &pending {
+        (m.run)(&mut tx)
+            .await
+            .map_err(|e| RunnerError::db(format!("data migration `{}`", m.name), database, e))?;
+    }
+    if !verified {
+        // The first database of a plan proves it: it now holds the declared
+        // schema (undeclared things the plan keeps aside).
+        let after = introspect(&mut tx, "public")
+            .await
+            .map_err(failed("reading the schema"))?;
+        let left: Vec<Difference> = compare(declared, &after)
+            .into_iter()
+            .filter(|d| !is_kept(d))
+            .collect();
+        if !left.is_empty() {
+            let lines: Vec<String> = left.iter().take(5).map(|d| d.to_string()).collect();
+            return Err(RunnerError::InvalidInput(format!(
+                "the plan for `{database}` did not reach the declared schema ({}); nothing was changed — please report this",
+                lines.join("; ")
+            )));
+        }
+        planned.lock().unwrap_or_else(|p| p.into_inner()).verified = true;
+    }
+    stamp::write(&mut tx, &declared_fp, ctx.master_id.as_deref())
+        .await
+        .map_err(failed("stamping"))?;
+    let statements: Vec<&str> = plan.statements().collect();
+    history::record(
+        &mut tx,
+        &Entry {
+            run_id: ctx.run_id.as_deref(),
+            fingerprint_before: &before,
+            fingerprint_after: &declared_fp,
+            statements: statements.join("\n"),
+            data_migrations: report.data_migrations.clone(),
+            duration_ms: started.elapsed().as_millis() as i64,
+        },
+    )
+    .await
+    .map_err(failed("recording the history"))?;
+    tx.commit().await.map_err(failed("committing"))?;
+    report.outcome = Outcome::Migrated;
+    report.fingerprint_after = Some(declared_fp);
+    Ok(())
+}
+
+/// Differences the plan leaves on purpose: undeclared things it keeps, and
+/// column order.
+fn is_kept(d: &Difference) -> bool {
+    d.is_extra() || matches!(d, Difference::ColumnOrder { .. })
+}

@@ -1,0 +1,121 @@
+//! The run ledger in the master's `rsm` schema: each `migrate` run and what
+//! it did to each database, so that a killed run can `--resume` without
+//! redoing the databases it finished. A run holds its own advisory lock while
+//! it lives: a run whose lock is free was killed.
+
+use sqlx::{Executor, PgConnection};
+
+use crate::lock::{self, LockKey};
+
+const LEDGER_DDL: &str = "CREATE TABLE IF NOT EXISTS rsm.runs (
+    id text PRIMARY KEY,
+    started_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz,
+    master_fingerprint text NOT NULL,
+    tenant_fingerprint text NOT NULL,
+    options jsonb NOT NULL,
+    state text NOT NULL CHECK (state IN ('running', 'finished', 'stopped'))
+);
+CREATE TABLE IF NOT EXISTS rsm.run_databases (
+    run_id text NOT NULL REFERENCES rsm.runs (id) ON DELETE CASCADE,
+    database text NOT NULL,
+    outcome text NOT NULL,
+    detail text,
+    at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (run_id, database)
+);";
+
+/// The lock a live run holds (on an admin connection).
+pub fn run_lock(id: &str) -> LockKey {
+    LockKey::database(&format!("rsm-run:{id}"))
+}
+
+pub async fn ensure(master: &mut PgConnection) -> Result<(), sqlx::Error> {
+    master.execute(LEDGER_DDL).await.map(|_| ())
+}
+
+/// Start a run.
+pub async fn start(
+    master: &mut PgConnection,
+    id: &str,
+    master_fingerprint: &str,
+    tenant_fingerprint: &str,
+    options: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO rsm.runs (id, master_fingerprint, tenant_fingerprint, options, state) VALUES ($1, $2, $3, $4, 'running')",
+    )
+    .bind(id)
+    .bind(master_fingerprint)
+    .bind(tenant_fingerprint)
+    .bind(options)
+    .execute(master)
+    .await
+    .map(|_| ())
+}
+
+/// The latest run to the same schemas that did not finish, if its runner is
+/// gone (its lock free; `admin` takes it for the resuming run).
+pub async fn resumable(
+    master: &mut PgConnection,
+    admin: &mut PgConnection,
+    master_fingerprint: &str,
+    tenant_fingerprint: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM rsm.runs WHERE state <> 'finished' AND master_fingerprint = $1 AND tenant_fingerprint = $2
+          ORDER BY started_at DESC",
+    )
+    .bind(master_fingerprint)
+    .bind(tenant_fingerprint)
+    .fetch_all(&mut *master)
+    .await?;
+    for id in ids {
+        if lock::try_acquire(admin, run_lock(&id)).await? {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
+}
+
+/// Databases the run has finished (migrated or found current).
+pub async fn finished_databases(
+    master: &mut PgConnection,
+    id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT database FROM rsm.run_databases WHERE run_id = $1 AND outcome IN ('migrated', 'unchanged', 'stamped')",
+    )
+    .bind(id)
+    .fetch_all(master)
+    .await
+}
+
+pub async fn record(
+    master: &mut PgConnection,
+    id: &str,
+    database: &str,
+    outcome: &str,
+    detail: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO rsm.run_databases (run_id, database, outcome, detail) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (run_id, database) DO UPDATE SET outcome = excluded.outcome, detail = excluded.detail, at = now()",
+    )
+    .bind(id)
+    .bind(database)
+    .bind(outcome)
+    .bind(detail)
+    .execute(master)
+    .await
+    .map(|_| ())
+}
+
+pub async fn finish(master: &mut PgConnection, id: &str, state: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rsm.runs SET state = $2, finished_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(state)
+        .execute(master)
+        .await
+        .map(|_| ())
+}

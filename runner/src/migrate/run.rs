@@ -1,0 +1,444 @@
+//! `runner migrate`: the master first, then the tenants — a canary of K
+//! first when asked, then the rest with bounded concurrency — recorded in a
+//! run ledger in the master so that a killed run can `--resume`.
+//!
+//! A master or tenants made by other tools (registered in `tenant_databases`,
+//! no `rsm` schema) are adopted by the first migrate: the master gets the
+//! runner's identity (as `master init` gives it), each tenant its stamp,
+//! history and a record in the master.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use schema_core::DbKind;
+use sqlx::PgConnection;
+
+use super::apply::{migrate_one, Context, DbReport, MigrateOptions, Outcome, PlanCache};
+use super::ledger;
+use crate::error::exit;
+use crate::lock;
+use crate::ownership;
+use crate::target::{check_name, Target};
+use crate::tenant::{self, State};
+use crate::RunnerError;
+
+/// Which tenants a run takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tenants {
+    /// The master alone.
+    None,
+    /// Every registered tenant (and every tenant this master made).
+    All,
+    Named(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub migrate: MigrateOptions,
+    pub tenants: Tenants,
+    pub concurrency: usize,
+    /// Migrate this many tenants first, one by one; stop on any failure.
+    pub canary: Option<usize>,
+    /// Stop starting tenants once more than this many have failed.
+    pub max_failures: Option<usize>,
+    /// Go on with the latest unfinished run instead of starting one.
+    pub resume: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            migrate: MigrateOptions::default(),
+            tenants: Tenants::All,
+            concurrency: 4,
+            canary: None,
+            max_failures: None,
+            resume: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    pub migrated: usize,
+    pub unchanged: usize,
+    pub stamped: usize,
+    pub planned: usize,
+    pub blocked: usize,
+    pub needs_destructive: usize,
+    pub busy: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl Summary {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Migrated => self.migrated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+            Outcome::Stamped => self.stamped += 1,
+            Outcome::Planned => self.planned += 1,
+            Outcome::Blocked => self.blocked += 1,
+            Outcome::NeedsDestructive => self.needs_destructive += 1,
+            Outcome::Busy => self.busy += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::Skipped => self.skipped += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunReport {
+    pub run_id: Option<String>,
+    pub resumed: bool,
+    pub dry_run: bool,
+    pub master: DbReport,
+    pub tenants: Vec<DbReport>,
+    pub summary: Summary,
+    /// Distinct plans computed (databases with the same catalog share one).
+    pub plans: usize,
+    /// Why the run stopped early, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
+}
+
+impl RunReport {
+    /// 0 when every database ends where it should; otherwise the code of the
+    /// one kind of failure, or [`exit::NOT_MIGRATED`] when they are mixed.
+    pub fn exit_code(&self) -> u8 {
+        let failures: BTreeSet<Outcome> = std::iter::once(&self.master)
+            .chain(&self.tenants)
+            .map(|r| r.outcome)
+            .filter(|o| !o.is_ok())
+            .collect();
+        match failures.iter().collect::<Vec<_>>().as_slice() {
+            [] => exit::SUCCESS,
+            [Outcome::Blocked] => exit::BLOCKED,
+            [Outcome::NeedsDestructive] => exit::NEEDS_DESTRUCTIVE,
+            [Outcome::Busy] => exit::BUSY,
+            _ => exit::NOT_MIGRATED,
+        }
+    }
+}
+
+/// Run a migration; `done` is called as each database finishes, with the
+/// number of databases the run takes (known once the master is done).
+pub async fn migrate(
+    target: &Target,
+    options: &RunOptions,
+    done: &mut (dyn FnMut(&DbReport, usize) + Send),
+) -> Result<RunReport, RunnerError> {
+    if let Tenants::Named(names) = &options.tenants {
+        for name in names {
+            check_name("tenant name", name)?;
+        }
+    }
+    let cache = PlanCache::default();
+    let mut admin = target.admin().await?;
+    let mut master_conn = target.connect(&target.master_db).await?;
+    let identity = ownership::read_identity(&mut master_conn)
+        .await
+        .map_err(|e| RunnerError::db("reading the master's identity", &target.master_db, e))?;
+
+    // The master first; the tenants only when it is where it should be.
+    let mut ctx = Context {
+        target: target.clone(),
+        options: options.migrate,
+        cache: cache.clone(),
+        run_id: None,
+        master_id: identity.as_ref().map(|i| i.master_id.clone()),
+    };
+    let master = migrate_one(&ctx, &mut admin, &target.master_db, DbKind::Master).await;
+    done(&master, 0); // the total is known once the tenants are listed
+    let mut report = RunReport {
+        run_id: None,
+        resumed: false,
+        dry_run: options.migrate.dry_run,
+        master,
+        tenants: Vec::new(),
+        summary: Summary::default(),
+        plans: 0,
+        stopped: None,
+    };
+    if !report.master.outcome.is_ok() {
+        report.stopped = Some("the master was not migrated; no tenant was touched".into());
+        report.plans = cache.len();
+        return Ok(report);
+    }
+    // A master made by other tools, now holding the declared schema: adopted.
+    let identity = match identity {
+        Some(identity) => Some(identity),
+        None if options.migrate.dry_run => None,
+        None => {
+            crate::master::init(target).await?;
+            ownership::read_identity(&mut master_conn)
+                .await
+                .map_err(|e| {
+                    RunnerError::db("reading the master's identity", &target.master_db, e)
+                })?
+        }
+    };
+    ctx.master_id = identity.as_ref().map(|i| i.master_id.clone());
+
+    let mut tenants = select(target, &options.tenants).await?;
+    let mut total = 1 + tenants.len();
+    if !options.migrate.dry_run {
+        ledger::ensure(&mut master_conn)
+            .await
+            .map_err(|e| RunnerError::db("preparing the run ledger", &target.master_db, e))?;
+        let declared = &target.declared;
+        let (mfp, tfp) = (
+            declared.fingerprint(DbKind::Master),
+            declared.tenant_fingerprint(),
+        );
+        let resumed = if options.resume {
+            ledger::resumable(&mut master_conn, &mut admin, mfp, tfp)
+                .await
+                .map_err(|e| RunnerError::db("reading the run ledger", &target.master_db, e))?
+        } else {
+            None
+        };
+        let run_id = match (&resumed, options.resume) {
+            (Some(id), _) => id.clone(),
+            (None, true) => {
+                return Err(RunnerError::InvalidInput(
+                    "no unfinished run to resume for these schemas (or its runner still lives); run without --resume".into(),
+                ))
+            }
+            (None, false) => {
+                let id = crate::scram::random_password()
+                    .map_err(RunnerError::system("reading /dev/urandom"))?[..16]
+                    .to_owned();
+                lock::try_acquire(&mut admin, ledger::run_lock(&id))
+                    .await
+                    .map_err(|e| RunnerError::db("taking the run's lock", "postgres", e))?;
+                let recorded = serde_json::json!({
+                    "allow_destructive": options.migrate.allow_destructive,
+                    "prune": options.migrate.prune,
+                    "tenants": format!("{:?}", options.tenants),
+                });
+                ledger::start(&mut master_conn, &id, mfp, tfp, &recorded)
+                    .await
+                    .map_err(|e| RunnerError::db("starting the run", &target.master_db, e))?;
+                id
+            }
+        };
+        if resumed.is_some() {
+            let finished = ledger::finished_databases(&mut master_conn, &run_id)
+                .await
+                .map_err(|e| RunnerError::db("reading the run ledger", &target.master_db, e))?;
+            tenants.retain(|t| !finished.contains(t));
+            total = 1 + tenants.len();
+            report.resumed = true;
+        }
+        report.run_id = Some(run_id.clone());
+        ctx.run_id = Some(run_id);
+    }
+
+    // Canary: one by one, stop on the first failure.
+    let canary = options.canary.unwrap_or(0).min(tenants.len());
+    let rest = tenants.split_off(canary);
+    for name in &tenants {
+        let r = migrate_one(&ctx, &mut admin, name, DbKind::Tenant).await;
+        let ok = r.outcome.is_ok();
+        finish_tenant(&ctx, &mut master_conn, &r).await?;
+        done(&r, total);
+        report.tenants.push(r);
+        if !ok {
+            report.stopped = Some(format!(
+                "the canary `{name}` was not migrated; the other tenants were not touched"
+            ));
+            break;
+        }
+    }
+    if report.stopped.is_none() {
+        run_rest(
+            &ctx,
+            options,
+            rest.clone(),
+            &mut master_conn,
+            &mut report,
+            total,
+            done,
+        )
+        .await?;
+    }
+    // Tenants never started are reported as skipped.
+    let reached: BTreeSet<String> = report.tenants.iter().map(|t| t.database.clone()).collect();
+    for name in tenants
+        .iter()
+        .chain(&rest)
+        .filter(|n| !reached.contains(*n))
+    {
+        report.tenants.push(DbReport::skipped(
+            name,
+            DbKind::Tenant,
+            "the run stopped before it",
+        ));
+    }
+    for t in &report.tenants {
+        report.summary.add(t.outcome);
+    }
+    report.plans = cache.len();
+    if let Some(id) = &ctx.run_id {
+        let state = if report.stopped.is_some() {
+            "stopped"
+        } else {
+            "finished"
+        };
+        ledger::finish(&mut master_conn, id, state)
+            .await
+            .map_err(|e| RunnerError::db("closing the run", &target.master_db, e))?;
+        lock::release(&mut admin, ledger::run_lock(id)).await;
+    }
+    Ok(report)
+}
+
+/// The tenants after the canary, `concurrency` at a time; each worker keeps
+/// one admin connection for the locks.
+async fn run_rest(
+    ctx: &Context,
+    options: &RunOptions,
+    rest: Vec<String>,
+    master: &mut PgConnection,
+    report: &mut RunReport,
+    total: usize,
+    done: &mut (dyn FnMut(&DbReport, usize) + Send),
+) -> Result<(), RunnerError> {
+    let admins: Arc<Mutex<Vec<PgConnection>>> = Arc::new(Mutex::new(Vec::new()));
+    let mut pending = rest.into_iter();
+    let mut running = tokio::task::JoinSet::new();
+    let mut failures = report.tenants.iter().filter(|t| !t.outcome.is_ok()).count();
+    loop {
+        let over = options.max_failures.is_some_and(|max| failures > max);
+        while !over && running.len() < options.concurrency.max(1) {
+            let Some(name) = pending.next() else { break };
+            let (ctx, admins) = (ctx.clone(), Arc::clone(&admins));
+            running.spawn(async move {
+                let pooled = admins.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                let mut admin = match pooled {
+                    Some(conn) => conn,
+                    None => match ctx.target.admin().await {
+                        Ok(conn) => conn,
+                        Err(e) => {
+                            let mut r = DbReport::skipped(&name, DbKind::Tenant, "");
+                            r.outcome = Outcome::Failed;
+                            r.detail = Some(e.to_string());
+                            return r;
+                        }
+                    },
+                };
+                let r = migrate_one(&ctx, &mut admin, &name, DbKind::Tenant).await;
+                admins.lock().unwrap_or_else(|p| p.into_inner()).push(admin);
+                r
+            });
+        }
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
+        let r = match joined {
+            Ok(r) => r,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        if !r.outcome.is_ok() {
+            failures += 1;
+        }
+        finish_tenant(ctx, master, &r).await?;
+        done(&r, total);
+        report.tenants.push(r);
+        if options.max_failures.is_some_and(|max| failures > max) && report.stopped.is_none() {
+            report.stopped = Some(format!(
+                "more than {} tenants failed; no further tenant was started",
+                options.max_failures.unwrap_or(0)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// After a tenant: the ledger row, and the master's record of an adopted one.
+async fn finish_tenant(
+    ctx: &Context,
+    master: &mut PgConnection,
+    r: &DbReport,
+) -> Result<(), RunnerError> {
+    let Some(run_id) = &ctx.run_id else {
+        return Ok(());
+    };
+    let master_db = &ctx.target.master_db;
+    if matches!(
+        r.outcome,
+        Outcome::Migrated | Outcome::Unchanged | Outcome::Stamped
+    ) {
+        sqlx::query(
+            "INSERT INTO rsm.databases (name, kind, state, adopted) VALUES ($1, 'tenant', 'ready', true)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(&r.database)
+        .execute(&mut *master)
+        .await
+        .map_err(|e| RunnerError::db("recording the adopted tenant", master_db, e))?;
+    }
+    ledger::record(
+        master,
+        run_id,
+        &r.database,
+        r.outcome.as_str(),
+        r.detail.as_deref(),
+    )
+    .await
+    .map_err(|e| RunnerError::db("recording the run", master_db, e))
+}
+
+/// The tenant databases a run takes, by name: registered tenants whose
+/// database exists, and those this master made; never a database that is
+/// neither (unregistered, another master's).
+async fn select(target: &Target, tenants: &Tenants) -> Result<Vec<String>, RunnerError> {
+    if *tenants == Tenants::None {
+        return Ok(Vec::new());
+    }
+    let survey = tenant::survey(target).await?;
+    let mut eligible: Vec<tenant::TenantInfo> = survey.to_read;
+    eligible.extend(
+        survey
+            .settled
+            .iter()
+            .filter(|t| t.owned && t.state == State::Unregistered)
+            .cloned(),
+    );
+    tenant::sort(target, &mut eligible);
+    match tenants {
+        Tenants::None => Ok(Vec::new()),
+        Tenants::All => Ok(eligible.into_iter().map(|t| t.tenant).collect()),
+        Tenants::Named(names) => {
+            let mut out = Vec::new();
+            for name in names {
+                if eligible.iter().any(|t| &t.tenant == name) {
+                    out.push(name.clone());
+                    continue;
+                }
+                return Err(match survey.settled.iter().find(|t| &t.tenant == name) {
+                    Some(t) if t.state == State::Unregistered => RunnerError::NotOwned {
+                        database: name.clone(),
+                        master: target.master_db.clone(),
+                        reason: t
+                            .note
+                            .clone()
+                            .unwrap_or_else(|| "no registry row points at it".into()),
+                    },
+                    Some(t) => RunnerError::InvalidInput(format!(
+                        "tenant `{name}` is {}: there is no database to migrate{}",
+                        t.state,
+                        t.note.as_ref().map_or(String::new(), |n| format!(" ({n})"))
+                    )),
+                    None => RunnerError::UnknownTenant {
+                        tenant: name.clone(),
+                        master: target.master_db.clone(),
+                        known: String::new(),
+                    },
+                });
+            }
+            Ok(out)
+        }
+    }
+}

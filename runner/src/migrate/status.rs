@@ -1,0 +1,317 @@
+//! `runner status`: the master and every tenant, read from what is actually
+//! in each database (not from stamps), grouped by the fingerprint of what is
+//! there, so that 1,000 tenants in three states read as three groups.
+//!
+//! Per database one connection and two cheap queries: a catalog hash computed
+//! on the server and the stamp. One database per distinct catalog hash is
+//! introspected in full; the others share its model.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use schema_core::DbKind;
+use schema_model::compare::{compare, Difference};
+use schema_model::fingerprint::fingerprint;
+use schema_model::introspect::{catalog_hash, introspect};
+use sqlx::{Connection, PgConnection};
+
+use crate::stamp::{self, Stamp};
+use crate::target::Target;
+use crate::tenant::{self, State, TenantInfo};
+use crate::RunnerError;
+
+/// Databases read at once unless told otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+
+/// Where a database stands against the declared schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DbState {
+    /// Holds exactly the declared schema (column order aside).
+    Current,
+    /// Holds exactly what its stamp says, an older schema: `migrate` brings it.
+    Behind,
+    /// Holds something its stamp does not say (changed by hand, or made by
+    /// other tools and never stamped): each difference is listed.
+    Drifted,
+    /// Refused the runner's connection.
+    Unreachable,
+    /// A database named like a tenant that no registry row points at.
+    Unregistered,
+    /// A registry row whose database does not exist.
+    Dangling,
+    /// Being created, or dropped, right now.
+    Busy,
+    /// Left by an interrupted create or drop: `tenant cleanup --orphans`.
+    Orphan,
+}
+
+impl DbState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DbState::Current => "current",
+            DbState::Behind => "behind",
+            DbState::Drifted => "drifted",
+            DbState::Unreachable => "unreachable",
+            DbState::Unregistered => "unregistered",
+            DbState::Dangling => "dangling",
+            DbState::Busy => "busy",
+            DbState::Orphan => "orphan",
+        }
+    }
+}
+
+/// Databases in one state with one fingerprint.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Group {
+    pub db: DbKind,
+    pub state: DbState,
+    /// The fingerprint of what the databases hold (when read).
+    pub fingerprint: Option<String>,
+    pub count: usize,
+    pub databases: Vec<String>,
+    /// For `behind` and `drifted`: each difference from the declared schema.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub differences: Vec<Difference>,
+    /// What the databases hold and the schema does not declare: kept by
+    /// `migrate` (unless asked), and no reason to call them out of date.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extras: Vec<Difference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Status {
+    pub master_fingerprint: String,
+    pub tenant_fingerprint: String,
+    pub databases: usize,
+    /// Every database is `current`.
+    pub all_current: bool,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct StatusOptions {
+    pub concurrency: usize,
+    /// Count column order as a difference.
+    pub strict_order: bool,
+}
+
+impl Default for StatusOptions {
+    fn default() -> Self {
+        StatusOptions {
+            concurrency: DEFAULT_CONCURRENCY,
+            strict_order: false,
+        }
+    }
+}
+
+/// A database, judged: (kind, state, fingerprint of what it holds, name, note).
+type Entry = (DbKind, DbState, Option<String>, String, Option<String>);
+
+/// What one connection to a database says.
+#[derive(Debug, Clone)]
+struct Probe {
+    catalog: String,
+    stamp: Option<Stamp>,
+}
+
+async fn probe(conn: &mut PgConnection) -> Result<Probe, sqlx::Error> {
+    Ok(Probe {
+        catalog: catalog_hash(conn, "public").await?,
+        stamp: stamp::read(conn).await?,
+    })
+}
+
+/// A model read in full, for every database sharing its catalog hash.
+struct Read {
+    fingerprint: String,
+    differences: Vec<Difference>,
+    extras: Vec<Difference>,
+}
+
+/// Read `database` in full: its model's fingerprint and its differences from
+/// `db`'s declared schema. The catalog hash is measured on the same connection.
+async fn read_model(
+    target: &Target,
+    database: &str,
+    db: DbKind,
+    options: &StatusOptions,
+) -> Result<(String, Read), RunnerError> {
+    let mut conn = target.connect(database).await?;
+    let failed = |e| RunnerError::db("reading the schema", database, e);
+    let catalog = catalog_hash(&mut conn, "public").await.map_err(failed)?;
+    let actual = introspect(&mut conn, "public").await.map_err(failed)?;
+    conn.close().await.ok();
+    let (extras, differences) = compare(target.declared.schema(db), &actual)
+        .into_iter()
+        .filter(|d| options.strict_order || !matches!(d, Difference::ColumnOrder { .. }))
+        .partition(Difference::is_extra);
+    Ok((
+        catalog,
+        Read {
+            fingerprint: fingerprint(&actual),
+            differences,
+            extras,
+        },
+    ))
+}
+
+/// Status of the master and every tenant; changes nothing.
+pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, RunnerError> {
+    let mut master = target.connect(&target.master_db).await?;
+    let master_probe = probe(&mut master)
+        .await
+        .map_err(|e| RunnerError::db("reading the master", &target.master_db, e))?;
+    master.close().await.ok();
+    let survey = tenant::survey(target).await?;
+
+    // Probe every registered tenant database at once (bounded).
+    let shared = Arc::new(target.clone());
+    let probed: Vec<(TenantInfo, Result<Probe, String>)> =
+        tenant::concurrently(survey.to_read, options.concurrency, |info| {
+            let target = Arc::clone(&shared);
+            async move {
+                let result = match target.connect(&info.tenant).await {
+                    Ok(mut conn) => {
+                        let p = probe(&mut conn).await.map_err(|e| e.to_string());
+                        conn.close().await.ok();
+                        p
+                    }
+                    Err(e) => Err(e.to_string().lines().next().unwrap_or_default().to_owned()),
+                };
+                (info, result)
+            }
+        })
+        .await;
+
+    // One full read per distinct catalog hash.
+    let mut models: BTreeMap<String, Read> = BTreeMap::new();
+    let (catalog, read) = read_model(target, &target.master_db, DbKind::Master, options).await?;
+    models.insert(catalog, read);
+    for (info, result) in &probed {
+        if let Ok(p) = result {
+            if !models.contains_key(&p.catalog) {
+                // Measured again on the connection that reads the model: a
+                // database changed meanwhile gets its own entry.
+                if let Ok((catalog, read)) =
+                    read_model(target, &info.tenant, DbKind::Tenant, options).await
+                {
+                    models.insert(catalog, read);
+                }
+            }
+        }
+    }
+
+    let mut entries: Vec<Entry> = Vec::new();
+    let judge = |p: &Probe, models: &BTreeMap<String, Read>| -> (DbState, Option<String>) {
+        match models.get(&p.catalog) {
+            None => (DbState::Unreachable, None),
+            Some(read) if read.differences.is_empty() => {
+                (DbState::Current, Some(read.fingerprint.clone()))
+            }
+            Some(read) => {
+                let stamped = p.stamp.as_ref().map(|s| s.fingerprint.as_str());
+                let state = if stamped == Some(read.fingerprint.as_str()) {
+                    DbState::Behind
+                } else {
+                    DbState::Drifted
+                };
+                (state, Some(read.fingerprint.clone()))
+            }
+        }
+    };
+    let (state, fp) = judge(&master_probe, &models);
+    entries.push((DbKind::Master, state, fp, target.master_db.clone(), None));
+    for (info, result) in &probed {
+        match result {
+            Ok(p) => {
+                let (state, fp) = judge(p, &models);
+                let note = (state == DbState::Unreachable)
+                    .then(|| "changed while it was read; run status again".to_owned());
+                entries.push((DbKind::Tenant, state, fp, info.tenant.clone(), note));
+            }
+            Err(e) => entries.push((
+                DbKind::Tenant,
+                DbState::Unreachable,
+                None,
+                info.tenant.clone(),
+                Some(e.clone()),
+            )),
+        }
+    }
+    for info in &survey.settled {
+        let state = match info.state {
+            State::Unregistered => DbState::Unregistered,
+            State::Dangling => DbState::Dangling,
+            State::Creating | State::Dropping => DbState::Busy,
+            State::Orphan => DbState::Orphan,
+            _ => DbState::Unreachable,
+        };
+        entries.push((
+            DbKind::Tenant,
+            state,
+            None,
+            info.tenant.clone(),
+            info.note.clone(),
+        ));
+    }
+
+    // Group by (database kind, state, fingerprint); notes of unreachable
+    // databases keep them apart.
+    let mut groups: Vec<Group> = Vec::new();
+    for (db, state, fp, name, note) in entries {
+        let read = fp
+            .as_ref()
+            .and_then(|fp| models.values().find(|r| &r.fingerprint == fp));
+        let differences = read
+            .filter(|_| matches!(state, DbState::Behind | DbState::Drifted))
+            .map(|r| r.differences.clone())
+            .unwrap_or_default();
+        let extras = read.map(|r| r.extras.clone()).unwrap_or_default();
+        match groups
+            .iter_mut()
+            .find(|g| g.db == db && g.state == state && g.fingerprint == fp && g.note == note)
+        {
+            Some(g) => {
+                g.count += 1;
+                g.databases.push(name);
+            }
+            None => groups.push(Group {
+                db,
+                state,
+                fingerprint: fp,
+                count: 1,
+                databases: vec![name],
+                differences,
+                extras,
+                note,
+            }),
+        }
+    }
+    for g in &mut groups {
+        g.databases.sort_by_key(|d| {
+            (
+                target.tenant_number(d).is_none(),
+                target.tenant_number(d),
+                d.clone(),
+            )
+        });
+    }
+    groups.sort_by(|a, b| {
+        (a.db != DbKind::Master, a.state, std::cmp::Reverse(a.count)).cmp(&(
+            b.db != DbKind::Master,
+            b.state,
+            std::cmp::Reverse(b.count),
+        ))
+    });
+    let databases = groups.iter().map(|g| g.count).sum();
+    Ok(Status {
+        master_fingerprint: target.declared.fingerprint(DbKind::Master).to_owned(),
+        tenant_fingerprint: target.declared.tenant_fingerprint().to_owned(),
+        databases,
+        all_current: groups.iter().all(|g| g.state == DbState::Current),
+        groups,
+    })
+}
