@@ -182,28 +182,33 @@ async fn inspect(target: &Target, conn: &mut PgConnection) -> Result<Found, Runn
         check_schema(database, expected, &actual)?;
         return Ok(Found::Master(identity));
     }
-    let is_tenant: bool = sqlx::query_scalar("SELECT to_regclass('rsm.stamp') IS NOT NULL")
+    let stamped: bool = sqlx::query_scalar("SELECT to_regclass('rsm.stamp') IS NOT NULL")
         .fetch_one(&mut *conn)
         .await
         .map_err(read)?;
-    if is_tenant {
-        return Err(refused(
-            database,
-            "  - it carries a tenant stamp (`rsm.stamp`): it is a tenant or a template".into(),
-        ));
-    }
+    // The runner's own schema (`rsm`: a stamp, a history) does not count.
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c
            JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+            AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'rsm') AND n.nspname NOT LIKE 'pg_toast%'
           ORDER BY 1",
     )
     .fetch_all(&mut *conn)
     .await
     .map_err(read)?;
+    let tenant = || {
+        refused(
+            database,
+            "  - it carries a tenant stamp (`rsm.stamp`): it is a tenant or a template".into(),
+        )
+    };
     if tables.is_empty() {
-        return Ok(Found::Empty);
+        return if stamped {
+            Err(tenant())
+        } else {
+            Ok(Found::Empty)
+        };
     }
     let outside_public: Vec<&String> = tables
         .iter()
@@ -217,9 +222,14 @@ async fn inspect(target: &Target, conn: &mut PgConnection) -> Result<Found, Runn
             .collect();
         return Err(refused(database, listed.join("\n")));
     }
+    // Exactly the master schema: a master (made by other tools, perhaps
+    // stamped by a first `migrate`), to adopt.
     let actual = introspect(conn, "public").await.map_err(read)?;
-    check_schema(database, expected, &actual)?;
-    Ok(Found::Adoptable)
+    match check_schema(database, expected, &actual) {
+        Ok(()) => Ok(Found::Adoptable),
+        Err(_) if stamped => Err(tenant()),
+        Err(e) => Err(e),
+    }
 }
 
 fn refused(database: &str, differences: String) -> RunnerError {

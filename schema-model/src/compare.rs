@@ -25,6 +25,9 @@ pub enum Difference {
     UnexpectedColumn {
         table: String,
         column: String,
+        /// NOT NULL without a default: every insert of the declared code fails.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        blocks_inserts: bool,
     },
     ColumnOrder {
         table: String,
@@ -104,7 +107,10 @@ impl Difference {
         matches!(
             self,
             Difference::UnexpectedTable { .. }
-                | Difference::UnexpectedColumn { .. }
+                | Difference::UnexpectedColumn {
+                    blocks_inserts: false,
+                    ..
+                }
                 | Difference::UnexpectedUnique { .. }
                 | Difference::UnexpectedForeignKey { .. }
                 | Difference::UnexpectedIndex { .. }
@@ -126,7 +132,19 @@ impl fmt::Display for Difference {
             MissingTable { table } => write!(f, "table {table}: missing"),
             UnexpectedTable { table } => write!(f, "table {table}: not in the schema"),
             MissingColumn { table, column } => write!(f, "{table}.{column}: missing"),
-            UnexpectedColumn { table, column } => write!(f, "{table}.{column}: not in the schema"),
+            UnexpectedColumn {
+                table,
+                column,
+                blocks_inserts,
+            } => write!(
+                f,
+                "{table}.{column}: not in the schema{}",
+                if *blocks_inserts {
+                    ", and NOT NULL without a default: every insert of the declared code fails"
+                } else {
+                    ""
+                }
+            ),
             ColumnOrder {
                 table,
                 expected,
@@ -314,6 +332,7 @@ fn compare_table(e: &Table, a: &Table, out: &mut Vec<Difference>) {
             out.push(Difference::UnexpectedColumn {
                 table: table(),
                 column: ac.name.clone(),
+                blocks_inserts: !ac.nullable && ac.default.is_none() && !ac.serial,
             });
         }
     }

@@ -84,5 +84,11 @@ fn write_group(w: &mut dyn std::io::Write, g: &Group) -> std::io::Result<()> {
     for d in &g.extras {
         writeln!(w, "{:27}+ {d} (kept)", "")?;
     }
+    if !g.pending.is_empty() {
+        writeln!(w, "{:27}migrate would:", "")?;
+        for step in &g.pending {
+            writeln!(w, "{:29}{step}", "")?;
+        }
+    }
     Ok(())
 }

@@ -263,19 +263,19 @@ pub async fn migrate(
         )
         .await?;
     }
-    // Tenants never started are reported as skipped.
+    // Tenants never started are reported as skipped; all in the run's order.
+    let order: Vec<&String> = tenants.iter().chain(&rest).collect();
     let reached: BTreeSet<String> = report.tenants.iter().map(|t| t.database.clone()).collect();
-    for name in tenants
-        .iter()
-        .chain(&rest)
-        .filter(|n| !reached.contains(*n))
-    {
+    for name in order.iter().filter(|n| !reached.contains(**n)) {
         report.tenants.push(DbReport::skipped(
             name,
             DbKind::Tenant,
             "the run stopped before it",
         ));
     }
+    report
+        .tenants
+        .sort_by_key(|t| order.iter().position(|n| **n == t.database));
     for t in &report.tenants {
         report.summary.add(t.outcome);
     }

@@ -13,6 +13,7 @@ use schema_core::DbKind;
 use schema_model::compare::{compare, Difference};
 use schema_model::fingerprint::fingerprint;
 use schema_model::introspect::{catalog_hash, introspect};
+use schema_model::plan::{plan, PlanOptions};
 use sqlx::{Connection, PgConnection};
 
 use crate::stamp::{self, Stamp};
@@ -77,6 +78,11 @@ pub struct Group {
     /// `migrate` (unless asked), and no reason to call them out of date.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extras: Vec<Difference>,
+    /// What `migrate` would do (its plan's steps): with the differences, the
+    /// reason the databases are not current — constraints under other names
+    /// included.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -129,6 +135,13 @@ struct Read {
     fingerprint: String,
     differences: Vec<Difference>,
     extras: Vec<Difference>,
+    pending: Vec<String>,
+}
+
+impl Read {
+    fn is_current(&self) -> bool {
+        self.differences.is_empty() && self.pending.is_empty()
+    }
 }
 
 /// Read `database` in full: its model's fingerprint and its differences from
@@ -144,16 +157,23 @@ async fn read_model(
     let catalog = catalog_hash(&mut conn, "public").await.map_err(failed)?;
     let actual = introspect(&mut conn, "public").await.map_err(failed)?;
     conn.close().await.ok();
-    let (extras, differences) = compare(target.declared.schema(db), &actual)
+    let declared = target.declared.schema(db);
+    let (extras, differences) = compare(declared, &actual)
         .into_iter()
         .filter(|d| options.strict_order || !matches!(d, Difference::ColumnOrder { .. }))
         .partition(Difference::is_extra);
+    let pending = plan(&actual, declared, &PlanOptions::default())
+        .steps
+        .into_iter()
+        .map(|s| format!("[{}] {}", s.class.as_str(), s.reason))
+        .collect();
     Ok((
         catalog,
         Read {
             fingerprint: fingerprint(&actual),
             differences,
             extras,
+            pending,
         },
     ))
 }
@@ -208,9 +228,7 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
     let judge = |p: &Probe, models: &BTreeMap<String, Read>| -> (DbState, Option<String>) {
         match models.get(&p.catalog) {
             None => (DbState::Unreachable, None),
-            Some(read) if read.differences.is_empty() => {
-                (DbState::Current, Some(read.fingerprint.clone()))
-            }
+            Some(read) if read.is_current() => (DbState::Current, Some(read.fingerprint.clone())),
             Some(read) => {
                 let stamped = p.stamp.as_ref().map(|s| s.fingerprint.as_str());
                 let state = if stamped == Some(read.fingerprint.as_str()) {
@@ -265,9 +283,14 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
         let read = fp
             .as_ref()
             .and_then(|fp| models.values().find(|r| &r.fingerprint == fp));
+        let behind_or_drifted = matches!(state, DbState::Behind | DbState::Drifted);
         let differences = read
-            .filter(|_| matches!(state, DbState::Behind | DbState::Drifted))
+            .filter(|_| behind_or_drifted)
             .map(|r| r.differences.clone())
+            .unwrap_or_default();
+        let pending = read
+            .filter(|_| behind_or_drifted)
+            .map(|r| r.pending.clone())
             .unwrap_or_default();
         let extras = read.map(|r| r.extras.clone()).unwrap_or_default();
         match groups
@@ -286,6 +309,7 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
                 databases: vec![name],
                 differences,
                 extras,
+                pending,
                 note,
             }),
         }

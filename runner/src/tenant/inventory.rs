@@ -77,7 +77,8 @@ pub struct TenantInfo {
     pub fingerprint: Option<String>,
     pub protected: bool,
     /// Made by this master's runner (recorded in its `rsm.databases` and, if
-    /// the database exists, owned by its owner role): the only tenants it drops.
+    /// the database exists, owned by its owner role) or adopted by its first
+    /// `migrate`: the only tenants it drops.
     pub owned: bool,
     /// Why, where the state needs a word.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -201,8 +202,10 @@ fn classify(facts: &Facts, name: &str) -> Option<(TenantInfo, bool)> {
         return None;
     }
     let ours = facts.identity.as_ref().map(|i| i.owner_role());
-    // Recorded by this master and, if the database exists, owned by its role.
-    let owned = intent.is_some() && owner.map_or(true, |o| Some(o) == ours.as_ref());
+    // Recorded by this master and, if the database exists, owned by its role
+    // (or adopted: made by other tools, stamped by `migrate`).
+    let owned = intent.is_some_and(|i| i.adopted)
+        || (intent.is_some() && owner.map_or(true, |o| Some(o) == ours.as_ref()));
     let mut info = TenantInfo {
         tenant: name.to_owned(),
         organization_id: registered.and_then(|r| r.organization_id),

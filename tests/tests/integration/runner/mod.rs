@@ -4,5 +4,7 @@
 mod concurrency;
 mod faults;
 mod fleet;
+mod legacy;
 mod lifecycle;
+mod migrate;
 mod safety;
