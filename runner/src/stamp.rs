@@ -36,7 +36,12 @@ pub async fn write(
     fingerprint: &str,
     master_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    conn.execute(STAMP_DDL).await?;
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.stamp') IS NOT NULL")
+        .fetch_one(&mut *conn)
+        .await?;
+    if !exists {
+        conn.execute(STAMP_DDL).await?;
+    }
     let updated = sqlx::query(
         "UPDATE rsm.stamp SET fingerprint = $1, stamped_at = now(), master_id = coalesce($2, master_id)",
     )

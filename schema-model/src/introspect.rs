@@ -152,38 +152,32 @@ fn action(code: &str) -> FkAction {
     }
 }
 
-/// One round trip that hashes, on the server, what introspection would read
-/// of a namespace ($1): tables, columns (with their order), defaults,
-/// constraints and indexes, by name and definition, never by OID, so that
-/// databases of the same shape (clones, say) hash alike. Equal hashes mean
-/// equal models: one introspection serves every database that shares it.
-pub const CATALOG_HASH_SQL: &str =
-    "SELECT md5(coalesce(string_agg(x, E'\\n' ORDER BY x), '')) FROM (
-    SELECT format('t %s %s', c.relname, c.relkind) AS x
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
-    UNION ALL
-    SELECT format('c %s %s %s %s %s %s %s', c.relname, a.attnum, a.attname,
-                  format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
-                  pg_get_expr(d.adbin, d.adrelid))
-      FROM pg_attribute a
-      JOIN pg_class c ON c.oid = a.attrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-    UNION ALL
-    SELECT format('k %s %s %s', c.relname, k.conname, pg_get_constraintdef(k.oid, true))
-      FROM pg_constraint k
-      JOIN pg_class c ON c.oid = k.conrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1
-    UNION ALL
-    SELECT format('i %s', pg_get_indexdef(i.indexrelid))
-      FROM pg_index i
-      JOIN pg_class c ON c.oid = i.indrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1
-) s";
+/// One round trip that hashes, on the server, the catalog rows introspection
+/// reads for a namespace ($1): relations, columns, defaults, constraints and
+/// indexes, with relations named (OIDs differ between databases: the OID
+/// counter is the cluster's) and expressions as stored trees (nothing
+/// deparsed, so that it stays cheap on a fresh connection). Equal hashes mean
+/// equal catalogs, hence equal models. Statistics and privileges are left
+/// out: they change no model.
+pub const CATALOG_HASH_SQL: &str = "SELECT md5(concat_ws(E'\\n',
+  (SELECT string_agg(concat_ws(' ', c.relname, c.relkind), ',' ORDER BY c.relname)
+     FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'i', 'S')),
+  (SELECT string_agg(concat_ws(' ', c.relname, a.attnum, a.attname, a.atttypid, a.atttypmod,
+                               a.attnotnull, a.attidentity, a.attisdropped), ',' ORDER BY c.relname, a.attnum)
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0),
+  (SELECT string_agg(concat_ws(' ', c.relname, d.adnum, d.adbin::text), ',' ORDER BY c.relname, d.adnum)
+     FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid WHERE c.relnamespace = $1::regnamespace),
+  (SELECT string_agg(concat_ws(' ', k.conname, k.contype, t.relname, k.conkey, r.relname, k.confkey,
+                               k.confupdtype, k.confdeltype, i.relname, k.conbin::text), ',' ORDER BY t.relname, k.conname)
+     FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+     LEFT JOIN pg_class r ON r.oid = k.confrelid LEFT JOIN pg_class i ON i.oid = k.conindid
+    WHERE k.connamespace = $1::regnamespace),
+  (SELECT string_agg(concat_ws(' ', ic.relname, t.relname, x.indkey, x.indisunique, x.indisprimary,
+                               x.indexprs::text, x.indpred::text), ',' ORDER BY ic.relname)
+     FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+    WHERE t.relnamespace = $1::regnamespace)
+))";
 
 /// [`CATALOG_HASH_SQL`] on `conn`.
 pub async fn catalog_hash(conn: &mut PgConnection, namespace: &str) -> Result<String, sqlx::Error> {

@@ -59,7 +59,12 @@ pub async fn applied_data_migrations(conn: &mut PgConnection) -> Result<Vec<Stri
 
 /// Record an entry (the table made when missing), on the migrating transaction.
 pub async fn record(conn: &mut PgConnection, entry: &Entry<'_>) -> Result<(), sqlx::Error> {
-    conn.execute(HISTORY_DDL).await?;
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.history') IS NOT NULL")
+        .fetch_one(&mut *conn)
+        .await?;
+    if !exists {
+        conn.execute(HISTORY_DDL).await?;
+    }
     sqlx::query(
         "INSERT INTO rsm.history (run_id, fingerprint_before, fingerprint_after, statements, data_migrations, duration_ms, runner_version)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
