@@ -155,8 +155,10 @@ fn action(code: &str) -> FkAction {
 /// One round trip that hashes, on the server, the catalog rows introspection
 /// reads for a namespace ($1): relations, columns, defaults, constraints and
 /// indexes, with relations named (OIDs differ between databases: the OID
-/// counter is the cluster's) and expressions as stored trees (nothing
-/// deparsed, so that it stays cheap on a fresh connection). Equal hashes mean
+/// counter is the cluster's), defaults deparsed (a serial's names its
+/// sequence), checks and index expressions as stored trees (their OIDs are of
+/// types and functions, the same everywhere). Cheap on a fresh connection: no
+/// constraint or index is deparsed. Equal hashes mean
 /// equal catalogs, hence equal models. Statistics and privileges are left
 /// out: they change no model.
 pub const CATALOG_HASH_SQL: &str = "SELECT md5(concat_ws(E'\\n',
@@ -166,7 +168,7 @@ pub const CATALOG_HASH_SQL: &str = "SELECT md5(concat_ws(E'\\n',
                                a.attnotnull, a.attidentity, a.attisdropped), ',' ORDER BY c.relname, a.attnum)
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
     WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0),
-  (SELECT string_agg(concat_ws(' ', c.relname, d.adnum, d.adbin::text), ',' ORDER BY c.relname, d.adnum)
+  (SELECT string_agg(concat_ws(' ', c.relname, d.adnum, pg_get_expr(d.adbin, d.adrelid)), ',' ORDER BY c.relname, d.adnum)
      FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid WHERE c.relnamespace = $1::regnamespace),
   (SELECT string_agg(concat_ws(' ', k.conname, k.contype, t.relname, k.conkey, r.relname, k.confkey,
                                k.confupdtype, k.confdeltype, i.relname, k.conbin::text), ',' ORDER BY t.relname, k.conname)
