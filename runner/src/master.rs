@@ -133,6 +133,9 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
             identity
         }
     };
+    crate::migrate::ledger::ensure(&mut tx)
+        .await
+        .map_err(failed("creating the run ledger"))?;
     crate::stamp::write(
         &mut tx,
         target.declared.fingerprint(DbKind::Master),

@@ -334,3 +334,233 @@ fn kill_9_at_any_moment_of_a_create_leaves_a_fleet_the_next_run_makes_consistent
     assert!(repaired >= 1, "some kill landed in the middle of a create");
     eprintln!("kill -9: {repaired} half-made tenants removed by the next run");
 }
+
+/// A fleet on the harness's server, driven through the binary, removed on drop.
+struct CliFleet {
+    url: String,
+    master: String,
+    prefix: String,
+    rt: tokio::runtime::Runtime,
+}
+
+impl CliFleet {
+    fn new(name: &str) -> CliFleet {
+        let pid = std::process::id();
+        CliFleet {
+            url: runner::testing::server_url(),
+            master: format!("{name}_master_{pid}"),
+            prefix: format!("{name}{pid}_"),
+            rt: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let mut all = args.to_vec();
+        all.extend([
+            "--database-url",
+            &self.url,
+            "--master-db",
+            &self.master,
+            "--tenant-prefix",
+            &self.prefix,
+        ]);
+        runner(&all)
+    }
+
+    fn tenant(&self, n: u32) -> String {
+        format!("{}{n}", self.prefix)
+    }
+
+    fn sql(&self, db: &str, sql: &str) {
+        let target =
+            runner::target::Target::from_url(&self.url, &self.master, &self.prefix).unwrap();
+        self.rt.block_on(async {
+            let mut conn = target.connect(db).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+            use sqlx::Connection;
+            let _ = conn.close().await;
+        });
+    }
+
+    fn count(&self, db: &str, sql: &str) -> i64 {
+        let target =
+            runner::target::Target::from_url(&self.url, &self.master, &self.prefix).unwrap();
+        self.rt.block_on(async {
+            let mut conn = target.connect(db).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        })
+    }
+}
+
+impl Drop for CliFleet {
+    fn drop(&mut self) {
+        let target =
+            runner::target::Target::from_url(&self.url, &self.master, &self.prefix).unwrap();
+        let _ = self.rt.block_on(runner::testing::remove_fleet(&target));
+    }
+}
+
+#[test]
+fn status_diff_and_migrate_say_where_each_database_stands_with_their_exit_codes() {
+    let fleet = CliFleet::new("fleetcli");
+    assert_eq!(fleet.run(&["master", "init"]).0, 0);
+    for _ in 0..4 {
+        let (code, _, stderr) = fleet.run(&["tenant", "create"]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let (code, stdout, _) = fleet.run(&["status"]);
+    assert_eq!(code, 0, "{stdout}");
+
+    // Tenant 2 lost a column; 3 holds a value too long for its declared type;
+    // 4 holds prices with more decimals than declared (a lossy way back).
+    fleet.sql(
+        &fleet.tenant(2),
+        "ALTER TABLE clients DROP COLUMN artist_name",
+    );
+    fleet.sql(
+        &fleet.tenant(3),
+        "ALTER TABLE rooms ALTER COLUMN name TYPE text;
+         INSERT INTO rooms (name, hourly_rate) VALUES (repeat('x', 300), 1)",
+    );
+    fleet.sql(
+        &fleet.tenant(4),
+        "ALTER TABLE rooms ALTER COLUMN hourly_rate TYPE numeric(10,4);
+         INSERT INTO rooms (name, hourly_rate) VALUES ('Precise', 1.2345)",
+    );
+    let (code, stdout, _) = fleet.run(&["--json", "status"]);
+    assert_eq!(code, exit::NOT_CURRENT as i32, "{stdout}");
+    let status: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let drifted: Vec<&serde_json::Value> = status["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["state"] == "drifted")
+        .collect();
+    assert_eq!(drifted.len(), 3, "{stdout}");
+
+    let (code, stdout, _) = fleet.run(&["diff", "--tenant", &fleet.tenant(2)]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("ALTER TABLE clients ADD COLUMN artist_name"),
+        "{stdout}"
+    );
+
+    // A dry run changes nothing.
+    let (code, _, stderr) = fleet.run(&["migrate", "--all", "--dry-run"]);
+    assert_eq!(code, exit::NOT_MIGRATED as i32, "{stderr}");
+    assert_eq!(fleet.run(&["status"]).0, exit::NOT_CURRENT as i32);
+
+    let (code, stdout, _) = fleet.run(&["migrate", "--tenant", &fleet.tenant(3)]);
+    assert_eq!(code, exit::BLOCKED as i32, "{stdout}");
+    assert!(stdout.contains("rooms.name that do not fit"), "{stdout}");
+    let (code, stdout, _) = fleet.run(&["migrate", "--tenant", &fleet.tenant(4)]);
+    assert_eq!(code, exit::NEEDS_DESTRUCTIVE as i32, "{stdout}");
+    assert!(stdout.contains("--allow-destructive"), "{stdout}");
+    let (code, _, _) = fleet.run(&["migrate", "--all"]);
+    assert_eq!(
+        code,
+        exit::NOT_MIGRATED as i32,
+        "tenant 2 migrated, 3 and 4 not"
+    );
+
+    fleet.sql(
+        &fleet.tenant(3),
+        "DELETE FROM rooms WHERE length(name) > 255",
+    );
+    let (code, stdout, stderr) = fleet.run(&["migrate", "--all", "--allow-destructive", "--json"]);
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    assert_eq!(
+        fleet.count(
+            &fleet.tenant(4),
+            "SELECT count(*) FROM rooms WHERE hourly_rate = 1.23"
+        ),
+        1
+    );
+    let (code, stdout, _) = fleet.run(&["status"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("every database is current"), "{stdout}");
+}
+
+#[test]
+fn kill_9_of_a_migrate_run_then_resume_finishes_without_redoing() {
+    let fleet = CliFleet::new("killrun");
+    assert_eq!(fleet.run(&["master", "init"]).0, 0);
+    for n in 1..=6 {
+        assert_eq!(fleet.run(&["tenant", "create"]).0, 0);
+        fleet.sql(
+            &fleet.tenant(n),
+            "ALTER TABLE clients DROP COLUMN artist_name",
+        );
+    }
+    // Another session holds tenant 4's table: the run (one tenant at a time)
+    // waits there; it is killed while it waits.
+    let blocked = fleet.tenant(4);
+    let target =
+        runner::target::Target::from_url(&fleet.url, &fleet.master, &fleet.prefix).unwrap();
+    let mut holder = fleet.rt.block_on(target.connect(&blocked)).unwrap();
+    fleet.rt.block_on(async {
+        use sqlx::Executor;
+        holder
+            .execute("BEGIN; LOCK TABLE clients IN ACCESS EXCLUSIVE MODE")
+            .await
+            .unwrap();
+    });
+    let mut args = vec![
+        "migrate",
+        "--all",
+        "--concurrency",
+        "1",
+        "--lock-timeout",
+        "60s",
+    ];
+    args.extend(["--database-url", &fleet.url, "--master-db", &fleet.master]);
+    args.extend(["--tenant-prefix", &fleet.prefix]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let ledger = "SELECT count(*) FROM rsm.run_databases";
+    let mut waited = 0;
+    while fleet.count(&fleet.master, ledger) < 3 && waited < 300 {
+        std::thread::sleep(Duration::from_millis(100));
+        waited += 1;
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        fleet.count(&fleet.master, ledger),
+        3,
+        "the run waits at tenant 4"
+    );
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    fleet.rt.block_on(async {
+        use sqlx::Executor;
+        holder.execute("ROLLBACK").await.unwrap();
+    });
+
+    let (code, stdout, stderr) = fleet.run(&["migrate", "--all", "--resume", "--json"]);
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["resumed"], true);
+    let taken: Vec<&str> = report["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["database"].as_str().unwrap())
+        .collect();
+    let rest: Vec<String> = (4..=6).map(|n| fleet.tenant(n)).collect();
+    assert_eq!(taken, rest, "the three it finished are not taken again");
+    for n in 1..=6 {
+        let migrations = fleet.count(
+            &fleet.tenant(n),
+            "SELECT count(*) FROM rsm.history WHERE statements <> ''",
+        );
+        assert_eq!(migrations, 1, "tenant {n} migrated once");
+    }
+    assert_eq!(fleet.run(&["status"]).0, 0);
+}
