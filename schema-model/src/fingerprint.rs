@@ -52,16 +52,11 @@ pub fn canonical(schema: &Schema) -> String {
                 .iter()
                 .map(|k| format!(" unique ({})", k.columns.join(","))),
         );
-        lines.extend(t.foreign_keys.iter().map(|fk| {
-            format!(
-                " foreign key ({}) -> {} ({}) on delete {} on update {}",
-                fk.columns.join(","),
-                fk.ref_table,
-                fk.ref_columns.join(","),
-                fk.on_delete.as_sql(),
-                fk.on_update.as_sql()
-            )
-        }));
+        lines.extend(
+            t.foreign_keys
+                .iter()
+                .map(|fk| format!(" foreign key {}", crate::compare::describe(fk))),
+        );
         lines.extend(t.indexes.iter().map(|ix| {
             format!(
                 " {}index ({})",

@@ -581,40 +581,12 @@ fn steps_for(
             table,
             actual_table,
             key,
-        } => {
-            let mut s = step(
-                8,
-                Class::Safe,
-                format!("add primary key ({}) on {table}", key.columns.join(", ")),
-                table,
-                vec![format!("{} ADD {};", alter(table), ddl::primary_key_clause(key))],
-            );
-            if actual_table.is_some() {
-                s.class = Class::DataDependent;
-                s.reason.push_str(": no NULL and no duplicate may exist");
-                s.check = duplicates(names, table, &key.columns, true);
-            }
-            steps.push(s);
-        }
+        } => steps.push(add_key(names, table, actual_table.is_some(), key, true)),
         Change::AddUnique {
             table,
             actual_table,
             key,
-        } => {
-            let mut s = step(
-                8,
-                Class::Safe,
-                format!("add unique ({}) on {table}", key.columns.join(", ")),
-                table,
-                vec![format!("{} ADD {};", alter(table), ddl::unique_clause(key))],
-            );
-            if actual_table.is_some() {
-                s.class = Class::DataDependent;
-                s.reason.push_str(": no duplicate may exist");
-                s.check = duplicates(names, table, &key.columns, false);
-            }
-            steps.push(s);
-        }
+        } => steps.push(add_key(names, table, actual_table.is_some(), key, false)),
         Change::AddIndex {
             table,
             actual_table,
@@ -709,6 +681,38 @@ fn steps_for(
         }),
         Change::Extra(extra) => extra_steps(extra, names, options, plan),
     }
+}
+
+/// A primary or unique key; on a table that exists, data-dependent.
+fn add_key(
+    names: &Names,
+    table: &str,
+    exists: bool,
+    key: &crate::model::Key,
+    primary: bool,
+) -> Step {
+    let (what, clause) = if primary {
+        ("primary key", ddl::primary_key_clause(key))
+    } else {
+        ("unique", ddl::unique_clause(key))
+    };
+    let mut s = step(
+        8,
+        Class::Safe,
+        format!("add {what} ({}) on {table}", key.columns.join(", ")),
+        table,
+        vec![format!("{} ADD {clause};", alter(table))],
+    );
+    if exists {
+        s.class = Class::DataDependent;
+        s.reason.push_str(if primary {
+            ": no NULL and no duplicate may exist"
+        } else {
+            ": no duplicate may exist"
+        });
+        s.check = duplicates(names, table, &key.columns, primary);
+    }
+    s
 }
 
 fn add_column(table: &str, actual_table: &str, column: &Column) -> Step {
