@@ -125,8 +125,9 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
             tx.execute(MASTER_DDL)
                 .await
                 .map_err(failed("creating the runner's records"))?;
-            sqlx::query("INSERT INTO rsm.identity (master_id) VALUES ($1)")
+            sqlx::query("INSERT INTO rsm.identity (master_id, adopted) VALUES ($1, $2)")
                 .bind(&identity.master_id)
+                .bind(report.adopted)
                 .execute(&mut *tx)
                 .await
                 .map_err(failed("recording the master's identity"))?;
@@ -146,6 +147,10 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
     report.plans_inserted = seed::master::plans(&mut tx)
         .await
         .map_err(failed("inserting the subscription plans"))?;
+    let adopted: bool = sqlx::query_scalar("SELECT adopted FROM rsm.identity")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(failed("reading the master's identity"))?;
     tx.commit().await.map_err(failed("committing"))?;
     conn.close().await.ok();
     report.master_id = identity.master_id.clone();
@@ -154,25 +159,61 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
         .await
         .map_err(|e| RunnerError::db("creating the master's owner role", &database, e))?;
     // Tenant roles must not reach the registry: CONNECT only for its owner
-    // and the roles granted it explicitly. The database is ours now.
-    let revoke = format!(
-        "REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC",
-        quote(&database)
-    );
-    admin
-        .execute(revoke.as_str())
-        .await
-        .map_err(|e| RunnerError::db("restricting CONNECT", &database, e))?;
+    // and the roles granted it explicitly. On a master the runner made; one it
+    // adopted serves an application whose roles may connect through PUBLIC,
+    // so there the exposure is reported with its fix instead.
+    if adopted {
+        report
+            .warnings
+            .extend(master_exposure(admin, &database).await?);
+    } else {
+        let revoke = format!(
+            "REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC",
+            quote(&database)
+        );
+        admin
+            .execute(revoke.as_str())
+            .await
+            .map_err(|e| RunnerError::db("restricting CONNECT", &database, e))?;
+    }
     if target.managed {
         tenant::close_public_exposure(admin)
             .await
             .map_err(|e| RunnerError::db("restricting CONNECT", "postgres", e))?;
     } else {
-        report.warnings = tenant::public_exposure(admin)
-            .await
-            .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+        report.warnings.extend(
+            tenant::public_exposure(admin)
+                .await
+                .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?,
+        );
     }
     Ok(report)
+}
+
+/// A warning when PUBLIC (so every tenant role) may connect to the master.
+async fn master_exposure(
+    admin: &mut PgConnection,
+    database: &str,
+) -> Result<Vec<String>, RunnerError> {
+    let open: bool = sqlx::query_scalar(
+        "SELECT datacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(datacl) a
+                 WHERE a.grantee = 0 AND a.privilege_type = 'CONNECT')
+           FROM pg_database WHERE datname = $1",
+    )
+    .bind(database)
+    .fetch_one(admin)
+    .await
+    .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+    Ok(open
+        .then(|| {
+            format!(
+                "every role, tenant roles included, may connect to the master `{database}`; to close it: \
+                 GRANT CONNECT ON DATABASE {0} TO <the application's roles>; REVOKE CONNECT ON DATABASE {0} FROM PUBLIC;",
+                quote(database)
+            )
+        })
+        .into_iter()
+        .collect())
 }
 
 /// Decide what an existing database is, changing nothing.

@@ -28,6 +28,8 @@ pub const MASTER_DDL: &str = "CREATE SCHEMA IF NOT EXISTS rsm;
 CREATE TABLE rsm.identity (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     master_id text NOT NULL CHECK (master_id ~ '^[0-9a-f]{32}$'),
+    -- Made by other tools and adopted: its privileges are the application's.
+    adopted boolean NOT NULL DEFAULT false,
     created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE rsm.databases (

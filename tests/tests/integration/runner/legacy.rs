@@ -234,6 +234,29 @@ async fn an_old_fleet_is_described_exactly_adopted_and_converged_with_every_row(
         .await
         .unwrap()
         .is_some());
+    // Adopted, not made: the application's privileges on it are untouched,
+    // now and on a later init (which reports the exposure instead).
+    let public_may_connect =
+        "SELECT datacl IS NULL OR datacl::text LIKE '%=c%' OR datacl::text LIKE '%=Tc%'
+                                FROM pg_database WHERE datname = current_database()";
+    let open: bool = sqlx::query_scalar(public_may_connect)
+        .fetch_one(&mut master_conn)
+        .await
+        .unwrap();
+    assert!(open);
+    let again = runner::master::init(&fleet.target).await.unwrap();
+    assert!(
+        again
+            .warnings
+            .iter()
+            .any(|w| w.contains("may connect to the master")),
+        "{again:?}"
+    );
+    let open: bool = sqlx::query_scalar(public_may_connect)
+        .fetch_one(&mut master_conn)
+        .await
+        .unwrap();
+    assert!(open);
 
     // Every row kept (the missing table arrives empty); the data migration
     // added an individual client and a company_members row per contact.
