@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod declared;
 pub mod docs;
 pub mod error;
+pub mod journal;
 pub mod lock;
 pub mod master;
 pub mod migrate;

@@ -147,6 +147,9 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
     report.plans_inserted = seed::master::plans(&mut tx)
         .await
         .map_err(failed("inserting the subscription plans"))?;
+    crate::stamp::verify(&mut tx)
+        .await
+        .map_err(failed("recording the verified catalog"))?;
     let adopted: bool = sqlx::query_scalar("SELECT adopted FROM rsm.identity")
         .fetch_one(&mut *tx)
         .await

@@ -18,6 +18,20 @@ pub struct Stamp {
     pub master_id: Option<String>,
     /// Rows the runner's seed put in it (what repair may remove with it).
     pub seeded_rows: i64,
+    /// The catalog hash the runner last verified, and the journal's row count
+    /// then (see [`crate::journal`]): still true while the count is unchanged.
+    pub catalog: Option<String>,
+    pub journal_seen: Option<i64>,
+}
+
+impl Stamp {
+    /// The verified catalog hash, if the journal says nothing changed since.
+    pub fn catalog_if_unchanged(&self, journal: Option<i64>) -> Option<&str> {
+        match (journal, self.journal_seen, &self.catalog) {
+            (Some(now), Some(seen), Some(catalog)) if now == seen => Some(catalog),
+            _ => None,
+        }
+    }
 }
 
 const STAMP_DDL: &str = "CREATE SCHEMA IF NOT EXISTS rsm;
@@ -26,8 +40,17 @@ CREATE TABLE IF NOT EXISTS rsm.stamp (
     stamped_at timestamptz NOT NULL DEFAULT now(),
     protected boolean NOT NULL DEFAULT false,
     master_id text,
-    seeded_rows bigint NOT NULL DEFAULT 0
+    seeded_rows bigint NOT NULL DEFAULT 0,
+    catalog text,
+    journal_seen bigint
 );";
+
+/// Columns a stamp written by an older runner lacks.
+const STAMP_COLUMNS: &str = "ALTER TABLE rsm.stamp
+    ADD COLUMN IF NOT EXISTS master_id text,
+    ADD COLUMN IF NOT EXISTS seeded_rows bigint NOT NULL DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS catalog text,
+    ADD COLUMN IF NOT EXISTS journal_seen bigint";
 
 /// Stamp the database `conn` is connected to with `fingerprint` (made when
 /// missing; an existing stamp keeps its protection and seed count).
@@ -36,11 +59,16 @@ pub async fn write(
     fingerprint: &str,
     master_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.stamp') IS NOT NULL")
-        .fetch_one(&mut *conn)
-        .await?;
-    if !exists {
-        conn.execute(STAMP_DDL).await?;
+    let columns: Option<i64> = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('rsm.stamp') AND attnum > 0 AND NOT attisdropped",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    match columns {
+        Some(0) | None => conn.execute(STAMP_DDL).await.map(|_| ())?,
+        // A stamp of an older runner: brought to the current shape first.
+        Some(n) if n < 7 => conn.execute(STAMP_COLUMNS).await.map(|_| ())?,
+        Some(_) => {}
     }
     let updated = sqlx::query(
         "UPDATE rsm.stamp SET fingerprint = $1, stamped_at = now(), master_id = coalesce($2, master_id)",
@@ -72,15 +100,70 @@ pub async fn read(conn: &mut PgConnection) -> Result<Option<Stamp>, sqlx::Error>
         sqlx::query_scalar("SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1")
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(row.and_then(|v| {
-        Some(Stamp {
-            fingerprint: v.get("fingerprint")?.as_str()?.to_owned(),
-            protected: v.get("protected").and_then(|p| p.as_bool()) == Some(true),
-            master_id: v
-                .get("master_id")
-                .and_then(|m| m.as_str())
-                .map(str::to_owned),
-            seeded_rows: v.get("seeded_rows").and_then(|n| n.as_i64()).unwrap_or(0),
-        })
-    }))
+    Ok(row.and_then(|v| parse(&v)))
+}
+
+fn parse(v: &serde_json::Value) -> Option<Stamp> {
+    Some(Stamp {
+        fingerprint: v.get("fingerprint")?.as_str()?.to_owned(),
+        protected: v.get("protected").and_then(|p| p.as_bool()) == Some(true),
+        master_id: v
+            .get("master_id")
+            .and_then(|m| m.as_str())
+            .map(str::to_owned),
+        seeded_rows: v.get("seeded_rows").and_then(|n| n.as_i64()).unwrap_or(0),
+        catalog: v.get("catalog").and_then(|c| c.as_str()).map(str::to_owned),
+        journal_seen: v.get("journal_seen").and_then(|n| n.as_i64()),
+    })
+}
+
+/// The stamp and the journal's row count (when the journal works), read in
+/// one statement so that they come from one snapshot.
+pub async fn read_with_journal(
+    conn: &mut PgConnection,
+) -> Result<(Option<Stamp>, Option<i64>), sqlx::Error> {
+    let (stamped, journaled): (bool, bool) = sqlx::query_as(&format!(
+        "SELECT to_regclass('rsm.stamp') IS NOT NULL,
+                to_regclass('rsm.ddl_journal') IS NOT NULL AND {}",
+        crate::journal::WORKING_SQL
+    ))
+    .fetch_one(&mut *conn)
+    .await?;
+    if !stamped {
+        return Ok((None, None));
+    }
+    if !journaled {
+        return Ok((read(conn).await?, None));
+    }
+    let (row, entries): (Option<serde_json::Value>, i64) = sqlx::query_as(
+        "SELECT (SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1), (SELECT count(*) FROM rsm.ddl_journal)",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.and_then(|v| parse(&v)), Some(entries)))
+}
+
+/// Record the catalog hash just verified, with the journal emptied (see
+/// [`crate::journal`]). The stamp exists (written before).
+pub async fn set_catalog(conn: &mut PgConnection, catalog: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rsm.stamp SET catalog = $1, journal_seen = 0")
+        .bind(catalog)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Verify a database as it stands now, on the caller's transaction: the
+/// journal installed (when the role may) and emptied, the catalog hash
+/// measured after, and both recorded in the stamp. Returns the hash.
+pub async fn verify(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
+    let journaled = crate::journal::install(conn).await?;
+    if journaled {
+        crate::journal::clear(conn).await?;
+    }
+    let catalog = schema_model::introspect::catalog_hash(conn, "public").await?;
+    if journaled {
+        set_catalog(conn, &catalog).await?;
+    }
+    Ok(catalog)
 }

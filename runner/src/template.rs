@@ -48,6 +48,7 @@ pub async fn apply_schema(
     let fingerprint = declared.fingerprint(db);
     stamp::write(&mut tx, fingerprint, master_id).await?;
     history::record(&mut tx, &history::Entry::baseline(declared, db)).await?;
+    stamp::verify(&mut tx).await?;
     tx.commit().await
 }
 

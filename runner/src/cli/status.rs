@@ -15,6 +15,9 @@ pub struct StatusArgs {
     /// Count a different column order as a difference.
     #[arg(long)]
     pub strict_order: bool,
+    /// Read every database's catalog, whatever its DDL journal says.
+    #[arg(long)]
+    pub deep: bool,
     #[command(flatten)]
     pub conn: ConnArgs,
 }
@@ -30,14 +33,16 @@ pub async fn run(
     let options = StatusOptions {
         concurrency: args.concurrency as usize,
         strict_order: args.strict_order,
+        deep: args.deep,
     };
     let status = status::status(&target, &options).await?;
     out.emit(&status, |w| {
         writeln!(
             w,
-            "{} databases on {}; declared master {}, tenant {}",
+            "{} databases on {} ({} catalogs read, the others vouched for by their DDL journal); declared master {}, tenant {}",
             status.databases,
             target.server_label,
+            status.catalogs_read,
             &status.master_fingerprint,
             &status.tenant_fingerprint
         )?;

@@ -202,6 +202,8 @@ pub struct Context {
     pub run_id: Option<String>,
     /// The master's id, written into stamps (adoption marks a database so).
     pub master_id: Option<String>,
+    /// Tenants this master made or adopted already.
+    pub owned: Arc<std::collections::BTreeSet<String>>,
 }
 
 /// Migrate one database; `admin` (a connection to the maintenance database)
@@ -288,10 +290,22 @@ async fn attempt_once(
         .await
         .map_err(failed("starting the transaction"))?;
 
-    // The plan, computed (or found) under the lock.
-    let catalog = catalog_hash(&mut tx, "public")
+    // The plan, computed (or found) under the lock: the catalog hash the
+    // stamp recorded while the DDL journal says nothing changed since, else
+    // measured.
+    let (stamp, journal) = stamp::read_with_journal(&mut tx)
         .await
-        .map_err(failed("reading the catalog"))?;
+        .map_err(failed("reading the stamp"))?;
+    let recorded = stamp
+        .as_ref()
+        .and_then(|s| s.catalog_if_unchanged(journal))
+        .map(str::to_owned);
+    let catalog = match &recorded {
+        Some(c) => c.clone(),
+        None => catalog_hash(&mut tx, "public")
+            .await
+            .map_err(failed("reading the catalog"))?,
+    };
     let planned = match ctx.cache.get(db, &catalog) {
         Some(p) => p,
         None => {
@@ -303,7 +317,7 @@ async fn attempt_once(
                 plan: plan(&actual, declared, &ctx.options.plan_options()),
                 verified: false,
             };
-            ctx.cache.put(db, catalog, planned)
+            ctx.cache.put(db, catalog.clone(), planned)
         }
     };
     let (plan, before, verified) = {
@@ -312,9 +326,6 @@ async fn attempt_once(
     };
     report.fingerprint_before = Some(before.clone());
     report.steps = plan.steps.len();
-    let stamp = stamp::read(&mut tx)
-        .await
-        .map_err(failed("reading the stamp"))?;
     let done = history::applied_data_migrations(&mut tx)
         .await
         .map_err(failed("reading the history"))?;
@@ -333,7 +344,7 @@ async fn attempt_once(
                 && (ctx.master_id.is_none() || s.master_id == ctx.master_id)
         });
         report.fingerprint_after = Some(before.clone());
-        if stamped || ctx.options.dry_run {
+        if ctx.options.dry_run || (stamped && recorded.is_some()) {
             report.outcome = if stamped {
                 Outcome::Unchanged
             } else {
@@ -341,11 +352,22 @@ async fn attempt_once(
             };
             return Ok(());
         }
-        stamp::write(&mut tx, &declared_fp, ctx.master_id.as_deref())
+        // Stamped now, or verified for the first time (journal and catalog
+        // hash recorded, so that the next runs need not read its catalogs).
+        if !stamped {
+            stamp::write(&mut tx, &declared_fp, ctx.master_id.as_deref())
+                .await
+                .map_err(failed("stamping"))?;
+        }
+        stamp::verify(&mut tx)
             .await
-            .map_err(failed("stamping"))?;
+            .map_err(failed("recording the catalog"))?;
         tx.commit().await.map_err(failed("committing"))?;
-        report.outcome = Outcome::Stamped;
+        report.outcome = if stamped {
+            Outcome::Unchanged
+        } else {
+            Outcome::Stamped
+        };
         return Ok(());
     }
 
@@ -437,6 +459,9 @@ async fn attempt_once(
     )
     .await
     .map_err(failed("recording the history"))?;
+    stamp::verify(&mut tx)
+        .await
+        .map_err(failed("recording the catalog"))?;
     tx.commit().await.map_err(failed("committing"))?;
     report.outcome = Outcome::Migrated;
     report.fingerprint_after = Some(declared_fp);

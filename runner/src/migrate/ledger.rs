@@ -30,8 +30,18 @@ pub fn run_lock(id: &str) -> LockKey {
     LockKey::database(&format!("rsm-run:{id}"))
 }
 
+/// Create the ledger when missing (only then: even a no-op `CREATE ... IF
+/// NOT EXISTS` is DDL, and would leave a row in the master's journal).
 pub async fn ensure(master: &mut PgConnection) -> Result<(), sqlx::Error> {
-    master.execute(LEDGER_DDL).await.map(|_| ())
+    let exists: bool = sqlx::query_scalar(
+        "SELECT to_regclass('rsm.runs') IS NOT NULL AND to_regclass('rsm.run_databases') IS NOT NULL",
+    )
+    .fetch_one(&mut *master)
+    .await?;
+    if !exists {
+        master.execute(LEDGER_DDL).await?;
+    }
+    Ok(())
 }
 
 /// Start a run.

@@ -147,6 +147,7 @@ pub async fn migrate(
         cache: cache.clone(),
         run_id: None,
         master_id: identity.as_ref().map(|i| i.master_id.clone()),
+        owned: Arc::default(),
     };
     let master = migrate_one(&ctx, &mut admin, &target.master_db, DbKind::Master).await;
     done(&master, 0); // the total is known once the tenants are listed
@@ -180,7 +181,11 @@ pub async fn migrate(
     };
     ctx.master_id = identity.as_ref().map(|i| i.master_id.clone());
 
-    let mut tenants = select(target, &options.tenants).await?;
+    let Selected {
+        names: mut tenants,
+        owned,
+    } = select(target, &options.tenants).await?;
+    ctx.owned = Arc::new(owned);
     let mut total = 1 + tenants.len();
     if !options.migrate.dry_run {
         ledger::ensure(&mut master_conn)
@@ -366,10 +371,11 @@ async fn finish_tenant(
         return Ok(());
     };
     let master_db = &ctx.target.master_db;
-    if matches!(
-        r.outcome,
-        Outcome::Migrated | Outcome::Unchanged | Outcome::Stamped
-    ) {
+    // Found as it should be: nothing to resume there, nothing to record.
+    if r.outcome == Outcome::Unchanged && ctx.owned.contains(&r.database) {
+        return Ok(());
+    }
+    if r.outcome.is_ok() && !ctx.owned.contains(&r.database) {
         sqlx::query(
             "INSERT INTO rsm.databases (name, kind, state, adopted) VALUES ($1, 'tenant', 'ready', true)
              ON CONFLICT (name) DO NOTHING",
@@ -393,9 +399,9 @@ async fn finish_tenant(
 /// The tenant databases a run takes, by name: registered tenants whose
 /// database exists, and those this master made; never a database that is
 /// neither (unregistered, another master's).
-async fn select(target: &Target, tenants: &Tenants) -> Result<Vec<String>, RunnerError> {
+async fn select(target: &Target, tenants: &Tenants) -> Result<Selected, RunnerError> {
     if *tenants == Tenants::None {
-        return Ok(Vec::new());
+        return Ok(Selected::default());
     }
     let survey = tenant::survey(target).await?;
     let mut eligible: Vec<tenant::TenantInfo> = survey.to_read;
@@ -407,9 +413,14 @@ async fn select(target: &Target, tenants: &Tenants) -> Result<Vec<String>, Runne
             .cloned(),
     );
     tenant::sort(target, &mut eligible);
-    match tenants {
-        Tenants::None => Ok(Vec::new()),
-        Tenants::All => Ok(eligible.into_iter().map(|t| t.tenant).collect()),
+    let owned = eligible
+        .iter()
+        .filter(|t| t.owned)
+        .map(|t| t.tenant.clone())
+        .collect();
+    let names = match tenants {
+        Tenants::None => Vec::new(),
+        Tenants::All => eligible.into_iter().map(|t| t.tenant).collect(),
         Tenants::Named(names) => {
             let mut out = Vec::new();
             for name in names {
@@ -438,7 +449,16 @@ async fn select(target: &Target, tenants: &Tenants) -> Result<Vec<String>, Runne
                     },
                 });
             }
-            Ok(out)
+            out
         }
-    }
+    };
+    Ok(Selected { names, owned })
+}
+
+/// The tenants a run takes, and which of them this master made or adopted
+/// already (no record to write for those).
+#[derive(Default)]
+struct Selected {
+    names: Vec<String>,
+    owned: BTreeSet<String>,
 }

@@ -2,9 +2,12 @@
 //! in each database (not from stamps), grouped by the fingerprint of what is
 //! there, so that 1,000 tenants in three states read as three groups.
 //!
-//! Per database one connection and two cheap queries: a catalog hash computed
-//! on the server and the stamp. One database per distinct catalog hash is
-//! introspected in full; the others share its model.
+//! Per database one connection and a cheap query: the stamp and its DDL
+//! journal ([`crate::journal`]). A database whose journal is untouched since
+//! the runner verified it still has the catalog hash its stamp records;
+//! others (and all with `--deep`) have their catalog hashed on the server.
+//! One database per distinct catalog hash is introspected in full; the others
+//! share its model.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -92,6 +95,9 @@ pub struct Status {
     pub master_fingerprint: String,
     pub tenant_fingerprint: String,
     pub databases: usize,
+    /// Databases whose catalog was read (hashed): the journal could not vouch
+    /// for them, or `--deep`.
+    pub catalogs_read: usize,
     /// Every database is `current`.
     pub all_current: bool,
     pub groups: Vec<Group>,
@@ -102,6 +108,8 @@ pub struct StatusOptions {
     pub concurrency: usize,
     /// Count column order as a difference.
     pub strict_order: bool,
+    /// Read every catalog, whatever the DDL journals say.
+    pub deep: bool,
 }
 
 impl Default for StatusOptions {
@@ -109,6 +117,7 @@ impl Default for StatusOptions {
         StatusOptions {
             concurrency: DEFAULT_CONCURRENCY,
             strict_order: false,
+            deep: false,
         }
     }
 }
@@ -121,12 +130,28 @@ type Entry = (DbKind, DbState, Option<String>, String, Option<String>);
 struct Probe {
     catalog: String,
     stamp: Option<Stamp>,
+    /// The catalog was hashed (not vouched for by the journal).
+    read: bool,
 }
 
-async fn probe(conn: &mut PgConnection) -> Result<Probe, sqlx::Error> {
-    Ok(Probe {
-        catalog: catalog_hash(conn, "public").await?,
-        stamp: stamp::read(conn).await?,
+async fn probe(conn: &mut PgConnection, deep: bool) -> Result<Probe, sqlx::Error> {
+    let (stamp, journal) = stamp::read_with_journal(conn).await?;
+    let vouched = stamp
+        .as_ref()
+        .and_then(|s| s.catalog_if_unchanged(journal))
+        .filter(|_| !deep)
+        .map(str::to_owned);
+    Ok(match vouched {
+        Some(catalog) => Probe {
+            catalog,
+            stamp,
+            read: false,
+        },
+        None => Probe {
+            catalog: catalog_hash(conn, "public").await?,
+            stamp,
+            read: true,
+        },
     })
 }
 
@@ -181,7 +206,7 @@ async fn read_model(
 /// Status of the master and every tenant; changes nothing.
 pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, RunnerError> {
     let mut master = target.connect(&target.master_db).await?;
-    let master_probe = probe(&mut master)
+    let master_probe = probe(&mut master, options.deep)
         .await
         .map_err(|e| RunnerError::db("reading the master", &target.master_db, e))?;
     master.close().await.ok();
@@ -189,13 +214,14 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
 
     // Probe every registered tenant database at once (bounded).
     let shared = Arc::new(target.clone());
+    let deep = options.deep;
     let probed: Vec<(TenantInfo, Result<Probe, String>)> =
         tenant::concurrently(survey.to_read, options.concurrency, |info| {
             let target = Arc::clone(&shared);
             async move {
                 let result = match target.connect(&info.tenant).await {
                     Ok(mut conn) => {
-                        let p = probe(&mut conn).await.map_err(|e| e.to_string());
+                        let p = probe(&mut conn, deep).await.map_err(|e| e.to_string());
                         conn.close().await.ok();
                         p
                     }
@@ -331,10 +357,16 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
         ))
     });
     let databases = groups.iter().map(|g| g.count).sum();
+    let catalogs_read = usize::from(master_probe.read)
+        + probed
+            .iter()
+            .filter(|(_, p)| p.as_ref().is_ok_and(|p| p.read))
+            .count();
     Ok(Status {
         master_fingerprint: target.declared.fingerprint(DbKind::Master).to_owned(),
         tenant_fingerprint: target.declared.tenant_fingerprint().to_owned(),
         databases,
+        catalogs_read,
         all_current: groups.iter().all(|g| g.state == DbState::Current),
         groups,
     })

@@ -422,10 +422,20 @@ async fn stamp(
     }
     sqlx::query("UPDATE rsm.stamp SET stamped_at = now(), master_id = $1")
         .bind(master_id)
-        .execute(conn)
+        .execute(&mut *conn)
         .await
-        .map(|_| ())
-        .map_err(|e| RunnerError::db("stamping", tenant, e))
+        .map_err(|e| RunnerError::db("stamping", tenant, e))?;
+    // The journal holds the grants just given (they change no schema): the
+    // template's verified catalog hash is this clone's too.
+    let journaled = crate::journal::entries(conn)
+        .await
+        .map_err(|e| RunnerError::db("reading the journal", tenant, e))?;
+    if journaled.is_some() {
+        crate::journal::clear(conn)
+            .await
+            .map_err(|e| RunnerError::db("clearing the journal", tenant, e))?;
+    }
+    Ok(())
 }
 
 /// Remove what a failed create made, the record last; `false` when something

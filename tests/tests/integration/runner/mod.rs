@@ -4,6 +4,7 @@
 mod concurrency;
 mod faults;
 mod fleet;
+mod journal;
 mod legacy;
 mod lifecycle;
 mod migrate;

@@ -1,0 +1,105 @@
+//! The DDL journal: an event trigger in each database the runner manages
+//! adds a row to `rsm.ddl_journal`, in the transaction of every DDL
+//! statement (DDL on temporary objects aside). When the runner verifies a
+//! database it records the catalog hash in the stamp and empties the journal
+//! in the same transaction; while the journal stays empty, that hash is still
+//! what the database holds, and `status` and `migrate` need one cheap query
+//! instead of reading the catalogs on a cold backend.
+//!
+//! Any DDL since — by hand, by another tool — leaves a row, and the catalogs
+//! are read again. Rows are counted, not numbered: DDL that commits after the
+//! runner's read leaves a row the runner never deleted. With a trigger
+//! disabled, or DDL run under `session_replication_role = replica` (which
+//! silences event triggers), nothing is recorded: `status --deep` reads every
+//! catalog whatever the journal says. Creating an event trigger takes a
+//! superuser; without one the runner always reads the catalogs.
+
+use sqlx::{Executor, PgConnection};
+
+const JOURNAL_DDL: &str = "CREATE TABLE IF NOT EXISTS rsm.ddl_journal (
+    at timestamptz NOT NULL DEFAULT now(),
+    command text
+);
+CREATE OR REPLACE FUNCTION rsm.note_ddl() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm$
+DECLARE
+    tags text;
+BEGIN
+    IF tg_tag LIKE 'DROP %' THEN
+        RETURN; -- drops are noted by rsm.note_drop, which sees what they drop
+    END IF;
+    SELECT string_agg(c.command_tag, ', ') INTO tags
+      FROM pg_event_trigger_ddl_commands() c
+     WHERE c.schema_name IS NULL OR c.schema_name NOT LIKE 'pg_temp%';
+    IF tags IS NULL AND EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()) THEN
+        RETURN; -- temporary objects only
+    END IF;
+    INSERT INTO rsm.ddl_journal (command) VALUES (coalesce(tags, tg_tag));
+END $rsm$;
+CREATE OR REPLACE FUNCTION rsm.note_drop() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() d WHERE NOT d.is_temporary) THEN
+        INSERT INTO rsm.ddl_journal (command) VALUES (tg_tag);
+    END IF;
+END $rsm$;
+REVOKE ALL ON FUNCTION rsm.note_ddl() FROM PUBLIC;
+REVOKE ALL ON FUNCTION rsm.note_drop() FROM PUBLIC;
+DO $rsm$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'rsm_note_ddl') THEN
+        CREATE EVENT TRIGGER rsm_note_ddl ON ddl_command_end EXECUTE FUNCTION rsm.note_ddl();
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'rsm_note_drop') THEN
+        CREATE EVENT TRIGGER rsm_note_drop ON sql_drop EXECUTE FUNCTION rsm.note_drop();
+    END IF;
+END $rsm$;";
+
+/// Whether both triggers exist and are enabled (SQL, for the checks below).
+pub const WORKING_SQL: &str = "(SELECT count(*) FROM pg_event_trigger
+     WHERE evtname IN ('rsm_note_ddl', 'rsm_note_drop') AND evtenabled IN ('O', 'A')) = 2";
+
+/// Install the journal (idempotent); `false` when the connected role may not
+/// create event triggers (not a superuser): then there is none.
+pub async fn install(conn: &mut PgConnection) -> Result<bool, sqlx::Error> {
+    let (installed, superuser): (bool, bool) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM pg_event_trigger WHERE evtname IN ('rsm_note_ddl', 'rsm_note_drop')) = 2
+                AND to_regclass('rsm.ddl_journal') IS NOT NULL,
+                (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if installed {
+        return Ok(true);
+    }
+    if !superuser {
+        return Ok(false);
+    }
+    conn.execute("CREATE SCHEMA IF NOT EXISTS rsm").await?;
+    conn.execute(JOURNAL_DDL).await?;
+    Ok(true)
+}
+
+/// Rows in the journal, when it is there and its trigger enabled; `None`
+/// when the database has no working journal.
+pub async fn entries(conn: &mut PgConnection) -> Result<Option<i64>, sqlx::Error> {
+    let working: bool = sqlx::query_scalar(&format!(
+        "SELECT to_regclass('rsm.ddl_journal') IS NOT NULL AND {WORKING_SQL}"
+    ))
+    .fetch_one(&mut *conn)
+    .await?;
+    if !working {
+        return Ok(None);
+    }
+    sqlx::query_scalar("SELECT count(*) FROM rsm.ddl_journal")
+        .fetch_one(conn)
+        .await
+        .map(Some)
+}
+
+/// Empty the journal; before the catalog hash is measured, so that DDL
+/// committing in between leaves its row (and a later read checks again).
+pub async fn clear(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    conn.execute("DELETE FROM rsm.ddl_journal")
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,138 @@
+//! The DDL journal vouches for a database's recorded catalog hash only while
+//! nothing changed: a fleet the runner made and verified is read without
+//! reading catalogs; DDL by hand, a disabled trigger or `--deep` make status
+//! read them again; temporary tables of the application leave no trace and
+//! are not refused; a stamp of an older runner is brought up to date.
+
+use runner::migrate::apply::{MigrateOptions, Outcome};
+use runner::migrate::run::{self, RunOptions};
+use runner::migrate::status::{self, DbState, StatusOptions};
+use runner::tenant::{self, CreateOptions};
+use sqlx::{Connection, Executor, PgConnection};
+
+use super::fleet::TestFleet;
+
+async fn status(fleet: &TestFleet, deep: bool) -> status::Status {
+    let options = StatusOptions {
+        deep,
+        ..StatusOptions::default()
+    };
+    status::status(&fleet.target, &options).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_journal_vouches_only_while_nothing_changed() {
+    let fleet = TestFleet::initialised().await;
+    let mut names = Vec::new();
+    for _ in 0..3 {
+        let options = CreateOptions {
+            credentials: true,
+            ..CreateOptions::default()
+        };
+        names.push(tenant::create(&fleet.target, &options).await.unwrap());
+    }
+    // Made and verified by the runner: no catalog needs reading.
+    let st = status(&fleet, false).await;
+    assert!(st.all_current, "{st:#?}");
+    assert_eq!(st.catalogs_read, 0, "{st:#?}");
+    assert_eq!(
+        status(&fleet, true).await.catalogs_read,
+        4,
+        "--deep reads them all"
+    );
+
+    // The application's temporary tables: allowed, and no trace.
+    let login = names[0].credentials.clone().unwrap();
+    let mut app = PgConnection::connect(&login.url).await.unwrap();
+    app.execute("CREATE TEMP TABLE scratch (x int); DROP TABLE scratch")
+        .await
+        .unwrap();
+    app.close().await.unwrap();
+    assert_eq!(status(&fleet, false).await.catalogs_read, 0);
+
+    // DDL by hand is seen: that catalog is read, and the change reported.
+    let mut conn = fleet.target.connect(&names[1].tenant).await.unwrap();
+    conn.execute("ALTER TABLE clients DROP COLUMN artist_name")
+        .await
+        .unwrap();
+    let st = status(&fleet, false).await;
+    assert_eq!(st.catalogs_read, 1, "{st:#?}");
+    let drifted = st
+        .groups
+        .iter()
+        .find(|g| g.state == DbState::Drifted)
+        .unwrap();
+    assert_eq!(drifted.databases, [names[1].tenant.clone()]);
+
+    // A disabled trigger vouches for nothing.
+    let mut third = fleet.target.connect(&names[2].tenant).await.unwrap();
+    third
+        .execute("ALTER EVENT TRIGGER rsm_note_ddl DISABLE; ALTER TABLE rooms DROP COLUMN color")
+        .await
+        .unwrap();
+    let st = status(&fleet, false).await;
+    assert_eq!(st.catalogs_read, 2, "{st:#?}");
+    assert_eq!(
+        st.groups
+            .iter()
+            .filter(|g| g.state == DbState::Drifted)
+            .count(),
+        2,
+        "{st:#?}"
+    );
+
+    // Migrated: verified again, and vouched for once more.
+    third
+        .execute("ALTER EVENT TRIGGER rsm_note_ddl ENABLE")
+        .await
+        .unwrap();
+    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.summary.migrated, 2, "{report:#?}");
+    let st = status(&fleet, false).await;
+    assert!(st.all_current, "{st:#?}");
+    assert_eq!(st.catalogs_read, 0, "{st:#?}");
+    let again = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(again.summary.unchanged, 3, "{again:#?}");
+    // The master, and three tenant catalogs: the two migrated tenants got
+    // their column back at the end of the table (another column order).
+    assert_eq!(again.plans, 4, "{again:#?}");
+}
+
+#[tokio::test]
+async fn a_stamp_of_an_older_runner_is_brought_up_to_date() {
+    let fleet = TestFleet::initialised().await;
+    let made = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap();
+    // The stamp as the previous version of the runner wrote it: three columns.
+    let mut conn = fleet.target.connect(&made.tenant).await.unwrap();
+    conn.execute(
+        "ALTER TABLE rsm.stamp DROP COLUMN master_id, DROP COLUMN seeded_rows,
+                               DROP COLUMN catalog, DROP COLUMN journal_seen;
+         UPDATE rsm.stamp SET fingerprint = '0123456789abcdef'",
+    )
+    .await
+    .unwrap();
+    let report = run::migrate(
+        &fleet.target,
+        &RunOptions {
+            migrate: MigrateOptions::default(),
+            ..RunOptions::default()
+        },
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.tenants[0].outcome, Outcome::Stamped, "{report:#?}");
+    let stamp = runner::stamp::read(&mut conn).await.unwrap().unwrap();
+    assert_eq!(
+        stamp.fingerprint,
+        fleet.target.declared.tenant_fingerprint()
+    );
+    assert!(stamp.catalog.is_some());
+    assert!(status(&fleet, false).await.all_current);
+}
