@@ -18,7 +18,9 @@ use sqlx::{Executor, PgConnection};
 
 const JOURNAL_DDL: &str = "CREATE TABLE IF NOT EXISTS rsm.ddl_journal (
     at timestamptz NOT NULL DEFAULT now(),
-    command text
+    command text,
+    -- The transaction of the DDL: a migration clears its own rows only.
+    txid xid8 NOT NULL DEFAULT pg_current_xact_id()
 );
 CREATE OR REPLACE FUNCTION rsm.note_ddl() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm$
@@ -100,6 +102,14 @@ pub async fn entries(conn: &mut PgConnection) -> Result<Option<i64>, sqlx::Error
 /// committing in between leaves its row (and a later read checks again).
 pub async fn clear(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     conn.execute("DELETE FROM rsm.ddl_journal")
+        .await
+        .map(|_| ())
+}
+
+/// Remove the rows of the caller's own transaction only: any other DDL,
+/// committed meanwhile or later, keeps its row.
+pub async fn clear_own(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    conn.execute("DELETE FROM rsm.ddl_journal WHERE txid = pg_current_xact_id()")
         .await
         .map(|_| ())
 }

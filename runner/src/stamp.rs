@@ -167,3 +167,133 @@ pub async fn verify(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
     }
     Ok(catalog)
 }
+
+/// What the runner keeps in a database (`rsm`: stamp, DDL journal, history),
+/// read in two statements at the start of a migration, so that the writes
+/// after it need not ask again what exists.
+#[derive(Debug, Clone)]
+pub struct Bookkeeping {
+    pub stamp: Option<Stamp>,
+    /// The journal's row count, when it works.
+    pub journal: Option<i64>,
+    /// Data migrations the history records.
+    pub data_migrations: Vec<String>,
+    /// `rsm.stamp` exists with every current column.
+    stamp_current: bool,
+    history: bool,
+}
+
+impl Bookkeeping {
+    pub async fn read(conn: &mut PgConnection) -> Result<Bookkeeping, sqlx::Error> {
+        let (stamp_columns, journaled, history): (Option<i64>, bool, bool) = sqlx::query_as(&format!(
+            "SELECT (SELECT count(*) FROM pg_attribute
+                      WHERE attrelid = to_regclass('rsm.stamp') AND attnum > 0 AND NOT attisdropped),
+                    to_regclass('rsm.ddl_journal') IS NOT NULL AND {},
+                    to_regclass('rsm.history') IS NOT NULL",
+            crate::journal::WORKING_SQL
+        ))
+        .fetch_one(&mut *conn)
+        .await?;
+        let stamped = stamp_columns.unwrap_or(0) > 0;
+        let part = |present: bool, sql: &str| {
+            if present {
+                sql.to_owned()
+            } else {
+                "NULL".to_owned()
+            }
+        };
+        let (row, journal, data_migrations): (
+            Option<serde_json::Value>,
+            Option<i64>,
+            Option<Vec<String>>,
+        ) = sqlx::query_as(&format!(
+            "SELECT {}, {}, {}",
+            part(stamped, "(SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1)"),
+            part(journaled, "(SELECT count(*) FROM rsm.ddl_journal)"),
+            part(
+                history,
+                "ARRAY(SELECT DISTINCT unnest(data_migrations) FROM rsm.history)"
+            ),
+        ))
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(Bookkeeping {
+            stamp: row.as_ref().and_then(parse),
+            journal,
+            data_migrations: data_migrations.unwrap_or_default(),
+            stamp_current: stamp_columns.unwrap_or(0) >= 7,
+            history,
+        })
+    }
+
+    /// [`write`], without asking again what exists.
+    pub async fn write_stamp(
+        &self,
+        conn: &mut PgConnection,
+        fingerprint: &str,
+        master_id: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
+        if !(self.stamp_current && self.stamp.is_some()) {
+            return write(conn, fingerprint, master_id).await;
+        }
+        sqlx::query(
+            "UPDATE rsm.stamp SET fingerprint = $1, stamped_at = now(), master_id = coalesce($2, master_id)",
+        )
+        .bind(fingerprint)
+        .bind(master_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    }
+
+    /// [`crate::migrate::history::record`], without asking again what exists.
+    pub async fn record_history(
+        &self,
+        conn: &mut PgConnection,
+        entry: &crate::migrate::history::Entry<'_>,
+    ) -> Result<(), sqlx::Error> {
+        crate::migrate::history::record_known(conn, self.history, entry).await
+    }
+
+    /// After a migration that started from a catalog the journal vouched for
+    /// and ran only the plan's statements: the catalog hash those statements
+    /// are known to give (measured on the first database of the plan) is
+    /// recorded, and only this transaction's journal rows go — DDL by anyone
+    /// else keeps its row, and the next reader measures.
+    pub async fn record_known_catalog(
+        &self,
+        conn: &mut PgConnection,
+        catalog: &str,
+    ) -> Result<(), sqlx::Error> {
+        crate::journal::clear_own(conn).await?;
+        set_catalog(conn, catalog).await
+    }
+
+    /// Measure the catalog after this transaction's statements: its own
+    /// journal rows cleared, the hash measured and recorded; with whether no
+    /// one else's DDL is in the journal (then the hash is the statements'
+    /// alone, and may serve databases that started from the same catalog).
+    pub async fn measure_own(
+        &self,
+        conn: &mut PgConnection,
+    ) -> Result<(String, bool), sqlx::Error> {
+        crate::journal::clear_own(conn).await?;
+        let catalog = schema_model::introspect::catalog_hash(conn, "public").await?;
+        let others: i64 = sqlx::query_scalar("SELECT count(*) FROM rsm.ddl_journal")
+            .fetch_one(&mut *conn)
+            .await?;
+        set_catalog(conn, &catalog).await?;
+        Ok((catalog, others == 0))
+    }
+
+    /// [`verify`], without asking again whether the journal is installed.
+    pub async fn verify(&self, conn: &mut PgConnection) -> Result<String, sqlx::Error> {
+        if self.journal.is_none() {
+            return verify(conn).await;
+        }
+        crate::journal::clear(conn).await?;
+        let catalog = schema_model::introspect::catalog_hash(conn, "public").await?;
+        set_catalog(conn, &catalog).await?;
+        Ok(catalog)
+    }
+}

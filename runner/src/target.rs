@@ -120,6 +120,24 @@ impl Target {
         .await
     }
 
+    /// A connection to `database` with a setting given at connection time
+    /// (`lock_timeout`, say): no extra round trip.
+    pub async fn connect_setting(
+        &self,
+        database: &str,
+        name: &str,
+        value: &str,
+    ) -> Result<PgConnection, RunnerError> {
+        let options = self.options(database).options([(name, value)]);
+        connect_with(
+            &options,
+            &self.server_label,
+            database,
+            database == self.master_db,
+        )
+        .await
+    }
+
     /// A connection for creating and dropping databases and roles.
     pub async fn admin(&self) -> Result<PgConnection, RunnerError> {
         self.connect(MAINTENANCE_DB).await

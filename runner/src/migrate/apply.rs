@@ -18,7 +18,7 @@ use schema_model::plan::{plan, Class, Plan, PlanOptions};
 use sqlx::{Connection, Executor, PgConnection};
 
 use super::assess::{assess, Assessed};
-use super::history::{self, Entry};
+use super::history::Entry;
 use crate::error::sqlstate;
 use crate::lock::{self, LockKey};
 use crate::stamp;
@@ -157,6 +157,10 @@ struct Planned {
     /// Checked on the first database it was applied to: it reaches the
     /// declared schema.
     verified: bool,
+    /// The catalog hash the plan's statements give, measured on the first
+    /// database it was applied to (hashes name relations, so it is the same
+    /// in every database that started from the same catalog).
+    after: Option<String>,
 }
 
 type Plans = HashMap<(DbKind, String), Arc<Mutex<Planned>>>;
@@ -275,16 +279,11 @@ async fn attempt_once(
     let failed = |what: &'static str| move |e| RunnerError::db(what, database, e);
     let declared = ctx.target.declared.schema(db);
     let declared_fp = ctx.target.declared.fingerprint(db).to_owned();
-    let mut conn = ctx.target.connect(database).await?;
-    conn.execute(
-        format!(
-            "SET lock_timeout = {}",
-            ctx.options.lock_timeout.as_millis()
-        )
-        .as_str(),
-    )
-    .await
-    .map_err(failed("setting lock_timeout"))?;
+    let lock_timeout = ctx.options.lock_timeout.as_millis().to_string();
+    let mut conn = ctx
+        .target
+        .connect_setting(database, "lock_timeout", &lock_timeout)
+        .await?;
     let mut tx = conn
         .begin()
         .await
@@ -293,12 +292,13 @@ async fn attempt_once(
     // The plan, computed (or found) under the lock: the catalog hash the
     // stamp recorded while the DDL journal says nothing changed since, else
     // measured.
-    let (stamp, journal) = stamp::read_with_journal(&mut tx)
+    let kept = stamp::Bookkeeping::read(&mut tx)
         .await
         .map_err(failed("reading the stamp"))?;
+    let stamp = kept.stamp.clone();
     let recorded = stamp
         .as_ref()
-        .and_then(|s| s.catalog_if_unchanged(journal))
+        .and_then(|s| s.catalog_if_unchanged(kept.journal))
         .map(str::to_owned);
     let catalog = match &recorded {
         Some(c) => c.clone(),
@@ -316,19 +316,23 @@ async fn attempt_once(
                 fingerprint: fingerprint(&actual),
                 plan: plan(&actual, declared, &ctx.options.plan_options()),
                 verified: false,
+                after: None,
             };
             ctx.cache.put(db, catalog.clone(), planned)
         }
     };
-    let (plan, before, verified) = {
+    let (plan, before, verified, after) = {
         let p = planned.lock().unwrap_or_else(|p| p.into_inner());
-        (p.plan.clone(), p.fingerprint.clone(), p.verified)
+        (
+            p.plan.clone(),
+            p.fingerprint.clone(),
+            p.verified,
+            p.after.clone(),
+        )
     };
     report.fingerprint_before = Some(before.clone());
     report.steps = plan.steps.len();
-    let done = history::applied_data_migrations(&mut tx)
-        .await
-        .map_err(failed("reading the history"))?;
+    let done = &kept.data_migrations;
     let pending: Vec<_> = ctx
         .target
         .declared
@@ -355,11 +359,11 @@ async fn attempt_once(
         // Stamped now, or verified for the first time (journal and catalog
         // hash recorded, so that the next runs need not read its catalogs).
         if !stamped {
-            stamp::write(&mut tx, &declared_fp, ctx.master_id.as_deref())
+            kept.write_stamp(&mut tx, &declared_fp, ctx.master_id.as_deref())
                 .await
                 .map_err(failed("stamping"))?;
         }
-        stamp::verify(&mut tx)
+        kept.verify(&mut tx)
             .await
             .map_err(failed("recording the catalog"))?;
         tx.commit().await.map_err(failed("committing"))?;
@@ -442,11 +446,11 @@ async fn attempt_once(
         }
         planned.lock().unwrap_or_else(|p| p.into_inner()).verified = true;
     }
-    stamp::write(&mut tx, &declared_fp, ctx.master_id.as_deref())
+    kept.write_stamp(&mut tx, &declared_fp, ctx.master_id.as_deref())
         .await
         .map_err(failed("stamping"))?;
     let statements: Vec<&str> = plan.statements().collect();
-    history::record(
+    kept.record_history(
         &mut tx,
         &Entry {
             run_id: ctx.run_id.as_deref(),
@@ -459,9 +463,21 @@ async fn attempt_once(
     )
     .await
     .map_err(failed("recording the history"))?;
-    stamp::verify(&mut tx)
-        .await
-        .map_err(failed("recording the catalog"))?;
+    // The catalog it now holds. When it started from a catalog the journal
+    // vouched for and ran the plan's statements alone, the hash they give is
+    // known from the first database of the plan (measured there with no one
+    // else's DDL in its journal); otherwise measured here.
+    let alone = recorded.is_some() && kept.journal.is_some() && pending.is_empty();
+    match (alone, after) {
+        (true, Some(after)) => kept.record_known_catalog(&mut tx, &after).await,
+        (true, None) => kept.measure_own(&mut tx).await.map(|(measured, clean)| {
+            if clean {
+                planned.lock().unwrap_or_else(|p| p.into_inner()).after = Some(measured);
+            }
+        }),
+        (false, _) => kept.verify(&mut tx).await.map(|_| ()),
+    }
+    .map_err(failed("recording the catalog"))?;
     tx.commit().await.map_err(failed("committing"))?;
     report.outcome = Outcome::Migrated;
     report.fingerprint_after = Some(declared_fp);

@@ -44,24 +44,20 @@ impl Entry<'_> {
     }
 }
 
-/// Names of the data migrations this database has had.
-pub async fn applied_data_migrations(conn: &mut PgConnection) -> Result<Vec<String>, sqlx::Error> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.history') IS NOT NULL")
-        .fetch_one(&mut *conn)
-        .await?;
-    if !exists {
-        return Ok(Vec::new());
-    }
-    sqlx::query_scalar("SELECT DISTINCT unnest(data_migrations) FROM rsm.history")
-        .fetch_all(conn)
-        .await
-}
-
 /// Record an entry (the table made when missing), on the migrating transaction.
 pub async fn record(conn: &mut PgConnection, entry: &Entry<'_>) -> Result<(), sqlx::Error> {
     let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.history') IS NOT NULL")
         .fetch_one(&mut *conn)
         .await?;
+    record_known(conn, exists, entry).await
+}
+
+/// [`record`], knowing whether the table exists.
+pub async fn record_known(
+    conn: &mut PgConnection,
+    exists: bool,
+    entry: &Entry<'_>,
+) -> Result<(), sqlx::Error> {
     if !exists {
         conn.execute(HISTORY_DDL).await?;
     }
