@@ -220,6 +220,17 @@ pub async fn migrate_one(
 ) -> DbReport {
     let started = Instant::now();
     let mut report = DbReport::new(database, db);
+    // Nothing to do is a read-only conclusion: reached without the lock or a
+    // transaction when the stamp, the journal and the plans already computed
+    // say so. Anything else goes on, on the same connection, under the lock.
+    let mut first = match unchanged_without_lock(ctx, database, db, &mut report).await {
+        Ok(Some(conn)) => Some(conn),
+        Ok(None) => {
+            report.millis = started.elapsed().as_millis() as u64;
+            return report;
+        }
+        Err(_) => None, // the attempt below connects again and says why
+    };
     let key = LockKey::database(database);
     match lock::acquire(admin, key, Duration::from_secs(10)).await {
         Ok(true) => {}
@@ -236,7 +247,7 @@ pub async fn migrate_one(
     }
     let mut attempt = 0;
     loop {
-        let result = attempt_once(ctx, database, db, &mut report).await;
+        let result = attempt_once(ctx, first.take(), database, db, &mut report).await;
         match result {
             Err(e) if is_lock_timeout(&e) && attempt < ctx.options.retries => {
                 attempt += 1;
@@ -270,8 +281,53 @@ fn is_lock_timeout(e: &RunnerError) -> bool {
     }
 }
 
+/// A connection with the migration's `lock_timeout`.
+async fn connect(ctx: &Context, database: &str) -> Result<PgConnection, RunnerError> {
+    let lock_timeout = ctx.options.lock_timeout.as_millis().to_string();
+    ctx.target
+        .connect_setting(database, "lock_timeout", &lock_timeout)
+        .await
+}
+
+/// `Ok(None)` when the database is found as it should be (the report says
+/// `unchanged`); else the connection, for the locked attempt.
+async fn unchanged_without_lock(
+    ctx: &Context,
+    database: &str,
+    db: DbKind,
+    report: &mut DbReport,
+) -> Result<Option<PgConnection>, RunnerError> {
+    let mut conn = connect(ctx, database).await?;
+    let kept = stamp::Bookkeeping::read(&mut conn)
+        .await
+        .map_err(|e| RunnerError::db("reading the stamp", database, e))?;
+    let declared_fp = ctx.target.declared.fingerprint(db);
+    let current = kept.stamp.as_ref().and_then(|s| {
+        let stamped = s.fingerprint == declared_fp
+            && (ctx.master_id.is_none() || s.master_id == ctx.master_id);
+        s.catalog_if_unchanged(kept.journal).filter(|_| stamped)
+    });
+    let pending = ctx
+        .target
+        .declared
+        .data_migrations(db)
+        .any(|m| !kept.data_migrations.iter().any(|d| d == m.name));
+    let planned = current.and_then(|catalog| ctx.cache.get(db, catalog));
+    if let Some(planned) = planned.filter(|_| !pending) {
+        let p = planned.lock().unwrap_or_else(|p| p.into_inner());
+        if p.plan.is_empty() {
+            report.outcome = Outcome::Unchanged;
+            report.fingerprint_before = Some(p.fingerprint.clone());
+            report.fingerprint_after = Some(p.fingerprint.clone());
+            return Ok(None);
+        }
+    }
+    Ok(Some(conn))
+}
+
 async fn attempt_once(
     ctx: &Context,
+    opened: Option<PgConnection>,
     database: &str,
     db: DbKind,
     report: &mut DbReport,
@@ -279,11 +335,10 @@ async fn attempt_once(
     let failed = |what: &'static str| move |e| RunnerError::db(what, database, e);
     let declared = ctx.target.declared.schema(db);
     let declared_fp = ctx.target.declared.fingerprint(db).to_owned();
-    let lock_timeout = ctx.options.lock_timeout.as_millis().to_string();
-    let mut conn = ctx
-        .target
-        .connect_setting(database, "lock_timeout", &lock_timeout)
-        .await?;
+    let mut conn = match opened {
+        Some(conn) => conn,
+        None => connect(ctx, database).await?,
+    };
     let mut tx = conn
         .begin()
         .await
