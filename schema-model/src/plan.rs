@@ -305,6 +305,21 @@ fn step(phase: u8, class: Class, reason: String, table: &str, sql: Vec<String>) 
     }
 }
 
+/// A step on one column of a table.
+fn column_step(
+    phase: u8,
+    class: Class,
+    reason: String,
+    table: &str,
+    column: &str,
+    sql: Vec<String>,
+) -> Step {
+    Step {
+        column: Some(column.to_owned()),
+        ..step(phase, class, reason, table, sql)
+    }
+}
+
 fn alter(table: &str) -> String {
     format!("ALTER TABLE {}", quote(table))
 }
@@ -345,15 +360,7 @@ fn steps_for(
             vec![format!("ALTER TABLE {} RENAME TO {};", quote(from), quote(to))],
         )),
         Change::RenameColumn { table, from, to } => {
-            let mut s = step(
-                1,
-                Class::Safe,
-                format!("rename column {table}.{from} to {to} (declared renamed_from: the values stay)"),
-                table,
-                vec![format!("{} RENAME COLUMN {} TO {};", alter(table), quote(from), quote(to))],
-            );
-            s.column = Some(to.clone());
-            steps.push(s);
+            steps.push(column_step(1, Class::Safe, format!("rename column {table}.{from} to {to} (declared renamed_from: the values stay)"), table, to, vec![format!("{} RENAME COLUMN {} TO {};", alter(table), quote(from), quote(to))]));
         }
         Change::RenameConstraint { table, from, to } => steps.push(step(
             2,
@@ -556,26 +563,10 @@ fn steps_for(
             column,
             default,
         } => {
-            let mut s = step(
-                7,
-                Class::Safe,
-                format!("set the default of {table}.{column} to {}", default.sql),
-                table,
-                vec![format!("{} SET DEFAULT {};", alter_column(table, column), default.sql)],
-            );
-            s.column = Some(column.clone());
-            steps.push(s);
+            steps.push(column_step(7, Class::Safe, format!("set the default of {table}.{column} to {}", default.sql), table, column, vec![format!("{} SET DEFAULT {};", alter_column(table, column), default.sql)]));
         }
         Change::DropDefault { table, column } => {
-            let mut s = step(
-                7,
-                Class::Safe,
-                format!("drop the default of {table}.{column}"),
-                table,
-                vec![format!("{} DROP DEFAULT;", alter_column(table, column))],
-            );
-            s.column = Some(column.clone());
-            steps.push(s);
+            steps.push(column_step(7, Class::Safe, format!("drop the default of {table}.{column}"), table, column, vec![format!("{} DROP DEFAULT;", alter_column(table, column))]));
         }
         Change::AddPrimaryKey {
             table,
