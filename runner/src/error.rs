@@ -31,7 +31,8 @@ pub mod exit {
     pub const NOT_CONFIRMED: u8 = 75;
     /// The tenant is protected (production) and is never dropped.
     pub const PROTECTED: u8 = 77; // EX_NOPERM
-    /// The master does not exist or was not initialised: run `runner master init`.
+    /// The master is not ready: missing or not initialised (`runner master
+    /// init`), or holding an older master schema (`runner migrate --master`).
     pub const MASTER_NOT_READY: u8 = 78; // EX_CONFIG
     /// A database holds a schema this runner does not know; nothing was changed.
     pub const UNKNOWN_SCHEMA: u8 = 79;
@@ -100,10 +101,21 @@ pub enum RunnerError {
 
     #[error(
         "`{database}` was not initialised as a master by this runner (no `rsm.identity` in it)\n\
-         hint: run `runner master init` (it adopts a database holding the master schema), \
+         hint: run `runner master init` (it adopts a database holding the master schema; \
+         `runner migrate --master` brings an older master schema up to date and adopts it), \
          or point --master-db at the right database"
     )]
     MasterNotInitialised { database: String },
+
+    #[error(
+        "the master `{database}` holds schema {found}, not this runner's {expected}\n\
+         hint: `runner migrate --master` brings it up to date (`runner diff --master` shows how)"
+    )]
+    MasterBehind {
+        database: String,
+        found: String,
+        expected: String,
+    },
 
     #[error("database `{database}` holds a schema this runner does not know:\n{differences}\nhint: {hint}")]
     UnknownSchema {
@@ -124,7 +136,7 @@ pub enum RunnerError {
 
     #[error(
         "tenant `{tenant}` is stamped with schema fingerprint {found}, this runner's schema is {expected}\n\
-         hint: the tenant was made by another version of the schema; migrate it before using it here"
+         hint: the tenant was made by another version of the schema: `runner migrate --tenant {tenant}` brings it here"
     )]
     FingerprintMismatch {
         tenant: String,
@@ -222,7 +234,9 @@ impl RunnerError {
             Output(_) => exit::OUTPUT,
             Declined(_) => exit::NOT_CONFIRMED,
             Protected { .. } => exit::PROTECTED,
-            MasterMissing { .. } | MasterNotInitialised { .. } => exit::MASTER_NOT_READY,
+            MasterMissing { .. } | MasterNotInitialised { .. } | MasterBehind { .. } => {
+                exit::MASTER_NOT_READY
+            }
             UnknownSchema { .. } => exit::UNKNOWN_SCHEMA,
             FingerprintMismatch { .. } => exit::FINGERPRINT_MISMATCH,
             PermissionDenied { .. } => exit::PERMISSION_DENIED,
@@ -245,6 +259,7 @@ impl RunnerError {
             PermissionDenied { .. } => "permission_denied",
             MasterMissing { .. } => "master_missing",
             MasterNotInitialised { .. } => "master_not_initialised",
+            MasterBehind { .. } => "master_behind",
             UnknownSchema { .. } => "unknown_schema",
             UnknownTenant { .. } => "unknown_tenant",
             FingerprintMismatch { .. } => "fingerprint_mismatch",
@@ -267,6 +282,7 @@ impl RunnerError {
             PermissionDenied { database, .. }
             | MasterMissing { database, .. }
             | MasterNotInitialised { database }
+            | MasterBehind { database, .. }
             | UnknownSchema { database, .. }
             | Busy { database, .. }
             | NotOwned { database, .. }

@@ -284,7 +284,8 @@ fn refused(database: &str, differences: String) -> RunnerError {
         database: database.to_owned(),
         differences,
         hint:
-            "nothing was changed; point --master-db at an empty database, a new name, or a master"
+            "nothing was changed; point --master-db at an empty database, a new name, or a master \
+               (an older master schema: `runner migrate --master` brings it up to date)"
                 .into(),
     }
 }

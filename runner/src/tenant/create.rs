@@ -146,6 +146,7 @@ pub async fn create_reporting(
     let started = Instant::now();
     check_options(options)?;
     let mut fleet = Fleet::open(target).await?;
+    check_master_schema(&mut fleet).await?;
     remove::repair(&mut fleet).await?;
     let allocated = allocate(&mut fleet, options).await?;
     let key = LockKey::database(&allocated.tenant);
@@ -170,6 +171,26 @@ pub async fn create_reporting(
                 )
             }))
         }
+    }
+}
+
+/// The registry rows are written with the declared master schema's builders:
+/// a master stamped with another schema is refused before anything is made.
+async fn check_master_schema(fleet: &mut Fleet) -> Result<(), RunnerError> {
+    let expected = fleet
+        .target
+        .declared
+        .fingerprint(schema_core::DbKind::Master);
+    let stamp = crate::stamp::read(&mut fleet.master)
+        .await
+        .map_err(|e| fleet.master_error("reading the master's stamp", e))?;
+    match stamp {
+        Some(s) if s.fingerprint != expected => Err(RunnerError::MasterBehind {
+            database: fleet.master_db().to_owned(),
+            found: s.fingerprint,
+            expected: expected.to_owned(),
+        }),
+        _ => Ok(()),
     }
 }
 

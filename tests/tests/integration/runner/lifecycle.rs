@@ -568,3 +568,39 @@ async fn users_suites_get_a_fresh_tenant_with_factories() {
     );
     assert!(client.id > 0);
 }
+
+#[tokio::test]
+async fn a_master_behind_its_schema_is_named_and_migrate_master_brings_it() {
+    let fleet = TestFleet::initialised().await;
+    let mut master = fleet.master().await;
+    master
+        .execute("ALTER TABLE organizations DROP COLUMN subdomain; UPDATE rsm.stamp SET fingerprint = 'older'")
+        .await
+        .unwrap();
+    let err = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), exit::MASTER_NOT_READY, "{err}");
+    assert!(err.to_string().contains("runner migrate --master"), "{err}");
+    assert_eq!(
+        fleet.leftovers().await,
+        (vec![], vec![]),
+        "nothing was made"
+    );
+
+    let run = runner::migrate::run::RunOptions {
+        tenants: runner::migrate::run::Tenants::None,
+        ..Default::default()
+    };
+    let report = runner::migrate::run::migrate(&fleet.target, &run, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        report.master.outcome,
+        runner::migrate::apply::Outcome::Migrated,
+        "{report:#?}"
+    );
+    tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap();
+}
