@@ -235,8 +235,15 @@ fn parse_url(url: &str) -> Result<PgConnectOptions, RunnerError> {
 /// and the server's own databases: refused before anything is touched.
 pub fn check_names(master_db: &str, tenant_prefix: &str) -> Result<(), RunnerError> {
     check_name("master database name", master_db)?;
-    // The prefix plus a number must still be a valid name.
+    // The prefix plus a number must still be a valid name, with room for a
+    // million tenants: PostgreSQL would cut a longer name, silently.
     check_name("tenant prefix", &format!("{tenant_prefix}1"))?;
+    if tenant_prefix.len() + 6 > ident::MAX_IDENT_BYTES {
+        return Err(RunnerError::InvalidInput(format!(
+            "invalid tenant prefix {tenant_prefix:?}: at most {} bytes, to leave room for tenant numbers",
+            ident::MAX_IDENT_BYTES - 6
+        )));
+    }
     if SYSTEM_DATABASES.contains(&master_db) {
         return Err(RunnerError::InvalidInput(format!(
             "invalid master database name {master_db:?}: it is one of the server's own databases"
@@ -343,6 +350,8 @@ mod tests {
         assert!(check_names("staging_master", "tenant_").is_ok());
         assert!(check_names("tenant_master", "tenant_").is_ok());
         assert!(check_names("rsm_master", "templ").is_ok());
+        assert!(check_names("rsm_master", &"p".repeat(57)).is_ok());
+        assert!(check_names("rsm_master", &"p".repeat(58)).is_err());
     }
 
     #[test]

@@ -253,6 +253,8 @@ async fn allocate_locked(
             ))
         })?;
         let name = format!("{}{number}", fleet.target.tenant_prefix);
+        // PostgreSQL would cut a name past 63 bytes, silently (and onto another's).
+        crate::target::check_name("tenant name", &name)?;
         // A name whose lock is held is being created elsewhere (perhaps by
         // another master with the same prefix): the next one.
         if !taken.contains(&name)
