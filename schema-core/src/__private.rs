@@ -8,6 +8,9 @@ pub use sqlx;
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 pub use crate::insert::{insert_returning_key, insert_returning_row, Values};
+pub use crate::literal::{
+    now_default, text_default, BoolDefault, DecimalDefault, IntegerDefault, NowDefault, TextDefault,
+};
 
 use crate::def::{Column, Database, Table};
 use crate::types::{NumericType, SqlType, TextType};

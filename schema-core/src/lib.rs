@@ -65,6 +65,7 @@ mod def;
 pub mod factory;
 pub mod ident;
 mod insert;
+mod literal;
 mod types;
 
 pub use def::{

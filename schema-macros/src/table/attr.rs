@@ -25,13 +25,28 @@ pub enum Action {
     SetDefault,
 }
 
-/// A default as written in `#[column(default = ...)]`.
+/// A default as written in `#[column(default = ...)]`; literals keep their
+/// tokens, so that the compiler checks them against the field's type there.
 pub enum DefaultValue {
-    Now,
-    /// Numeric or boolean literal, as written.
-    Literal(String),
-    Text(String),
+    Now(Ident),
+    /// An integer literal: its digits (sign included) and the tokens written.
+    Integer(String, proc_macro2::TokenStream),
+    /// A decimal literal (`1.00`), likewise.
+    Decimal(String, proc_macro2::TokenStream),
+    Bool(syn::LitBool),
+    Text(LitStr),
     Sql(String),
+}
+
+impl DefaultValue {
+    /// The SQL literal of a number or boolean (`-1`, `1.00`, `true`).
+    pub fn literal_text(&self) -> Option<String> {
+        match self {
+            DefaultValue::Integer(text, _) | DefaultValue::Decimal(text, _) => Some(text.clone()),
+            DefaultValue::Bool(b) => Some(b.value.to_string()),
+            _ => None,
+        }
+    }
 }
 
 pub struct TableAttrs {
@@ -298,26 +313,26 @@ fn parse_default(meta: &ParseNestedMeta) -> syn::Result<DefaultValue> {
     let input = meta.value()?;
     let lookahead = input.lookahead1();
     if lookahead.peek(LitStr) {
-        return Ok(DefaultValue::Text(input.parse::<LitStr>()?.value()));
-    }
-    if lookahead.peek(syn::LitInt) || lookahead.peek(syn::LitFloat) {
-        let lit: syn::Lit = input.parse()?;
-        return Ok(DefaultValue::Literal(number_text(&lit)?));
+        return Ok(DefaultValue::Text(input.parse()?));
     }
     if lookahead.peek(syn::LitBool) {
-        return Ok(DefaultValue::Literal(
-            input.parse::<syn::LitBool>()?.value.to_string(),
-        ));
+        return Ok(DefaultValue::Bool(input.parse()?));
     }
-    if lookahead.peek(Token![-]) {
-        input.parse::<Token![-]>()?;
+    if lookahead.peek(syn::LitInt) || lookahead.peek(syn::LitFloat) || lookahead.peek(Token![-]) {
+        let minus: Option<Token![-]> = input.parse()?;
         let lit: syn::Lit = input.parse().map_err(|e| syn::Error::new(e.span(), FORM))?;
-        return Ok(DefaultValue::Literal(format!("-{}", number_text(&lit)?)));
+        let sign = if minus.is_some() { "-" } else { "" };
+        let text = format!("{sign}{}", number_text(&lit)?);
+        let written = quote::quote!(#minus #lit);
+        return Ok(match lit {
+            syn::Lit::Float(_) => DefaultValue::Decimal(text, written),
+            _ => DefaultValue::Integer(text, written),
+        });
     }
     if lookahead.peek(Ident) {
         let ident: Ident = input.parse()?;
         if ident == NOW {
-            return Ok(DefaultValue::Now);
+            return Ok(DefaultValue::Now(ident));
         }
         if ident == SQL && input.peek(syn::token::Paren) {
             let content;

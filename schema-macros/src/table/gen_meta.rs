@@ -49,6 +49,7 @@ pub fn gen_meta(table: &Table) -> TokenStream {
             }
         })
     });
+    let default_checks = table.columns.iter().filter_map(|c| default_check(table, c));
     let consts = table.columns.iter().map(|c| {
         let field = c.ident;
         let value_ty = c.value_ty;
@@ -84,7 +85,85 @@ pub fn gen_meta(table: &Table) -> TokenStream {
         impl #ident {
             #(#consts)*
         }
+
+        #(#default_checks)*
     }
+}
+
+/// A literal default checked against the field's type by the compiler, at
+/// the literal: the kind of literal (`schema_core::__private::*Default`),
+/// an integer's range (`overflowing_literals`), an enum's values.
+fn default_check(table: &Table, c: &Column) -> Option<TokenStream> {
+    let value_ty = c.value_ty;
+    let private = quote!(::schema_core::__private);
+    let (span, check) = match c.default.as_ref()? {
+        DefaultValue::Integer(_, written) => {
+            let span = first_span(written);
+            let ty = respan(
+                quote!(<#value_ty as #private::IntegerDefault>::Literal),
+                span,
+            );
+            (span, quote!(const _: #ty = #written;))
+        }
+        DefaultValue::Decimal(_, written) => {
+            let span = first_span(written);
+            let ty = respan(
+                quote!(<#value_ty as #private::DecimalDefault>::Literal),
+                span,
+            );
+            (span, quote!(const _: #ty = #written;))
+        }
+        DefaultValue::Bool(lit) => {
+            let ty = respan(
+                quote!(<#value_ty as #private::BoolDefault>::Literal),
+                lit.span(),
+            );
+            (lit.span(), quote!(const _: #ty = #lit;))
+        }
+        DefaultValue::Text(lit) => {
+            let problem = format!(
+                "default {:?} of `{}.{}` is not one of the values of `{}`",
+                lit.value(),
+                table.name,
+                c.name,
+                quote!(#value_ty).to_string().replace(' ', "")
+            );
+            let check = quote!(const _: () = #private::text_default::<#value_ty>(#lit, #problem););
+            (lit.span(), respan(check, lit.span()))
+        }
+        DefaultValue::Now(ident) => {
+            let f = respan(quote!(#private::now_default::<#value_ty>), ident.span());
+            (ident.span(), quote!(const _: fn() = #f;))
+        }
+        DefaultValue::Sql(_) => return None,
+    };
+    Some(quote_spanned!(span=> #check))
+}
+
+fn first_span(tokens: &TokenStream) -> proc_macro2::Span {
+    tokens
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(proc_macro2::Span::call_site, |t| t.span())
+}
+
+/// `tokens` with every span set to `span`, so that an error about them points
+/// at the attribute that caused it rather than at the field's type.
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }
 
 fn column_def(c: &Column) -> TokenStream {
@@ -111,9 +190,15 @@ fn column_def(c: &Column) -> TokenStream {
         None => quote!(::core::option::Option::None),
         Some(d) => {
             let d = match d {
-                DefaultValue::Now => quote!(::schema_core::DefaultDef::Now),
-                DefaultValue::Literal(l) => quote!(::schema_core::DefaultDef::Literal(#l)),
-                DefaultValue::Text(t) => quote!(::schema_core::DefaultDef::Text(#t)),
+                DefaultValue::Now(_) => quote!(::schema_core::DefaultDef::Now),
+                DefaultValue::Integer(..) | DefaultValue::Decimal(..) | DefaultValue::Bool(_) => {
+                    let l = d.literal_text();
+                    quote!(::schema_core::DefaultDef::Literal(#l))
+                }
+                DefaultValue::Text(t) => {
+                    let t = t.value();
+                    quote!(::schema_core::DefaultDef::Text(#t))
+                }
                 DefaultValue::Sql(s) => quote!(::schema_core::DefaultDef::Sql(#s)),
             };
             quote!(::core::option::Option::Some(#d))

@@ -287,6 +287,9 @@ impl<'a> Column<'a> {
                 SqlTypeSpec::Inferred
             }
         };
+        if let Some(default) = attrs.default.get() {
+            default_fits(cx, &sql_type, default);
+        }
         if serial && nullable {
             cx.error_spanned_by(&field.ty, "a `serial` column cannot be an `Option`");
         }
@@ -347,6 +350,49 @@ impl<'a> Column<'a> {
             unique: attrs.unique.get().is_some(),
             index: attrs.index.get().is_some(),
         }
+    }
+}
+
+/// What the compiler cannot see of a literal default: whether it fits the
+/// declared `numeric(p, s)` or `varchar(n)` (PostgreSQL would reject it only
+/// at the first insert that uses it).
+fn default_fits(cx: &Ctxt, sql_type: &SqlTypeSpec, default: &DefaultValue) {
+    match (sql_type, default) {
+        (
+            SqlTypeSpec::Numeric(precision, scale),
+            DefaultValue::Integer(text, written) | DefaultValue::Decimal(text, written),
+        ) => {
+            let digits = text.trim_start_matches('-');
+            if digits.contains(['e', 'E']) {
+                return;
+            }
+            let whole = digits
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches('0');
+            let room = precision - scale;
+            if whole.len() > usize::from(room) {
+                cx.error_spanned_by(
+                    written,
+                    format!(
+                        "default {text} does not fit `numeric({precision}, {scale})`: at most {room} digit(s) before the point"
+                    ),
+                );
+            }
+        }
+        (SqlTypeSpec::Varchar(len), DefaultValue::Text(lit)) => {
+            let chars = lit.value().chars().count();
+            if chars > *len as usize {
+                cx.error_spanned_by(
+                    lit,
+                    format!(
+                        "default is {chars} characters long; `varchar({len})` holds at most {len}"
+                    ),
+                );
+            }
+        }
+        _ => {}
     }
 }
 
