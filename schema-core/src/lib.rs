@@ -66,6 +66,7 @@ pub mod factory;
 pub mod ident;
 mod insert;
 mod literal;
+mod schema;
 mod types;
 
 pub use def::{

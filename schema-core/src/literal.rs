@@ -7,6 +7,7 @@
 //! `overflowing_literals`, both at the literal. A text default on a
 //! [`TextEnum`] must also be one of its values ([`text_default`]).
 
+use crate::def::str_eq;
 use crate::types::TextEnum;
 
 /// An integer literal default (`0`, `-1`, `30`) suits this type.
@@ -124,21 +125,6 @@ pub const fn text_default<T: TextDefault + ?Sized>(value: &str, problem: &'stati
         i += 1;
     }
     panic!("{}", problem);
-}
-
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub(super) fn steps(set: SeedSet) -> usize {
     match set {
         SeedSet::None => 0,
         SeedSet::Base => 1,
-        SeedSet::Realistic => seed::realistic::VOLUME.len(),
+        SeedSet::Realistic => schema_defs::tenant::Volumes::TABLES,
     }
 }
 

@@ -381,10 +381,72 @@ fn ascii_slug(s: &str, sep: char) -> String {
     out
 }
 
+/// A literal default a factory keeps rather than fakes (`default = 0` on a
+/// counter, `default = 1` on a version, `default = true` on a flag): the value
+/// means a state, so a new row starts in it, as it would in the database.
+/// The literal was checked against the type at compile time.
+trait LiteralValue: Sized + 'static {
+    fn from_literal(text: &str) -> Self;
+}
+
+macro_rules! literal_by_parse {
+    ($($ty:ty),*) => {$(
+        impl LiteralValue for $ty {
+            fn from_literal(text: &str) -> Self {
+                text.parse().expect("a literal checked at compile time")
+            }
+        }
+    )*};
+}
+
+literal_by_parse!(i16, i32, i64, f32, f64, bool);
+
+impl LiteralValue for Decimal {
+    fn from_literal(text: &str) -> Self {
+        Decimal::from_str_exact(text)
+            .or_else(|_| Decimal::from_scientific(text))
+            .expect("a literal checked at compile time")
+    }
+}
+
+/// `text` as a `T`, if `T` is a type a literal default fits (`i32`,
+/// `Option<Decimal>`, ...); `None` otherwise. Dispatched on the type at run
+/// time rather than by a bound, so that a literal on a wrong type is reported
+/// once, by the compile-time check, not again by the factory.
+pub fn literal<T: 'static>(text: &str) -> Option<T> {
+    fn as_<T: 'static, U: LiteralValue>(text: &str, out: &mut Option<T>) {
+        let out = out as &mut dyn std::any::Any;
+        if let Some(slot) = out.downcast_mut::<Option<U>>() {
+            *slot = Some(U::from_literal(text));
+        } else if let Some(slot) = out.downcast_mut::<Option<Option<U>>>() {
+            *slot = Some(Some(U::from_literal(text)));
+        }
+    }
+    let mut out = None;
+    as_::<T, i16>(text, &mut out);
+    as_::<T, i32>(text, &mut out);
+    as_::<T, i64>(text, &mut out);
+    as_::<T, f32>(text, &mut out);
+    as_::<T, f64>(text, &mut out);
+    as_::<T, bool>(text, &mut out);
+    as_::<T, Decimal>(text, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::factory::rng::StreamRng;
+
+    #[test]
+    fn literals_become_values_of_the_column_type() {
+        assert_eq!(literal::<i32>("30"), Some(30));
+        assert_eq!(literal::<Option<i64>>("-1"), Some(Some(-1)));
+        assert_eq!(literal::<Decimal>("20.00"), Some(Decimal::new(2000, 2)));
+        assert_eq!(literal::<Option<bool>>("true"), Some(Some(true)));
+        assert_eq!(literal::<String>("1"), None);
+    }
 
     fn field(hint: Hint, max_len: Option<u32>, numeric: Option<(u16, u16)>, unique: bool) -> Field {
         Field {

@@ -16,18 +16,14 @@ pub use subscription_plans::*;
 pub use tenant_databases::*;
 pub use users::*;
 
-use schema_core::{DbKind, SchemaDef, Table};
-
-/// Every table of the master database, parents before children.
-pub static SCHEMA: SchemaDef = SchemaDef::new(
-    DbKind::Master,
-    &[
-        User::DEF,
-        Organization::DEF,
-        OrganizationMember::DEF,
-        Invitation::DEF,
-        TenantDatabase::DEF,
-        SubscriptionPlan::DEF,
-        AiCredit::DEF,
-    ],
-);
+schema_core::schema! {
+    /// Every table of the master database, parents before children.
+    pub static SCHEMA: Master;
+    users => User,
+    organizations => Organization,
+    organization_members => OrganizationMember,
+    invitations => Invitation,
+    tenant_databases => TenantDatabase,
+    subscription_plans => SubscriptionPlan,
+    ai_credits => AiCredit,
+}

@@ -115,7 +115,8 @@ impl ClientFactory {
     pub fn individual(self) -> Self {
         self.kind(ClientType::Individual).each(|c, _| {
             if let (Some(first), Some(last)) = (&c.first_name, &c.last_name) {
-                c.name = format!("{first} {last}");
+                let name = format!("{first} {last}");
+                c.name(name);
             }
         })
     }
@@ -130,7 +131,9 @@ impl ClientFactory {
             .suffix(None::<String>)
             .birthday(None::<schema_core::NaiveDate>)
             .gender(None::<String>)
-            .each(|c, at| c.name = at.text(schema_core::factory::Hint::Company))
+            .each(|c, at| {
+                c.name(at.text(schema_core::factory::Hint::Company));
+            })
     }
 }
 

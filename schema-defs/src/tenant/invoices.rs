@@ -48,14 +48,14 @@ impl InvoiceFactory {
     /// Amounts that add up: tax and total from the subtotal and rate.
     pub fn consistent(self) -> Self {
         self.each(|i, _| {
-            i.tax_amount = (i.subtotal * i.tax_rate / Decimal::ONE_HUNDRED).round_dp(2);
-            i.total = i.subtotal + i.tax_amount;
+            i.tax_amount((i.subtotal * i.tax_rate / Decimal::ONE_HUNDRED).round_dp(2));
+            i.total(i.subtotal + i.tax_amount);
             if let Some(deposit) = i.deposit_amount {
-                i.deposit_amount = Some(deposit.min(i.total));
+                i.deposit_amount(deposit.min(i.total));
             }
-            i.remaining_balance = Some(i.total - i.deposit_amount.unwrap_or_default());
+            i.remaining_balance(i.total - i.deposit_amount.unwrap_or_default());
             if i.due_date < i.issue_date {
-                i.due_date = i.issue_date + chrono_days(30);
+                i.due_date(i.issue_date + chrono_days(30));
             }
         })
     }
@@ -63,9 +63,9 @@ impl InvoiceFactory {
     /// Sent, then paid in full.
     pub fn paid(self) -> Self {
         self.consistent().status(InvoiceStatus::Paid).each(|i, at| {
-            i.sent_at = Some(i.issue_date);
-            i.paid_at = Some(i.issue_date + chrono_days(at.rng.between(1, 30)));
-            i.remaining_balance = Some(Decimal::ZERO);
+            i.sent_at(i.issue_date);
+            i.paid_at(i.issue_date + chrono_days(at.rng.between(1, 30)));
+            i.remaining_balance(Decimal::ZERO);
         })
     }
 }

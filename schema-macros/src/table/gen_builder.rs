@@ -9,6 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::gen_value;
 use super::model::{unraw, Table};
 
 pub fn gen_builder(table: &Table) -> TokenStream {
@@ -62,25 +63,37 @@ pub fn gen_builder(table: &Table) -> TokenStream {
         )
     };
     let set_value = |i: usize| {
-        let ty = table.columns[i].ty;
-        quote!(self.__values.set(#i, ::schema_core::IntoValue::<#ty>::into_value(value)))
+        let value = gen_value::convert(table, &table.columns[i], quote!(value));
+        quote!(self.__values.set(#i, #value))
     };
 
     let required_setters = required.iter().enumerate().map(|(pos, &i)| {
         let c = &table.columns[i];
         let setter = c.ident;
-        let ty = c.ty;
+        let accepts = gen_value::bound(table, c);
         let doc = setter_doc(i, true);
-        let free: Vec<_> = states.iter().enumerate().filter(|(p, _)| *p != pos).map(|(_, s)| s).collect();
-        let before = states.iter().enumerate().map(|(p, s)| if p == pos { unset.clone() } else { quote!(#s) });
-        let after = states.iter().enumerate().map(|(p, s)| if p == pos { set.clone() } else { quote!(#s) });
+        let free: Vec<_> = states
+            .iter()
+            .enumerate()
+            .filter(|(p, _)| *p != pos)
+            .map(|(_, s)| s)
+            .collect();
+        let before =
+            states
+                .iter()
+                .enumerate()
+                .map(|(p, s)| if p == pos { unset.clone() } else { quote!(#s) });
+        let after = states
+            .iter()
+            .enumerate()
+            .map(|(p, s)| if p == pos { set.clone() } else { quote!(#s) });
         let value = set_value(i);
         quote! {
             #[automatically_derived]
             #[allow(non_camel_case_types)]
             impl<#(#free),*> #builder<#(#before),*> {
                 #[doc = #doc]
-                pub fn #setter<__V: ::schema_core::IntoValue<#ty>>(self, value: __V) -> #builder<#(#after),*> {
+                pub fn #setter<__V: #accepts>(self, value: __V) -> #builder<#(#after),*> {
                     #builder { __values: #value, __state: ::core::marker::PhantomData }
                 }
             }
@@ -90,12 +103,12 @@ pub fn gen_builder(table: &Table) -> TokenStream {
     let optional_setters = (0..n_columns).filter(|i| !required.contains(i)).map(|i| {
         let c = &table.columns[i];
         let setter = c.ident;
-        let ty = c.ty;
+        let accepts = gen_value::bound(table, c);
         let doc = setter_doc(i, false);
         let value = set_value(i);
         quote! {
             #[doc = #doc]
-            pub fn #setter<__V: ::schema_core::IntoValue<#ty>>(self, value: __V) -> Self {
+            pub fn #setter<__V: #accepts>(self, value: __V) -> Self {
                 #builder { __values: #value, __state: ::core::marker::PhantomData }
             }
         }

@@ -9,6 +9,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Ident;
 
+use super::gen_value;
 use super::model::{unraw, Column, Table};
 
 pub fn gen_factory(table: &Table) -> TokenStream {
@@ -21,13 +22,21 @@ pub fn gen_factory(table: &Table) -> TokenStream {
     let idents: Vec<&Ident> = table.columns.iter().map(|c| c.ident).collect();
     let tys: Vec<_> = table.columns.iter().map(|c| c.ty).collect();
 
-    let setters = table.columns.iter().map(|c| {
-        let (field, ty) = (c.ident, c.ty);
-        let doc = format!("Sets `{table_name}.{}` for every row built; given twice, the last value wins.", c.name);
+    let setters = table.columns.iter().enumerate().map(|(i, c)| {
+        let field = c.ident;
+        let accepts = gen_value::bound(table, c);
+        let value = gen_value::convert(table, c, quote!(value));
+        let doc = format!(
+            "Sets `{table_name}.{}` for every row built; given twice, the last value wins.",
+            c.name
+        );
+        // A serial column is inserted only when given a value.
+        let give = c.serial.then(|| quote!(self.__state.give(#i);));
         quote! {
             #[doc = #doc]
-            pub fn #field<__V: ::schema_core::IntoValue<#ty>>(mut self, value: __V) -> Self {
-                self.#field = ::core::option::Option::Some(::schema_core::IntoValue::into_value(value));
+            pub fn #field<__V: #accepts>(mut self, value: __V) -> Self {
+                self.#field = ::core::option::Option::Some(#value);
+                #give
                 self
             }
         }
@@ -68,63 +77,45 @@ pub fn gen_factory(table: &Table) -> TokenStream {
     });
 
     // A required self-reference cannot be satisfied by a new row: left out.
-    let required_parents: Vec<_> = table
+    let parents: Vec<_> = table
         .columns
         .iter()
-        .filter(|c| !c.nullable)
-        .filter_map(|c| Some((c, parent_of(c)?)))
-        .filter(|(c, _)| !is_self_reference(c, ident))
-        .collect();
-    let placeholder_checks = required_parents.iter().map(|(c, _)| {
-        let (field, value_ty) = (c.ident, c.value_ty);
-        quote!(r.#field == <#value_ty as ::core::default::Default>::default())
-    });
-    let parents = required_parents.iter().map(|(c, (parent, ref_field))| {
-        let (field, value_ty) = (c.ident, c.value_ty);
-        let span = c.references.as_ref().expect("a foreign key").path.span();
-        quote_spanned! {span=>
-            let need: ::std::vec::Vec<usize> = rows
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.#field == <#value_ty as ::core::default::Default>::default())
-                .map(|(i, _)| i)
-                .collect();
-            if !need.is_empty() {
-                let parents = <#parent as #rt::HasFactory>::factory_with(&self.__state.seed);
-                let made = #rt::create_parents(&parents, &mut *conn, need.len()).await?;
-                for (i, p) in need.into_iter().zip(made) {
-                    rows[i].#field = p.#ref_field;
+        .filter(|c| !c.nullable && c.references.is_some() && !is_self_reference(c, ident))
+        .filter_map(|c| {
+            let (parent, ref_field) = parent_of(c)?;
+            let (field, value_ty) = (c.ident, c.value_ty);
+            let span = c.references.as_ref()?.path.span();
+            Some(quote_spanned! {span=>
+                #rt::Parent {
+                    missing: |r| r.#field == <#value_ty as ::core::default::Default>::default(),
+                    make: |seed, conn, n, parents| #rt::parent_keys::<#parent, #value_ty>(seed, conn, n, parents, #parent::#ref_field.name),
+                    set: |r, key| r.#field = #rt::key(key),
                 }
+            })
+        })
+        .collect();
+    let n_parents = parents.len();
+
+    let draft = format_ident!("{}Draft", ident);
+    let draft_setters = table.columns.iter().map(|c| {
+        let field = c.ident;
+        let accepts = gen_value::bound(table, c);
+        let value = gen_value::convert(table, c, quote!(value));
+        let doc = format!("Sets `{table_name}.{}` of this row.", c.name);
+        quote! {
+            #[doc = #doc]
+            pub fn #field<__V: #accepts>(&mut self, value: __V) -> &mut Self {
+                self.__row.#field = #value;
+                self
             }
         }
     });
-
-    let arrays: Vec<_> = idents
-        .iter()
-        .map(|f| format_ident!("__{}", unraw(f)))
-        .collect();
-    let pushes = table.columns.iter().zip(&arrays).map(|(c, array)| {
-        let name = &c.name;
-        let push = quote!(batch.push(#name, #array)?;);
-        if c.serial {
-            // Left to its sequence unless the factory was given a value.
-            let field = c.ident;
-            quote!(if self.#field.is_some() { #push })
-        } else {
-            push
-        }
-    });
-
-    let given = table.columns.iter().map(|c| {
-        if c.serial {
-            let field = c.ident;
-            quote!(self.#field.is_some())
-        } else {
-            quote!(true)
-        }
-    });
-    let given: Vec<_> = given.collect();
-    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    let draft_doc = format!(
+        "A `{table_name}` row being built, as a factory hook sees it: its fields read \
+         as the row's (`row.{0}`), values are given by setters (`row.{0}(...)`), which \
+         accept what the factory's setters accept (a bare value for a nullable column).",
+        idents.first().map(|i| unraw(i)).unwrap_or_default()
+    );
 
     let doc = format!(
         "Factory of `{table_name}`, from [`{ident}::factory`] or `Seed::factory::<{ident}>()`: \
@@ -142,6 +133,24 @@ pub fn gen_factory(table: &Table) -> TokenStream {
             #(#idents: ::core::option::Option<#tys>,)*
         }
 
+        #[doc = #draft_doc]
+        pub struct #draft<'__r> {
+            __row: &'__r mut #ident,
+        }
+
+        #[automatically_derived]
+        impl ::core::ops::Deref for #draft<'_> {
+            type Target = #ident;
+            fn deref(&self) -> &#ident {
+                self.__row
+            }
+        }
+
+        #[automatically_derived]
+        impl #draft<'_> {
+            #(#draft_setters)*
+        }
+
         #[automatically_derived]
         impl #rt::HasFactory for #ident {
             type Factory = #factory;
@@ -150,6 +159,13 @@ pub fn gen_factory(table: &Table) -> TokenStream {
                     __state: #rt::FactoryState::new(seed),
                     #(#idents: ::core::option::Option::None,)*
                 }
+            }
+        }
+
+        #[automatically_derived]
+        impl #rt::Columns for #ident {
+            fn visit(&self, f: &mut dyn ::core::ops::FnMut(&dyn #rt::ColumnValue)) {
+                #(f(&self.#idents);)*
             }
         }
 
@@ -168,8 +184,9 @@ pub fn gen_factory(table: &Table) -> TokenStream {
 
             /// Run `hook` on every row built, after the given and faked values
             /// and before parents are made: per-row variations, picked parents.
-            pub fn each(mut self, hook: impl Fn(&mut #ident, &mut #rt::Each) + Send + Sync + 'static) -> Self {
-                self.__state.push_hook(hook);
+            /// The hook gives values through the row's setters (`row.column(value)`).
+            pub fn each(mut self, hook: impl Fn(&mut #draft<'_>, &mut #rt::Each) + Send + Sync + 'static) -> Self {
+                self.__state.push_hook(move |row: &mut #ident, at: &mut #rt::Each| hook(&mut #draft { __row: row }, at));
                 self
             }
 
@@ -223,52 +240,19 @@ pub fn gen_factory(table: &Table) -> TokenStream {
                 &self.__state
             }
 
+            fn state_mut(&mut self) -> &mut #rt::FactoryState<#ident> {
+                &mut self.__state
+            }
+
             fn build_row(&self, row: u64) -> #ident {
                 static FIELDS: [#rt::Field; #n_columns] = [#(#field_defs),*];
                 let seed = &self.__state.seed;
                 #ident { #(#values,)* }
             }
 
-            #[allow(unused_variables)]
-            fn needs_parents(&self, rows: &[#ident]) -> bool {
-                rows.iter().any(|r| false #(|| #placeholder_checks)*)
-            }
-
-            #[allow(unused_variables, unused_mut)]
-            fn resolve_parents<'__a>(
-                &'__a self,
-                conn: &'__a mut #sqlx::PgConnection,
-                rows: &'__a mut [#ident],
-            ) -> ::schema_core::__private::BoxFuture<'__a, ::core::result::Result<(), #sqlx::Error>> {
-                ::std::boxed::Box::pin(async move {
-                    #({ #parents })*
-                    ::core::result::Result::Ok(())
-                })
-            }
-
-            fn copy_columns(&self) -> ::std::vec::Vec<&'static str> {
-                let mut columns = ::std::vec::Vec::new();
-                #(if #given { columns.push(#names); })*
-                columns
-            }
-
-            fn encode_copy(&self, rows: ::std::vec::Vec<#ident>, out: &mut #rt::CopyRows) -> ::core::result::Result<(), #sqlx::Error> {
-                let fields = 0 #(+ usize::from(#given))*;
-                for row in rows {
-                    out.begin_row(fields);
-                    #(if #given { out.field(&row.#idents)?; })*
-                }
-                ::core::result::Result::Ok(())
-            }
-
-            fn columns(&self, rows: ::std::vec::Vec<#ident>) -> ::core::result::Result<#rt::Batch, #sqlx::Error> {
-                #(let mut #arrays: ::std::vec::Vec<#tys> = ::std::vec::Vec::with_capacity(rows.len());)*
-                for row in rows {
-                    #(#arrays.push(row.#idents);)*
-                }
-                let mut batch = #rt::Batch::new();
-                #(#pushes)*
-                ::core::result::Result::Ok(batch)
+            fn parents(&self) -> &'static [#rt::Parent<#ident>] {
+                static PARENTS: [#rt::Parent<#ident>; #n_parents] = [#(#parents),*];
+                &PARENTS
             }
         }
     }
@@ -283,6 +267,16 @@ fn fallback(c: &Column, i: usize) -> TokenStream {
     }
     if c.references.is_some() {
         return quote!(::core::option::Option::None);
+    }
+    // A number or flag default means a state (a counter, a version): kept
+    // unless the column asks to be faked.
+    if let (Some(text), None) = (c.default.as_ref().and_then(|d| d.literal_text()), &c.fake) {
+        return quote! {
+            match ::schema_core::factory::literal::<#ty>(#text) {
+                ::core::option::Option::Some(v) => v,
+                ::core::option::Option::None => seed.fake::<#ty>(&FIELDS[#i], row),
+            }
+        };
     }
     if let Some((_, expr)) = &c.fake {
         let value = quote! {

@@ -5,6 +5,7 @@ mod gen_builder;
 mod gen_factory;
 mod gen_meta;
 mod gen_row;
+mod gen_value;
 mod hint;
 pub mod model;
 
@@ -23,9 +24,11 @@ pub fn expand_table(input: TokenStream) -> syn::Result<TokenStream> {
     let row = gen_row::gen_from_row(&table);
     let builder = gen_builder::gen_builder(&table);
     let factory = gen_factory::gen_factory(&table);
+    let values = gen_value::gen_value_traits(&table);
 
     Ok(quote! {
         #meta
+        #values
         #row
         #builder
         #factory

@@ -132,6 +132,30 @@ async fn required_parents_are_made_unless_given_and_nullable_ones_stay_null() {
 }
 
 #[tokio::test]
+async fn existing_parents_are_picked_and_made_only_when_there_are_none() {
+    let db = fresh_schema(DbKind::Tenant).await;
+    let mut conn = db.connect().await;
+    let seed = seed(4);
+    // No rooms nor clients yet: the first session makes one of each.
+    let sessions = factory::existing_parents(seed.factory::<Session>());
+    sessions.create(&mut conn).await.unwrap();
+    assert_eq!(count(&mut conn, "clients").await, 1);
+    seed.factory::<Client>()
+        .create_many(&mut conn, 4)
+        .await
+        .unwrap();
+    // From now on every session picks among the 5 clients and the one room.
+    sessions.create_many(&mut conn, 200).await.unwrap();
+    assert_eq!(count(&mut conn, "clients").await, 5);
+    assert_eq!(count(&mut conn, "rooms").await, 1);
+    let used: i64 = sqlx::query_scalar("SELECT count(DISTINCT client_id) FROM sessions")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(used, 5, "picks spread over the existing clients");
+}
+
+#[tokio::test]
 async fn unique_columns_hold_where_naive_faking_collides() {
     let db = fresh_schema(DbKind::Master).await;
     let mut conn = db.connect().await;
@@ -231,6 +255,25 @@ fn faked_values_follow_names_types_and_value_sets() {
     }
 }
 
+#[test]
+fn number_and_flag_defaults_are_kept_unless_set_or_annotated() {
+    let seed = seed(5);
+    for quote in seed.factory::<Quote>().build_many(50) {
+        assert_eq!(quote.validity_days, 30);
+        assert_eq!(quote.tax_rate, Decimal::new(2000, 2));
+    }
+    for account in seed.factory::<ClientPortalAccount>().build_many(50) {
+        assert_eq!(account.login_count, 0);
+    }
+    let quote = seed.factory::<Quote>().validity_days(7).build();
+    assert_eq!(quote.validity_days, 7);
+    // `fake = ...` asks for faked values: 10..20, never the default 1.
+    for gadget in seed.factory::<gadgets::Counted>().build_many(50) {
+        assert!((10..20).contains(&gadget.uses), "{}", gadget.uses);
+        assert_eq!(gadget.version, 1);
+    }
+}
+
 mod gadgets {
     //! The same test-only table before and after a column is added.
     use schema_core::Table;
@@ -247,6 +290,17 @@ mod gadgets {
         pub note: String,
         #[column(fake = "10..20")]
         pub size: i32,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Table)]
+    #[table(name = "counted", db = tenant)]
+    pub struct Counted {
+        #[column(primary_key, serial)]
+        pub id: i32,
+        #[column(default = 1)]
+        pub version: i32,
+        #[column(default = 1, fake = "10..20")]
+        pub uses: i64,
     }
 
     #[derive(Debug, Clone, PartialEq, Table)]
@@ -299,7 +353,9 @@ async fn hooks_vary_each_row() {
             .unwrap();
     }
     seed.factory::<Session>()
-        .each(move |s, at| s.room_id = *at.rng.pick(&room_ids))
+        .each(move |s, at| {
+            s.room_id(*at.rng.pick(&room_ids));
+        })
         .create_many(&mut conn, 30)
         .await
         .unwrap();

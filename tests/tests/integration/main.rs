@@ -7,3 +7,4 @@ mod fidelity;
 mod round_trip;
 mod runner;
 mod seed_sets;
+mod widened;

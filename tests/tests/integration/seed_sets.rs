@@ -63,7 +63,7 @@ async fn realistic_fills_every_tenant_table_at_its_scale() {
         .unwrap();
     assert_eq!(
         tables.len(),
-        seed::realistic::VOLUME.len(),
+        schema_defs::tenant::Volumes::TABLES,
         "one progress step per table"
     );
     let counted = counts(&mut conn, DbKind::Tenant).await;
@@ -71,7 +71,7 @@ async fn realistic_fills_every_tenant_table_at_its_scale() {
     for (table, n) in &counted {
         assert_eq!(
             *n as u64,
-            seed::realistic::volume(table, 1),
+            seed::realistic::VOLUME.by_name(table).unwrap(),
             "rows in {table}"
         );
     }
@@ -86,6 +86,36 @@ async fn realistic_fills_every_tenant_table_at_its_scale() {
     .await
     .unwrap();
     assert_eq!(bad, 0);
+}
+
+/// A seed set with no code at all: every table filled by its own factory at
+/// its volume, parents picked among existing rows (so no table gets more
+/// rows than its volume), each table reported.
+#[tokio::test]
+async fn factories_alone_fill_every_table_at_its_volume() {
+    let db = fresh_schema(DbKind::Tenant).await;
+    let mut conn = db.connect().await;
+    let volumes = seed::realistic::VOLUME;
+    let small = schema_defs::tenant::Volumes {
+        clients: 20,
+        rooms: 2,
+        ..volumes
+    };
+    let mut tables = Vec::new();
+    seed::realistic::fill_by_factories(&mut conn, &seed(6), small, &["musicians"], &mut |t| {
+        tables.push(t)
+    })
+    .await
+    .unwrap();
+    assert_eq!(tables.len(), schema_defs::tenant::Volumes::TABLES - 1);
+    for (table, n) in counts(&mut conn, DbKind::Tenant).await {
+        let want = if table == "musicians" {
+            0
+        } else {
+            small.by_name(table).unwrap()
+        };
+        assert_eq!(n as u64, want, "rows in {table}");
+    }
 }
 
 /// A digest of every row of every table, in key order.
