@@ -2,6 +2,8 @@
 //! change with any release of `schema-macros`, which is released in lock-step.
 
 pub use fake;
+/// A step of a table's expansion through its column groups.
+pub use schema_macros::__table_with_groups as table_with_groups;
 pub use sqlx;
 
 /// The future of a builder's insert.

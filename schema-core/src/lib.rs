@@ -77,7 +77,7 @@ pub use factory::{FakeValue, HasFactory, Seed};
 pub use insert::{IntoValue, Set, Unset};
 pub use types::{ColumnType, NumericType, SerialType, SqlType, TextEnum, TextType, UnknownValue};
 
-pub use schema_macros::{Table, TextEnum};
+pub use schema_macros::{ColumnGroup, Table, TextEnum};
 
 pub use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 pub use rust_decimal::Decimal;

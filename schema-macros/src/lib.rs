@@ -41,7 +41,29 @@
 //! * `backfill = sql("expression")`: the value existing rows get when a
 //!   migration needs one (a new NOT NULL column without default, NULLs before
 //!   SET NOT NULL), in the migrating transaction;
-//! * `fake = "..."` (factories).
+//! * `fake = "..."` (factories);
+//! * `flatten`: the field's type is a column group; its columns are the
+//!   table's, where the field stands.
+//!
+//! # `#[derive(ColumnGroup)]`
+//!
+//! ```ignore
+//! #[derive(ColumnGroup)]
+//! pub struct Synced {
+//!     #[column(default = sql("gen_random_uuid()"), unique)]
+//!     pub sync_uuid: Uuid,
+//!     #[column(default = 1)]
+//!     pub sync_version: i32,
+//! }
+//! ```
+//!
+//! Columns declared once, with the same `#[column(...)]` keys (no primary
+//! key), and flattened into any table of the same crate:
+//! `#[column(flatten)] pub sync: Synced`. Keys and indexes are named per table
+//! (`clients_sync_uuid_unique`); builders, factories and hooks get a setter
+//! per column; rows read back into the group's struct. `#[group(db = tenant)]`
+//! restricts a group to one database. `references = ...` inside a group
+//! resolves where the table is declared: write `crate::` paths.
 //!
 //! # `#[derive(TextEnum)]`
 //!
@@ -50,6 +72,7 @@
 
 mod attr;
 mod ctxt;
+mod group;
 mod symbol;
 mod table;
 mod text_enum;
@@ -64,6 +87,33 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
         Ok(tokens) => tokens.into(),
         Err(err) => {
             let dummy = table::dummy(input);
+            let errors = err.to_compile_error();
+            quote!(#dummy #errors).into()
+        }
+    }
+}
+
+#[proc_macro_derive(ColumnGroup, attributes(group, column))]
+pub fn derive_column_group(input: TokenStream) -> TokenStream {
+    group::expand_group(input.into())
+        .unwrap_or_else(|err| err.to_compile_error())
+        .into()
+}
+
+/// A step of a table's expansion through its column groups; not for direct use.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __table_with_groups(input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    match table::expand_table_with_groups(input.clone()) {
+        Ok(tokens) => tokens.into(),
+        Err(err) => {
+            let dummy = syn::parse2::<group::WithGroups>(input)
+                .map(|w| {
+                    let table = &w.table;
+                    table::dummy(quote!(#table))
+                })
+                .unwrap_or_default();
             let errors = err.to_compile_error();
             quote!(#dummy #errors).into()
         }

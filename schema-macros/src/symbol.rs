@@ -3,6 +3,7 @@
 pub const TABLE: &str = "table";
 pub const COLUMN: &str = "column";
 pub const TEXT_ENUM: &str = "text_enum";
+pub const GROUP: &str = "group";
 
 // #[table(...)]
 pub const NAME: &str = "name";
@@ -37,6 +38,7 @@ pub const ON_UPDATE: &str = "on_update";
 pub const RENAMED_FROM: &str = "renamed_from";
 pub const FAKE: &str = "fake";
 pub const BACKFILL: &str = "backfill";
+pub const FLATTEN: &str = "flatten";
 
 pub const COLUMN_KEYS: &[&str] = &[
     NAME,
@@ -53,7 +55,11 @@ pub const COLUMN_KEYS: &[&str] = &[
     RENAMED_FROM,
     FAKE,
     BACKFILL,
+    FLATTEN,
 ];
+
+// #[group(...)]
+pub const GROUP_KEYS: &[&str] = &[DB];
 
 // #[text_enum(...)] on a variant
 pub const RENAME: &str = "rename";

@@ -77,6 +77,39 @@ pub struct ColumnAttrs {
     /// `backfill = sql("...")`: the value existing rows get when a migration
     /// needs one (a new NOT NULL column, NULLs before SET NOT NULL).
     pub backfill: Attr<LitStr>,
+    /// `flatten`: the field is a column group, its columns are the table's.
+    pub flatten: Attr<()>,
+}
+
+/// `#[group(db = tenant)]` on a column group: the one database it may be
+/// used in (none: any).
+pub fn parse_group_db(cx: &Ctxt, attrs: &[syn::Attribute]) -> Attr<Db> {
+    let mut db = Attr::none(DB);
+    for attr in attrs.iter().filter(|a| a.path().is_ident(GROUP)) {
+        parse_keys(cx, attr, |meta| {
+            if meta.path.is_ident(DB) {
+                let value = parse_db(meta)?;
+                db.set(cx, &meta.path, value);
+            } else {
+                unknown_key(cx, meta, GROUP, GROUP_KEYS);
+                crate::attr::skip_value(meta)?;
+            }
+            Ok(())
+        });
+    }
+    db
+}
+
+fn parse_db(meta: &ParseNestedMeta) -> syn::Result<Db> {
+    let ident: Ident = meta.value()?.parse()?;
+    match ident.to_string().as_str() {
+        "master" => Ok(Db::Master),
+        "tenant" => Ok(Db::Tenant),
+        other => Err(syn::Error::new(
+            ident.span(),
+            format!("unknown database `{other}`; expected {}", one_of(DBS)),
+        )),
+    }
 }
 
 impl TableAttrs {
@@ -96,17 +129,7 @@ impl TableAttrs {
                 if path.is_ident(NAME) {
                     out.name.set(cx, path, meta.value()?.parse()?);
                 } else if path.is_ident(DB) {
-                    let ident: Ident = meta.value()?.parse()?;
-                    let db = match ident.to_string().as_str() {
-                        "master" => Db::Master,
-                        "tenant" => Db::Tenant,
-                        other => {
-                            return Err(syn::Error::new(
-                                ident.span(),
-                                format!("unknown database `{other}`; expected {}", one_of(DBS)),
-                            ))
-                        }
-                    };
+                    let db = parse_db(meta)?;
                     out.db.set(cx, path, db);
                 } else if path.is_ident(PRIMARY_KEY) {
                     let cols = parse_ident_list(meta, "primary_key(a, b)")?;
@@ -135,6 +158,28 @@ impl TableAttrs {
 }
 
 impl ColumnAttrs {
+    /// The first key given besides `flatten`, if any.
+    pub fn other_than_flatten(&self) -> Option<&proc_macro2::TokenStream> {
+        [
+            self.name.tokens(),
+            self.primary_key.tokens(),
+            self.serial.tokens(),
+            self.unique.tokens(),
+            self.index.tokens(),
+            self.varchar.tokens(),
+            self.numeric.tokens(),
+            self.default.tokens(),
+            self.references.tokens(),
+            self.on_delete.tokens(),
+            self.on_update.tokens(),
+            self.fake.tokens(),
+            self.backfill.tokens(),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    }
+
     pub fn parse(cx: &Ctxt, attrs: &[syn::Attribute]) -> ColumnAttrs {
         let mut out = ColumnAttrs {
             name: Attr::none(NAME),
@@ -151,6 +196,7 @@ impl ColumnAttrs {
             renamed_from: Vec::new(),
             fake: Attr::none(FAKE),
             backfill: Attr::none(BACKFILL),
+            flatten: Attr::none(FLATTEN),
         };
         for attr in attrs.iter().filter(|a| a.path().is_ident(COLUMN)) {
             parse_keys(cx, attr, |meta| {
@@ -201,6 +247,9 @@ impl ColumnAttrs {
                     out.fake.set(cx, path, meta.value()?.parse()?);
                 } else if path.is_ident(BACKFILL) {
                     out.backfill.set(cx, path, parse_sql_value(meta, BACKFILL)?);
+                } else if path.is_ident(FLATTEN) {
+                    flag(meta, FLATTEN)?;
+                    out.flatten.set(cx, path, ());
                 } else {
                     unknown_key(cx, meta, COLUMN, COLUMN_KEYS);
                     crate::attr::skip_value(meta)?;

@@ -60,16 +60,17 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         })
     });
 
-    let values = table.columns.iter().enumerate().map(|(i, c)| {
+    let built = table.construct(|i, c| {
         let field = c.ident;
         let fallback = fallback(c, i);
         quote! {
-            #field: match &self.#field {
+            match &self.#field {
                 ::core::option::Option::Some(v) => ::core::clone::Clone::clone(v),
                 ::core::option::Option::None => #fallback,
             }
         }
     });
+    let accesses: Vec<_> = table.columns.iter().map(|c| c.access()).collect();
     let field_defs = table.columns.iter().enumerate().map(|(i, c)| {
         let hint = format_ident!("{}", super::hint::infer(table_name, &c.name));
         let unique = table.primary_key == [i] || table.unique.iter().any(|k| *k == [i]);
@@ -83,7 +84,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         .filter(|c| !c.nullable && c.references.is_some() && !is_self_reference(c, ident))
         .filter_map(|c| {
             let (parent, ref_field) = parent_of(c)?;
-            let (field, value_ty) = (c.ident, c.value_ty);
+            let (field, value_ty) = (c.access(), c.value_ty);
             let span = c.references.as_ref()?.path.span();
             Some(quote_spanned! {span=>
                 #rt::Parent {
@@ -98,14 +99,14 @@ pub fn gen_factory(table: &Table) -> TokenStream {
 
     let draft = format_ident!("{}Draft", ident);
     let draft_setters = table.columns.iter().map(|c| {
-        let field = c.ident;
+        let (field, access) = (c.ident, c.access());
         let accepts = gen_value::bound(table, c);
         let value = gen_value::convert(table, c, quote!(value));
         let doc = format!("Sets `{table_name}.{}` of this row.", c.name);
         quote! {
             #[doc = #doc]
             pub fn #field<__V: #accepts>(&mut self, value: __V) -> &mut Self {
-                self.__row.#field = #value;
+                self.__row.#access = #value;
                 self
             }
         }
@@ -165,7 +166,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         #[automatically_derived]
         impl #rt::Columns for #ident {
             fn visit(&self, f: &mut dyn ::core::ops::FnMut(&dyn #rt::ColumnValue)) {
-                #(f(&self.#idents);)*
+                #(f(&self.#accesses);)*
             }
         }
 
@@ -247,7 +248,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
             fn build_row(&self, row: u64) -> #ident {
                 static FIELDS: [#rt::Field; #n_columns] = [#(#field_defs),*];
                 let seed = &self.__state.seed;
-                #ident { #(#values,)* }
+                #built
             }
 
             fn parents(&self) -> &'static [#rt::Parent<#ident>] {

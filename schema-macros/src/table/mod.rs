@@ -14,10 +14,28 @@ use quote::quote;
 
 use crate::ctxt::Ctxt;
 
+/// `#[derive(Table)]`: a table without column groups expands here; one with
+/// groups starts the chain through its groups' macros (see `group.rs`).
 pub fn expand_table(input: TokenStream) -> syn::Result<TokenStream> {
     let input: syn::DeriveInput = syn::parse2(input)?;
+    match crate::group::next_group(&input, &[]) {
+        Some(next) => Ok(next),
+        None => expand_with(&input, &[]),
+    }
+}
+
+/// `__table_with_groups!`: one more group handed on; expand when all are.
+pub fn expand_table_with_groups(input: TokenStream) -> syn::Result<TokenStream> {
+    let crate::group::WithGroups { groups, table } = syn::parse2(input)?;
+    match crate::group::next_group(&table, &groups) {
+        Some(next) => Ok(next),
+        None => expand_with(&table, &groups),
+    }
+}
+
+fn expand_with(input: &syn::DeriveInput, groups: &[model::Group]) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
-    let table = model::Table::from_ast(&cx, &input);
+    let table = model::Table::from_ast(&cx, input, groups);
     cx.check()?;
     let table = table.expect("no model without an error");
     let meta = gen_meta::gen_meta(&table);
@@ -58,7 +76,7 @@ pub fn dummy(input: TokenStream) -> TokenStream {
     let db = attr::TableAttrs::parse(&cx, &input.attrs).db.get().copied();
     let _ = cx.check();
     let db_ty = gen_meta::db_type(db.unwrap_or(attr::Db::Tenant));
-    let consts = fields.named.iter().map(|f| {
+    let consts = fields.named.iter().filter(|f| !model::is_flattened(f)).map(|f| {
         let field = f.ident.as_ref().expect("named field");
         let value_ty = model::option_inner(&f.ty).unwrap_or(&f.ty);
         quote! {

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use syn::{Ident, Type};
 
-use super::attr::{Action, ColumnAttrs, Db, DefaultValue, TableAttrs};
+use super::attr::{parse_group_db, Action, ColumnAttrs, Db, DefaultValue, TableAttrs};
 use crate::attr::sql_name_problem;
 use crate::ctxt::Ctxt;
 use crate::symbol::*;
@@ -21,6 +21,44 @@ pub struct Table<'a> {
     /// `check(name, sql)`: (name, expression).
     pub checks: Vec<(String, String)>,
     pub renamed_from: Vec<String>,
+    /// The struct's fields in order: a column, or a column group whose
+    /// columns are `columns[range]`.
+    pub fields: Vec<Field<'a>>,
+}
+
+pub enum Field<'a> {
+    Column(usize),
+    Group {
+        ident: &'a Ident,
+        ty: &'a Type,
+        columns: std::ops::Range<usize>,
+    },
+}
+
+/// A column group (`#[derive(ColumnGroup)]`) as the table's expansion gets
+/// it: the group's struct, passed on by the group's macro.
+pub struct Group {
+    pub input: syn::DeriveInput,
+}
+
+impl Group {
+    /// The database the group is declared for, if one.
+    pub fn db(&self, cx: &Ctxt) -> Option<Db> {
+        parse_group_db(cx, &self.input.attrs).get().copied()
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &syn::Field> {
+        named_fields(&self.input).into_iter().flatten()
+    }
+}
+
+/// Where a column comes from, for messages and field access.
+#[derive(Clone, Copy)]
+pub struct InGroup<'a> {
+    /// The table's field holding the group (`sync`).
+    pub field: &'a Ident,
+    /// The group's struct (`Synced`).
+    pub group: &'a Ident,
 }
 
 pub struct Column<'a> {
@@ -42,6 +80,8 @@ pub struct Column<'a> {
     pub fake: Option<(String, TokenStream)>,
     /// Where `primary_key` was written on this column, if it was.
     primary_key_at: Option<proc_macro2::TokenStream>,
+    /// Set when the column comes from a column group.
+    pub group: Option<InGroup<'a>>,
     unique: bool,
     index: bool,
 }
@@ -65,10 +105,99 @@ impl Column<'_> {
     pub fn is_required(&self) -> bool {
         !self.nullable && self.default.is_none() && !self.serial
     }
+
+    /// The field in the row struct: `name`, or `sync.sync_uuid` in a group.
+    pub fn access(&self) -> TokenStream {
+        let ident = self.ident;
+        match self.group {
+            Some(g) => {
+                let field = g.field;
+                quote::quote!(#field.#ident)
+            }
+            None => quote::quote!(#ident),
+        }
+    }
+
+    /// Where it is declared, for messages.
+    fn origin(&self) -> String {
+        match self.group {
+            Some(g) => format!("column group `{}` (field `{}`)", g.group, g.field),
+            None => format!("field `{}`", unraw(self.ident)),
+        }
+    }
+
+    /// The token an error about this column in this table points at: the
+    /// table's own field, also for a column of a group.
+    fn at(&self) -> &Ident {
+        self.group.map_or(self.ident, |g| g.field)
+    }
+
+    pub fn marks_primary_key(&self) -> Option<&TokenStream> {
+        self.primary_key_at.as_ref()
+    }
+}
+
+impl Table<'_> {
+    /// The row struct built from one expression per column (`value(i, c)`),
+    /// a column group's columns into the group's struct.
+    pub fn construct(&self, value: impl Fn(usize, &Column) -> TokenStream) -> TokenStream {
+        let ident = self.ident;
+        let field = |i: usize| {
+            let c = &self.columns[i];
+            let (field, v) = (c.ident, value(i, c));
+            quote::quote!(#field: #v)
+        };
+        let fields = self.fields.iter().map(|f| match f {
+            Field::Column(i) => field(*i),
+            Field::Group { ident, ty, columns } => {
+                let inner = columns.clone().map(field);
+                quote::quote!(#ident: #ty { #(#inner),* })
+            }
+        });
+        quote::quote!(#ident { #(#fields),* })
+    }
+}
+
+/// The named fields of a struct, if it is one.
+pub fn named_fields(
+    input: &syn::DeriveInput,
+) -> Option<&syn::punctuated::Punctuated<syn::Field, syn::Token![,]>> {
+    match &input.data {
+        syn::Data::Struct(syn::DataStruct {
+            fields: syn::Fields::Named(named),
+            ..
+        }) => Some(&named.named),
+        _ => None,
+    }
+}
+
+/// Whether a field is written `#[column(flatten)]`.
+pub fn is_flattened(field: &syn::Field) -> bool {
+    let cx = Ctxt::new();
+    let flatten = ColumnAttrs::parse(&cx, &field.attrs)
+        .flatten
+        .get()
+        .is_some();
+    let _ = cx.check();
+    flatten
+}
+
+/// The last segment of a plain type path: `Synced` of `crate::common::Synced`.
+pub fn type_ident(ty: &Type) -> Option<&Ident> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last().map(|s| &s.ident),
+        _ => None,
+    }
 }
 
 impl<'a> Table<'a> {
-    pub fn from_ast(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Table<'a>> {
+    /// A table's one expansion: its own fields and the groups they flatten
+    /// (every group it uses must be in `groups`).
+    pub fn from_ast(
+        cx: &Ctxt,
+        input: &'a syn::DeriveInput,
+        groups: &'a [Group],
+    ) -> Option<Table<'a>> {
         let attrs = TableAttrs::parse(cx, &input.attrs);
         if !input.generics.params.is_empty() {
             cx.error_spanned_by(&input.generics, "a table struct cannot be generic");
@@ -117,10 +246,84 @@ impl<'a> Table<'a> {
             }
         };
 
-        let columns: Vec<Column> = fields.iter().map(|f| Column::from_field(cx, f)).collect();
+        let mut columns: Vec<Column> = Vec::new();
+        let mut struct_fields = Vec::new();
+        for f in fields {
+            let field_ident = f.ident.as_ref().expect("named field");
+            if !is_flattened(f) {
+                struct_fields.push(Field::Column(columns.len()));
+                columns.push(Column::from_field(cx, f));
+                continue;
+            }
+            let attrs = ColumnAttrs::parse(cx, &f.attrs);
+            if let Some(other) = attrs.other_than_flatten() {
+                cx.error_spanned_by(
+                    other,
+                    "a flattened column group takes no other key: its columns are declared in the group",
+                );
+            }
+            let Some(group) =
+                type_ident(&f.ty).and_then(|t| groups.iter().find(|g| g.input.ident == *t))
+            else {
+                cx.error_spanned_by(
+                    &f.ty,
+                    "expected a column group: a struct with #[derive(ColumnGroup)]",
+                );
+                continue;
+            };
+            if let Some(group_db) = group.db(cx) {
+                if group_db != db {
+                    cx.error_spanned_by(
+                        &f.ty,
+                        format!(
+                            "column group `{}` is declared for the {} database; `{name}` is a {} table",
+                            group.input.ident,
+                            db_name(group_db),
+                            db_name(db)
+                        ),
+                    );
+                }
+            }
+            let start = columns.len();
+            let in_group = InGroup {
+                field: field_ident,
+                group: &group.input.ident,
+            };
+            for gf in group.fields() {
+                let mut c = Column::from_field(cx, gf);
+                c.group = Some(in_group);
+                columns.push(c);
+            }
+            struct_fields.push(Field::Group {
+                ident: field_ident,
+                ty: &f.ty,
+                columns: start..columns.len(),
+            });
+        }
         for (i, c) in columns.iter().enumerate() {
-            if columns[..i].iter().any(|o| o.name == c.name) {
-                cx.error_spanned_by(c.ident, format!("duplicate column name `{}`", c.name));
+            if let Some(o) = columns[..i].iter().find(|o| o.name == c.name) {
+                cx.error_spanned_by(
+                    c.at(),
+                    format!(
+                        "duplicate column name `{}` in `{name}`: declared by {} and by {}",
+                        c.name,
+                        o.origin(),
+                        c.origin()
+                    ),
+                );
+            } else if let Some(o) = columns[..i]
+                .iter()
+                .find(|o| unraw(o.ident) == unraw(c.ident))
+            {
+                cx.error_spanned_by(
+                    c.at(),
+                    format!(
+                        "two columns of `{name}` have the field name `{}` (its setters would clash): {} and {}",
+                        unraw(c.ident),
+                        o.origin(),
+                        c.origin()
+                    ),
+                );
             }
         }
 
@@ -151,6 +354,7 @@ impl<'a> Table<'a> {
             indexes: Vec::new(),
             checks,
             renamed_from,
+            fields: struct_fields,
         };
         table.resolve_keys(cx, attrs);
         Some(table)
@@ -238,7 +442,7 @@ impl<'a> Table<'a> {
 }
 
 impl<'a> Column<'a> {
-    fn from_field(cx: &Ctxt, field: &'a syn::Field) -> Column<'a> {
+    pub fn from_field(cx: &Ctxt, field: &'a syn::Field) -> Column<'a> {
         let ident = field.ident.as_ref().expect("named field");
         let attrs = ColumnAttrs::parse(cx, &field.attrs);
         let (nullable, value_ty) = match option_inner(&field.ty) {
@@ -347,9 +551,17 @@ impl<'a> Column<'a> {
             backfill: attrs.backfill.get().map(|l| l.value()),
             fake: attrs.fake.get().and_then(|l| fake_expr(cx, l)),
             primary_key_at: attrs.primary_key.tokens().cloned(),
+            group: None,
             unique: attrs.unique.get().is_some(),
             index: attrs.index.get().is_some(),
         }
+    }
+}
+
+fn db_name(db: Db) -> &'static str {
+    match db {
+        Db::Master => "master",
+        Db::Tenant => "tenant",
     }
 }
 

@@ -4,6 +4,7 @@
 mod builder;
 mod factory;
 mod fidelity;
+mod groups;
 mod round_trip;
 mod runner;
 mod seed_sets;
