@@ -17,6 +17,7 @@ pub mod master;
 pub mod migrate;
 pub mod ownership;
 pub mod project;
+pub mod pull;
 pub mod schema;
 pub mod scram;
 pub mod stamp;

@@ -210,7 +210,7 @@ async fn connect_with(
 
 /// A PostgreSQL URL, or a clear refusal: other schemes (`mysql://`) and
 /// strings that are not URLs at all (`user:pw`) are refused.
-fn parse_url(url: &str) -> Result<PgConnectOptions, RunnerError> {
+pub(crate) fn parse_url(url: &str) -> Result<PgConnectOptions, RunnerError> {
     let scheme_ok = ["postgres://", "postgresql://"]
         .iter()
         .any(|s| url.len() >= s.len() && url[..s.len()].eq_ignore_ascii_case(s));

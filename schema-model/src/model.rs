@@ -293,14 +293,25 @@ fn strings(items: &[&str]) -> Vec<String> {
 pub fn printed_default(default: DefaultDef, ty: &SqlType) -> String {
     match default {
         DefaultDef::Now => "now()".to_owned(),
-        // A negative constant is stored as a typed string literal: `'-1'::integer`.
-        DefaultDef::Literal(lit) if lit.starts_with('-') => {
-            format!("{}::{}", quote_literal(lit), ty.base_name())
-        }
-        DefaultDef::Literal(lit) => lit.to_owned(),
-        DefaultDef::Text(text) => format!("{}::{}", quote_literal(text), ty.base_name()),
+        DefaultDef::Literal(lit) => printed_literal(lit, ty),
+        DefaultDef::Text(text) => printed_text(text, ty),
         DefaultDef::Sql(expr) => expr.to_owned(),
     }
+}
+
+/// A number or boolean default as PostgreSQL prints it.
+pub fn printed_literal(lit: &str, ty: &SqlType) -> String {
+    // A negative constant is stored as a typed string literal: `'-1'::integer`.
+    if lit.starts_with('-') {
+        format!("{}::{}", quote_literal(lit), ty.base_name())
+    } else {
+        lit.to_owned()
+    }
+}
+
+/// A text default as PostgreSQL prints it: `'trial'::character varying`.
+pub fn printed_text(text: &str, ty: &SqlType) -> String {
+    format!("{}::{}", quote_literal(text), ty.base_name())
 }
 
 /// A declared default as it is written in `CREATE TABLE`.

@@ -6,6 +6,7 @@ mod dev;
 mod diff;
 mod migrate;
 mod output;
+mod pull;
 mod status;
 mod tenant;
 
@@ -49,6 +50,9 @@ pub enum Command {
     /// The plan that brings a database to the declared schema (or one live
     /// database to another): SQL, class and reason per step. Changes nothing.
     Diff(diff::DiffArgs),
+    /// Write declarations (`#[derive(Table)]` files and `mod.rs`) from a
+    /// live database; `--merge` brings existing ones up to date.
+    Pull(pull::PullArgs),
     /// Write a Markdown reference of both schemas, with an ER diagram.
     Docs(DocsArgs),
     /// Master init, three seeded tenants, and a summary: the whole tour.
@@ -155,6 +159,7 @@ pub async fn run(cli: Cli) -> Result<u8, RunnerError> {
         }
         Command::Tenant(args) => tenant::run(args, out).await,
         Command::Diff(args) => diff::run(args, out).await,
+        Command::Pull(args) => pull::run(args, out).await,
         Command::Docs(args) => {
             let written = crate::docs::write(&args.out)?;
             out.emit(&written, |w| {

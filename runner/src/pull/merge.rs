@@ -1,0 +1,746 @@
+//! `runner pull --merge`: an existing declaration brought up to what the
+//! database holds, keeping what only the code knows. Works on the text, in
+//! the house style `pull` writes: inside the table's struct, a field's SQL
+//! keys (type, default, keys, references) and nullability follow the
+//! database; its type stays when it is the team's own (an enum, typed JSON),
+//! its other keys (`fake`, `renamed_from`, `backfill`), doc comments and
+//! comments stay; columns the database added are inserted where they stand;
+//! declared columns the database lacks are kept and reported. Everything
+//! outside the struct (presets, enums, impls) is left as it is, but for
+//! imports the new fields need.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Keys of `#[column(...)]` that say something about the database.
+const COLUMN_SQL_KEYS: &[&str] = &[
+    "primary_key",
+    "serial",
+    "varchar",
+    "numeric",
+    "default",
+    "unique",
+    "index",
+    "references",
+    "on_delete",
+    "on_update",
+];
+/// Keys of `#[table(...)]` that say something about the database.
+const TABLE_SQL_KEYS: &[&str] = &["primary_key", "unique", "index", "unique_index", "check"];
+/// The types `pull` writes: a declaration using another (an enum, `Json<T>`)
+/// keeps it.
+const PLAIN_TYPES: &[&str] = &[
+    "i16",
+    "i32",
+    "i64",
+    "bool",
+    "String",
+    "Decimal",
+    "NaiveDateTime",
+    "DateTime<Utc>",
+    "NaiveDate",
+    "JsonValue",
+    "serde_json::Value",
+    "Uuid",
+];
+
+struct Field {
+    /// Comment and doc lines before the field, as written.
+    comments: Vec<String>,
+    /// `#[column(...)]` keys, split at top-level commas.
+    keys: Vec<String>,
+    /// Other attribute lines, as written.
+    other_attrs: Vec<String>,
+    ident: String,
+    /// As written, `Option<...>` included.
+    ty: String,
+    /// The field exactly as written (all its lines).
+    text: Vec<String>,
+}
+
+impl Field {
+    fn column(&self) -> String {
+        self.keys
+            .iter()
+            .find_map(|k| {
+                let v = k.strip_prefix("name")?.trim_start().strip_prefix('=')?;
+                Some(v.trim().trim_matches('"').to_owned())
+            })
+            .unwrap_or_else(|| self.ident.trim_start_matches("r#").to_owned())
+    }
+
+    fn flattened(&self) -> bool {
+        self.keys.iter().any(|k| k == "flatten")
+    }
+
+    fn sql_keys(&self) -> BTreeSet<String> {
+        self.keys
+            .iter()
+            .filter(|k| COLUMN_SQL_KEYS.contains(&key_name(k)))
+            .map(|k| k.split_whitespace().collect())
+            .collect()
+    }
+
+    fn nullable(&self) -> bool {
+        option_inner(&self.ty).is_some()
+    }
+
+    fn value_type(&self) -> &str {
+        option_inner(&self.ty).unwrap_or(&self.ty)
+    }
+}
+
+struct Struct {
+    /// Line range of `#[table(...)]`.
+    table_attr: (usize, usize),
+    table_keys: Vec<String>,
+    /// Lines of the body: from after `{` to before `}`.
+    body: (usize, usize),
+    fields: Vec<Field>,
+    /// Lines after the last field, before `}`.
+    tail: Vec<String>,
+}
+
+/// `current` (a file holding the table's struct) brought up to `pulled`
+/// (what `pull` wrote for the table). `root` is searched for the column
+/// groups the struct flattens, whose columns it then does not add again.
+pub fn merge_table(
+    current: &str,
+    pulled: &str,
+    root: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<String, String> {
+    let table = table_name(pulled).ok_or("the pulled declaration has no table name")?;
+    let lines: Vec<String> = current.lines().map(str::to_owned).collect();
+    let new_lines: Vec<String> = pulled.lines().map(str::to_owned).collect();
+    let cur = parse_struct(&lines, &table).ok_or_else(|| {
+        format!("no struct with `#[table(name = \"{table}\", ...)]` found; --merge updates a declaration of the same table")
+    })?;
+    let new = parse_struct(&new_lines, &table).ok_or("the pulled declaration does not parse")?;
+
+    let grouped = group_columns(&cur, root, &table, warnings);
+    let in_db: BTreeSet<String> = new.fields.iter().map(Field::column).collect();
+    let declared: BTreeSet<String> = cur.fields.iter().map(Field::column).collect();
+
+    let mut body: Vec<String> = Vec::new();
+    let mut next_cur = 0;
+    let flush_until = |body: &mut Vec<String>, upto: usize, next_cur: &mut usize| {
+        while *next_cur < upto {
+            let f = &cur.fields[*next_cur];
+            if !in_db.contains(&f.column()) {
+                body.extend(f.text.iter().cloned());
+            }
+            *next_cur += 1;
+        }
+    };
+    for nf in &new.fields {
+        let column = nf.column();
+        if let Some(at) = cur.fields.iter().position(|f| f.column() == column) {
+            flush_until(&mut body, at, &mut next_cur);
+            body.extend(update_field(&cur.fields[at], nf, &table, warnings));
+            next_cur = next_cur.max(at + 1);
+        } else if grouped.contains(&column) {
+            continue;
+        } else {
+            warnings.push(format!(
+                "`{table}.{column}`: added (the database has it, the declaration did not)"
+            ));
+            body.extend(nf.text.iter().cloned());
+        }
+    }
+    flush_until(&mut body, cur.fields.len(), &mut next_cur);
+    for column in declared.difference(&in_db) {
+        if !grouped.contains(column)
+            && !cur
+                .fields
+                .iter()
+                .any(|f| f.flattened() && f.column() == *column)
+        {
+            warnings.push(format!(
+                "`{table}.{column}`: declared but not in the database; kept (remove it by hand if it was dropped, or `runner migrate` adds it)"
+            ));
+        }
+    }
+    body.extend(cur.tail.iter().cloned());
+
+    let table_attr =
+        if sql_set(&cur.table_keys, TABLE_SQL_KEYS) == sql_set(&new.table_keys, TABLE_SQL_KEYS) {
+            lines[cur.table_attr.0..=cur.table_attr.1].to_vec()
+        } else {
+            warnings.push(format!(
+                "`{table}`: table keys brought up to date ({})",
+                new.table_keys
+                    .iter()
+                    .filter(|k| TABLE_SQL_KEYS.contains(&key_name(k)))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            let mut keys: Vec<String> = cur
+                .table_keys
+                .iter()
+                .filter(|k| !TABLE_SQL_KEYS.contains(&key_name(k)))
+                .cloned()
+                .collect();
+            keys.extend(
+                new.table_keys
+                    .iter()
+                    .filter(|k| TABLE_SQL_KEYS.contains(&key_name(k)))
+                    .cloned(),
+            );
+            vec![format!("#[table({})]", keys.join(", "))]
+        };
+
+    let mut out: Vec<String> = Vec::new();
+    out.extend(lines[..cur.table_attr.0].iter().cloned());
+    out.extend(table_attr);
+    out.extend(lines[cur.table_attr.1 + 1..cur.body.0].iter().cloned());
+    out.extend(body);
+    out.extend(lines[cur.body.1..].iter().cloned());
+    let mut out = merge_imports(out, &new_lines);
+    if current.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// A field kept, its SQL keys and nullability brought to the database's.
+fn update_field(cur: &Field, new: &Field, table: &str, warnings: &mut Vec<String>) -> Vec<String> {
+    let plain = PLAIN_TYPES.contains(&cur.value_type());
+    let retyped = plain && cur.value_type() != new.value_type();
+    if cur.sql_keys() == new.sql_keys() && cur.nullable() == new.nullable() && !retyped {
+        return cur.text.clone();
+    }
+    let column = cur.column();
+    let mut said = Vec::new();
+    if cur.nullable() != new.nullable() {
+        said.push(
+            if new.nullable() {
+                "now nullable"
+            } else {
+                "now NOT NULL"
+            }
+            .to_owned(),
+        );
+    }
+    if retyped {
+        said.push(format!("{} → {}", cur.value_type(), new.value_type()));
+    }
+    if cur.sql_keys() != new.sql_keys() {
+        let keys: Vec<String> = new.sql_keys().into_iter().collect();
+        said.push(format!("keys now ({})", keys.join(", ")));
+    }
+    warnings.push(format!(
+        "`{table}.{column}`: brought up to date: {}",
+        said.join("; ")
+    ));
+
+    let mut keys: Vec<String> = new
+        .keys
+        .iter()
+        .filter(|k| COLUMN_SQL_KEYS.contains(&key_name(k)))
+        .cloned()
+        .collect();
+    keys.extend(
+        cur.keys
+            .iter()
+            .filter(|k| !COLUMN_SQL_KEYS.contains(&key_name(k)))
+            .cloned(),
+    );
+    let value = if retyped {
+        new.value_type()
+    } else {
+        cur.value_type()
+    };
+    let ty = if new.nullable() {
+        format!("Option<{value}>")
+    } else {
+        value.to_owned()
+    };
+    let indent = "    ";
+    let mut out = cur.comments.clone();
+    if !keys.is_empty() {
+        out.push(format!("{indent}#[column({})]", keys.join(", ")));
+    }
+    out.extend(cur.other_attrs.iter().cloned());
+    out.push(format!("{indent}pub {}: {ty},", cur.ident));
+    out
+}
+
+/// The columns of the groups `cur` flattens, read from their declarations
+/// under `root` (and its parent folder, where `schema-defs` keeps shared
+/// groups).
+fn group_columns(
+    cur: &Struct,
+    root: &Path,
+    table: &str,
+    warnings: &mut Vec<String>,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for f in cur.fields.iter().filter(|f| f.flattened()) {
+        let group = f
+            .value_type()
+            .rsplit("::")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let found = rust_files(root.parent().unwrap_or(root))
+            .into_iter()
+            .find_map(|path| {
+                let text = std::fs::read_to_string(path).ok()?;
+                let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+                let start = lines.iter().position(|l| {
+                    l.trim_start()
+                        .starts_with(&format!("pub struct {group} {{"))
+                })?;
+                parse_body(&lines, start)
+            });
+        match found {
+            Some(s) => out.extend(s.fields.iter().map(Field::column)),
+            None => warnings.push(format!(
+                "`{table}`: column group `{group}` not found under {}; its columns may be added again as the table's own",
+                root.display()
+            )),
+        }
+    }
+    out
+}
+
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() && out.len() < 2000 {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `mod.rs` merged: the pulled modules that it lacks are added (module,
+/// re-export and an entry at the end of `schema!`); nothing is removed.
+pub fn merge_mod(current: &str, pulled: &str, warnings: &mut Vec<String>) -> String {
+    let mut lines: Vec<String> = current.lines().map(str::to_owned).collect();
+    let entry_of = |module: &str| {
+        pulled
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{module} => ")))
+            .map(str::to_owned)
+    };
+    let modules: Vec<String> = pulled
+        .lines()
+        .filter_map(|l| l.strip_prefix("mod ")?.strip_suffix(';'))
+        .map(str::to_owned)
+        .collect();
+    for module in modules {
+        let declared = lines.iter().any(|l| {
+            l.trim() == format!("mod {module};") || l.trim() == format!("pub mod {module};")
+        });
+        if declared {
+            continue;
+        }
+        let last =
+            |lines: &[String], prefix: &str| lines.iter().rposition(|l| l.starts_with(prefix));
+        let at = last(&lines, "mod ").map_or(0, |i| i + 1);
+        lines.insert(at, format!("mod {module};"));
+        let at = last(&lines, "pub use ").map_or(at + 1, |i| i + 1);
+        lines.insert(at, format!("pub use {module}::*;"));
+        let schema_end = lines
+            .iter()
+            .position(|l| l.contains("schema!"))
+            .and_then(|s| {
+                lines[s..]
+                    .iter()
+                    .position(|l| l.trim() == "}")
+                    .map(|e| s + e)
+            });
+        match (schema_end, entry_of(&module)) {
+            (Some(end), Some(entry)) => lines.insert(end, entry),
+            _ => warnings.push(format!(
+                "mod.rs: add `{module}` to the `schema!` list by hand"
+            )),
+        }
+        warnings.push(format!("mod.rs: added module `{module}`"));
+    }
+    let mut out = lines.join("\n");
+    if current.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// `use schema_core::{...};` and `use super::{...};` of `lines`, with the
+/// items the pulled file uses added.
+fn merge_imports(mut lines: Vec<String>, pulled: &[String]) -> String {
+    for prefix in ["use schema_core::", "use super::"] {
+        let wanted = pulled
+            .iter()
+            .find(|l| l.starts_with(prefix))
+            .map(|l| use_items(l, prefix))
+            .unwrap_or_default();
+        if wanted.is_empty() {
+            continue;
+        }
+        match lines
+            .iter()
+            .position(|l| l.starts_with(prefix) && l.ends_with(';'))
+        {
+            Some(i) => {
+                let mut items = use_items(&lines[i], prefix);
+                let before = items.len();
+                for w in wanted {
+                    if !items.contains(&w) {
+                        items.push(w);
+                    }
+                }
+                if items.len() != before {
+                    lines[i] = use_line(prefix, &items);
+                }
+            }
+            None => {
+                let at = lines
+                    .iter()
+                    .rposition(|l| l.starts_with("use "))
+                    .map_or(0, |i| i + 1);
+                lines.insert(at, use_line(prefix, &wanted));
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+fn use_items(line: &str, prefix: &str) -> Vec<String> {
+    let rest = line[prefix.len()..].trim_end_matches(';');
+    let inner = rest
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .unwrap_or(rest);
+    inner
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn use_line(prefix: &str, items: &[String]) -> String {
+    match items {
+        [one] => format!("{prefix}{one};"),
+        many => format!("{prefix}{{{}}};", many.join(", ")),
+    }
+}
+
+fn table_name(text: &str) -> Option<String> {
+    let at = text.find("#[table(name = \"")? + "#[table(name = \"".len();
+    Some(text[at..].split('"').next()?.to_owned())
+}
+
+/// The struct under `#[table(... name = "<table>" ...)]`.
+fn parse_struct(lines: &[String], table: &str) -> Option<Struct> {
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim_start().starts_with("#[table(") {
+            let start = i;
+            let mut text = lines[i].clone();
+            while !balanced_attr(&text) && i + 1 < lines.len() {
+                i += 1;
+                text.push(' ');
+                text.push_str(lines[i].trim());
+            }
+            let keys = attr_keys(&text, "#[table(");
+            let name_matches = keys
+                .iter()
+                .any(|k| k.split_whitespace().collect::<String>() == format!("name=\"{table}\""));
+            if name_matches {
+                let open = (i + 1..lines.len()).find(|&j| {
+                    lines[j].contains("struct ") && lines[j].trim_end().ends_with('{')
+                })?;
+                let mut s = parse_body(lines, open)?;
+                s.table_attr = (start, i);
+                s.table_keys = keys;
+                return Some(s);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The fields of the struct whose `{` ends line `open`.
+fn parse_body(lines: &[String], open: usize) -> Option<Struct> {
+    let close = (open + 1..lines.len()).find(|&j| lines[j].trim_end() == "}")?;
+    let mut fields = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    let mut j = open + 1;
+    while j < close {
+        let line = &lines[j];
+        let t = line.trim();
+        if t.starts_with("#[") {
+            let mut text = line.clone();
+            let mut attr = t.to_owned();
+            while !balanced_attr(&attr) && j + 1 < close {
+                j += 1;
+                text.push('\n');
+                text.push_str(&lines[j]);
+                attr.push(' ');
+                attr.push_str(lines[j].trim());
+            }
+            pending.push(text);
+        } else if let Some(rest) = t.strip_prefix("pub ").filter(|r| r.contains(':')) {
+            let (ident, ty) = rest.split_once(':')?;
+            let ty = ty.trim().trim_end_matches(',').trim().to_owned();
+            let mut keys = Vec::new();
+            let mut comments = Vec::new();
+            let mut other_attrs = Vec::new();
+            let mut text = Vec::new();
+            for p in pending.drain(..) {
+                text.extend(p.lines().map(str::to_owned));
+                let flat: String = p.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+                if flat.starts_with("#[column(") {
+                    keys.extend(attr_keys(&flat, "#[column("));
+                } else if flat.starts_with("#[") {
+                    other_attrs.extend(p.lines().map(str::to_owned));
+                } else {
+                    comments.extend(p.lines().map(str::to_owned));
+                }
+            }
+            text.push(line.clone());
+            fields.push(Field {
+                comments,
+                keys,
+                other_attrs,
+                ident: ident.trim().to_owned(),
+                ty,
+                text,
+            });
+        } else {
+            pending.push(line.clone());
+        }
+        j += 1;
+    }
+    Some(Struct {
+        table_attr: (0, 0),
+        table_keys: Vec::new(),
+        body: (open + 1, close),
+        fields,
+        tail: pending,
+    })
+}
+
+fn balanced_attr(text: &str) -> bool {
+    walk(text, |_, _| {}) == 0
+}
+
+/// Walks Rust attribute text, calling `f(c, top_level)` for each character
+/// (`top_level`: outside strings and brackets); the bracket depth at the end.
+fn walk(text: &str, mut f: impl FnMut(char, bool)) -> i32 {
+    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+    for c in text.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '(' | '[' if !in_string => depth += 1,
+            ')' | ']' if !in_string => depth -= 1,
+            _ => {}
+        }
+        f(c, !in_string && depth == 0);
+    }
+    depth
+}
+
+/// `#[column(a, b = "x, y", c(1, 2))]` → `a`, `b = "x, y"`, `c(1, 2)`.
+fn attr_keys(text: &str, open: &str) -> Vec<String> {
+    let Some(inner) = text
+        .trim()
+        .strip_prefix(open)
+        .and_then(|r| r.strip_suffix(")]"))
+    else {
+        return Vec::new();
+    };
+    let (mut keys, mut current) = (Vec::new(), String::new());
+    walk(inner, |c, top_level| {
+        if c == ',' && top_level {
+            keys.push(current.trim().to_owned());
+            current.clear();
+        } else {
+            current.push(c);
+        }
+    });
+    if !current.trim().is_empty() {
+        keys.push(current.trim().to_owned());
+    }
+    keys
+}
+
+/// `default = 1` → `default`; `varchar(50)` → `varchar`.
+fn key_name(key: &str) -> &str {
+    key.split(['=', '(', ' ']).next().unwrap_or(key).trim()
+}
+
+fn sql_set(keys: &[String], sql: &[&str]) -> BTreeSet<String> {
+    keys.iter()
+        .filter(|k| sql.contains(&key_name(k)))
+        .map(|k| k.split_whitespace().collect())
+        .collect()
+}
+
+fn option_inner(ty: &str) -> Option<&str> {
+    ty.strip_prefix("Option<")?.strip_suffix('>').map(str::trim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CURRENT: &str = r#"//! The `sessions` table.
+
+use schema_core::{NaiveDateTime, Table, TextEnum};
+
+use super::Client;
+
+#[derive(Debug, Clone, PartialEq, Table)]
+#[table(name = "sessions", db = tenant, renamed_from = "bookings")]
+pub struct Session {
+    #[column(primary_key, serial)]
+    pub id: i32,
+    #[column(references = Client::id)]
+    pub client_id: i32,
+    /// Shown on the calendar.
+    #[column(varchar(100), fake = "lorem::Sentence(2..4)")]
+    pub title: String,
+    #[column(varchar(50), default = "scheduled")]
+    pub status: SessionStatus,
+    pub legacy_note: Option<String>,
+    pub start_time: NaiveDateTime,
+}
+
+/// Values of `sessions.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, TextEnum)]
+pub enum SessionStatus {
+    Scheduled,
+    Done,
+}
+
+impl SessionFactory {
+    pub fn done(self) -> Self {
+        self.status(SessionStatus::Done)
+    }
+}
+"#;
+
+    const PULLED: &str = r#"//! The `sessions` table (pulled by `runner pull`).
+
+use schema_core::{Decimal, NaiveDateTime, Table};
+
+use super::{Client, Room};
+
+#[derive(Debug, Clone, PartialEq, Table)]
+#[table(name = "sessions", db = tenant, index(client_id, start_time))]
+pub struct Session {
+    #[column(primary_key, serial)]
+    pub id: i32,
+    #[column(references = Client::id)]
+    pub client_id: i32,
+    #[column(references = Room::id, on_delete = set_null)]
+    pub room_id: Option<i32>,
+    #[column(varchar(255))]
+    pub title: Option<String>,
+    #[column(varchar(50), default = "scheduled")]
+    pub status: String,
+    pub start_time: NaiveDateTime,
+    #[column(numeric(10, 2))]
+    pub total: Option<Decimal>,
+}
+"#;
+
+    #[test]
+    fn merge_keeps_what_only_the_code_knows() {
+        let mut warnings = Vec::new();
+        let merged =
+            merge_table(CURRENT, PULLED, Path::new("/nonexistent"), &mut warnings).unwrap();
+        let expected = r#"//! The `sessions` table.
+
+use schema_core::{NaiveDateTime, Table, TextEnum, Decimal};
+
+use super::{Client, Room};
+
+#[derive(Debug, Clone, PartialEq, Table)]
+#[table(name = "sessions", db = tenant, renamed_from = "bookings", index(client_id, start_time))]
+pub struct Session {
+    #[column(primary_key, serial)]
+    pub id: i32,
+    #[column(references = Client::id)]
+    pub client_id: i32,
+    #[column(references = Room::id, on_delete = set_null)]
+    pub room_id: Option<i32>,
+    /// Shown on the calendar.
+    #[column(varchar(255), fake = "lorem::Sentence(2..4)")]
+    pub title: Option<String>,
+    #[column(varchar(50), default = "scheduled")]
+    pub status: SessionStatus,
+    pub legacy_note: Option<String>,
+    pub start_time: NaiveDateTime,
+    #[column(numeric(10, 2))]
+    pub total: Option<Decimal>,
+}
+
+/// Values of `sessions.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, TextEnum)]
+pub enum SessionStatus {
+    Scheduled,
+    Done,
+}
+
+impl SessionFactory {
+    pub fn done(self) -> Self {
+        self.status(SessionStatus::Done)
+    }
+}
+"#;
+        assert_eq!(merged, expected, "{merged}");
+        let said = warnings.join("\n");
+        assert!(said.contains("`sessions.room_id`: added"), "{said}");
+        assert!(said.contains("`sessions.total`: added"), "{said}");
+        assert!(
+            said.contains("`sessions.title`: brought up to date: now nullable"),
+            "{said}"
+        );
+        assert!(
+            said.contains("`sessions.legacy_note`: declared but not in the database; kept"),
+            "{said}"
+        );
+        assert!(!said.contains("sessions.status"), "{said}");
+        // Merging again changes nothing.
+        let again =
+            merge_table(&merged, PULLED, Path::new("/nonexistent"), &mut Vec::new()).unwrap();
+        assert_eq!(again, merged);
+    }
+
+    #[test]
+    fn merge_refuses_a_file_without_the_table() {
+        let err = merge_table(
+            "pub struct X {}\n",
+            PULLED,
+            Path::new("/x"),
+            &mut Vec::new(),
+        );
+        assert!(err.unwrap_err().contains("sessions"));
+    }
+
+    #[test]
+    fn mod_gains_the_modules_it_lacks() {
+        let current = "mod clients;\n\npub use clients::*;\n\nschema_core::schema! {\n    pub static SCHEMA: Tenant;\n    clients => Client,\n}\n";
+        let pulled = "mod clients;\nmod rooms;\n\npub use clients::*;\npub use rooms::*;\n\nschema_core::schema! {\n    pub static SCHEMA: Tenant;\n    clients => Client,\n    rooms => Room,\n}\n";
+        let merged = merge_mod(current, pulled, &mut Vec::new());
+        assert_eq!(merged, pulled);
+    }
+}

@@ -1,0 +1,683 @@
+//! An introspected schema written as declarations in the house style of
+//! `schema-defs`: one `#[derive(Table)]` file per table and a `mod.rs` with
+//! the module list and `schema_core::schema!` in dependency order. What the
+//! derive cannot express is written as a comment where it stands and
+//! returned as a warning; nothing is left out silently.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+use schema_core::{DbKind, FkAction, SqlType};
+use schema_model::model::{
+    printed_literal, printed_text, Column, ForeignKey, Index, Schema, Table,
+};
+
+/// What introspection's model does not say but a pull must not miss.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Enum types of the namespace.
+    pub enum_types: BTreeSet<String>,
+    /// Partial indexes (name → definition): the model keeps no predicate.
+    pub partial_indexes: BTreeMap<String, String>,
+}
+
+/// The files of a pull, by file name (`sessions.rs`, `mod.rs`).
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub files: Vec<(String, String)>,
+    /// Struct name per table, as the files declare them.
+    pub types: BTreeMap<String, String>,
+    /// What the declarations do not express, one line each.
+    pub warnings: Vec<String>,
+}
+
+pub fn render(schema: &Schema, db: DbKind, catalog: &Catalog) -> Rendered {
+    let mut out = Rendered::default();
+    let (tables, skipped): (Vec<&Table>, Vec<&Table>) = schema
+        .tables
+        .iter()
+        .partition(|t| sql_name_problem(&t.name).is_none() && !is_keyword(&t.name));
+    for t in skipped {
+        out.warnings.push(format!(
+            "table `{}` left out: its name is not one a declaration can carry (lowercase letters, digits and `_`, not a Rust keyword)",
+            t.name
+        ));
+    }
+    let types = type_names(&tables);
+    let ordered = dependency_order(&tables);
+    for table in &ordered {
+        let (text, warnings) = render_table(table, db, &types, catalog);
+        out.warnings.extend(warnings);
+        out.files.push((format!("{}.rs", table.name), text));
+    }
+    out.files
+        .push(("mod.rs".into(), render_mod(&ordered, db, &types)));
+    out.types = types;
+    out
+}
+
+fn render_mod(ordered: &[&Table], db: DbKind, types: &BTreeMap<String, String>) -> String {
+    let mut names: Vec<&str> = ordered.iter().map(|t| t.name.as_str()).collect();
+    names.sort_unstable();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "//! The {db} database: {} tables (pulled by `runner pull`).\n",
+        ordered.len()
+    );
+    for n in &names {
+        let _ = writeln!(s, "mod {n};");
+    }
+    s.push('\n');
+    for n in &names {
+        let _ = writeln!(s, "pub use {n}::*;");
+    }
+    let kind = match db {
+        DbKind::Master => "Master",
+        DbKind::Tenant => "Tenant",
+    };
+    let _ = writeln!(
+        s,
+        "\nschema_core::schema! {{\n    /// Every table of the {db} database, parents before children.\n    pub static SCHEMA: {kind};"
+    );
+    for t in ordered {
+        let _ = writeln!(s, "    {} => {},", t.name, types[&t.name]);
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// One table's file, and what it could not express.
+fn render_table(
+    table: &Table,
+    db: DbKind,
+    types: &BTreeMap<String, String>,
+    catalog: &Catalog,
+) -> (String, Vec<String>) {
+    let name = &table.name;
+    let mut warnings = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut not_expressed = |what: String, notes: &mut Vec<String>| {
+        warnings.push(format!("`{name}`: {what}"));
+        notes.push(what);
+    };
+
+    let mut imports: BTreeSet<&str> = BTreeSet::from(["Table"]);
+    let mut parents: BTreeSet<&str> = BTreeSet::new();
+    let mut table_attrs: Vec<String> = vec![format!("name = \"{name}\""), format!("db = {db}")];
+    let mut column_attrs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let expressible: BTreeMap<&str, Option<(&str, Option<String>)>> = table
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), rust_type(c, catalog).ok()))
+        .collect();
+    let declared = |col: &str| expressible.get(col).is_some_and(Option::is_some);
+
+    match &table.primary_key {
+        Some(pk) if pk.columns.len() == 1 && declared(&pk.columns[0]) => {
+            column_attrs
+                .entry(&pk.columns[0])
+                .or_default()
+                .push("primary_key".into());
+        }
+        Some(pk) if pk.columns.iter().all(|c| declared(c)) => {
+            table_attrs.push(format!("primary_key({})", fields(&pk.columns)));
+        }
+        Some(pk) => not_expressed(
+            format!(
+                "primary key ({}) on a column left out",
+                pk.columns.join(", ")
+            ),
+            &mut notes,
+        ),
+        None => {}
+    }
+    for key in &table.unique {
+        if !key.columns.iter().all(|c| declared(c)) {
+            not_expressed(
+                format!(
+                    "unique key `{}` on a column left out: {}",
+                    key.name,
+                    key.columns.join(", ")
+                ),
+                &mut notes,
+            );
+        } else if let [col] = key.columns.as_slice() {
+            column_attrs.entry(col).or_default().push("unique".into());
+        } else {
+            table_attrs.push(format!("unique({})", fields(&key.columns)));
+        }
+    }
+    for index in &table.indexes {
+        match index_form(table, index, catalog) {
+            Err(why) => not_expressed(why, &mut notes),
+            Ok(_) if !index.columns.iter().all(|c| declared(c)) => not_expressed(
+                format!("index `{}` on a column left out", index.name),
+                &mut notes,
+            ),
+            Ok(IndexForm::Column(col)) => {
+                column_attrs.entry(col).or_default().push("index".into());
+            }
+            Ok(IndexForm::Table(attr)) => table_attrs.push(attr),
+        }
+    }
+    for fk in &table.foreign_keys {
+        match foreign_key_attrs(fk, types) {
+            Ok((col, attrs, parent)) if declared(col) => {
+                if parent != types[name].as_str() {
+                    parents.insert(parent);
+                }
+                column_attrs.entry(col).or_default().extend(attrs);
+            }
+            Ok((col, ..)) => not_expressed(
+                format!("foreign key `{}` on `{col}`, a column left out", fk.name),
+                &mut notes,
+            ),
+            Err(why) => not_expressed(why, &mut notes),
+        }
+    }
+    for check in &table.checks {
+        let sql = check_sql(&check.definition);
+        table_attrs.push(format!(
+            "check(name = {:?}, sql = {:?})",
+            check.name,
+            sql.trim()
+        ));
+    }
+
+    let mut body = String::new();
+    let mut field_names: BTreeSet<String> = BTreeSet::new();
+    for c in &table.columns {
+        let Some(Some((ty, type_attr))) = expressible.get(c.name.as_str()) else {
+            let why = rust_type(c, catalog).err().unwrap_or_default();
+            let _ = writeln!(
+                body,
+                "    // `{}` {}{}: {why}; not declared here.",
+                c.name,
+                c.data_type,
+                if c.nullable { "" } else { " NOT NULL" }
+            );
+            not_expressed(
+                format!("column `{}` ({}) left out: {why}", c.name, c.data_type),
+                &mut Vec::new(),
+            );
+            continue;
+        };
+        let mut attrs: Vec<String> = Vec::new();
+        let (field, rename) = field_name(&c.name);
+        if !field_names.insert(field.clone()) {
+            not_expressed(
+                format!("column `{}` left out: its field name clashes", c.name),
+                &mut notes,
+            );
+            continue;
+        }
+        if let Some(rename) = rename {
+            attrs.push(format!("name = \"{rename}\""));
+        }
+        let keys = column_attrs.remove(c.name.as_str()).unwrap_or_default();
+        // House order: primary_key, serial, type, default, unique, index, references.
+        if keys.iter().any(|k| k == "primary_key") {
+            attrs.push("primary_key".into());
+        }
+        if c.serial {
+            attrs.push("serial".into());
+        }
+        if let Some(t) = type_attr {
+            attrs.push(t.clone());
+        }
+        if let Some(d) = default_attr(c) {
+            attrs.push(d);
+        }
+        attrs.extend(keys.into_iter().filter(|k| k != "primary_key"));
+        for import in type_imports(ty) {
+            imports.insert(import);
+        }
+        if !attrs.is_empty() {
+            let _ = writeln!(body, "    #[column({})]", attrs.join(", "));
+        }
+        let ty = if c.nullable {
+            format!("Option<{ty}>")
+        } else {
+            (*ty).to_owned()
+        };
+        let _ = writeln!(body, "    pub {field}: {ty},");
+    }
+
+    let mut s = String::new();
+    let _ = writeln!(s, "//! The `{name}` table (pulled by `runner pull`).\n");
+    let imports: Vec<&str> = imports.into_iter().collect();
+    match imports.as_slice() {
+        [one] => {
+            let _ = writeln!(s, "use schema_core::{one};");
+        }
+        many => {
+            let _ = writeln!(s, "use schema_core::{{{}}};", many.join(", "));
+        }
+    }
+    match parents.len() {
+        0 => {}
+        1 => {
+            let _ = writeln!(s, "\nuse super::{};", parents.first().unwrap());
+        }
+        _ => {
+            let list: Vec<&str> = parents.into_iter().collect();
+            let _ = writeln!(s, "\nuse super::{{{}}};", list.join(", "));
+        }
+    }
+    s.push('\n');
+    if !notes.is_empty() {
+        s.push_str(
+            "// Not expressed by this declaration (the database keeps them; `runner migrate`\n\
+             // drops undeclared indexes and constraints only with --prune):\n",
+        );
+        for n in &notes {
+            let _ = writeln!(s, "// - {n}");
+        }
+    }
+    let _ = writeln!(s, "#[derive(Debug, Clone, PartialEq, Table)]");
+    let _ = writeln!(s, "#[table({})]", table_attrs.join(", "));
+    let _ = writeln!(s, "pub struct {} {{", types[name]);
+    s.push_str(&body);
+    s.push_str("}\n");
+    (s, warnings)
+}
+
+fn fields(columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| field_name(c).0)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+enum IndexForm<'a> {
+    Column(&'a str),
+    Table(String),
+}
+
+fn index_form<'a>(
+    table: &Table,
+    index: &'a Index,
+    catalog: &Catalog,
+) -> Result<IndexForm<'a>, String> {
+    if let Some(def) = catalog.partial_indexes.get(&index.name) {
+        return Err(format!(
+            "index `{}` is partial (a WHERE clause): {def}",
+            index.name
+        ));
+    }
+    if let Some(expr) = index.columns.iter().find(|c| table.column(c).is_none()) {
+        return Err(format!(
+            "index `{}` is on an expression (`{expr}`), not columns",
+            index.name
+        ));
+    }
+    Ok(match (index.columns.as_slice(), index.unique) {
+        ([col], false) => IndexForm::Column(col),
+        (_, false) => IndexForm::Table(format!("index({})", fields(&index.columns))),
+        (_, true) => IndexForm::Table(format!("unique_index({})", fields(&index.columns))),
+    })
+}
+
+/// The column, its `references`/action keys and the parent's type.
+fn foreign_key_attrs<'a>(
+    fk: &'a ForeignKey,
+    types: &'a BTreeMap<String, String>,
+) -> Result<(&'a str, Vec<String>, &'a str), String> {
+    let ([col], [ref_col]) = (fk.columns.as_slice(), fk.ref_columns.as_slice()) else {
+        return Err(format!(
+            "foreign key `{}` is composite ({}) → {} ({})",
+            fk.name,
+            fk.columns.join(", "),
+            fk.ref_table,
+            fk.ref_columns.join(", ")
+        ));
+    };
+    let Some(parent) = types.get(&fk.ref_table) else {
+        return Err(format!(
+            "foreign key `{}` references `{}`, a table left out",
+            fk.name, fk.ref_table
+        ));
+    };
+    let mut attrs = vec![format!("references = {parent}::{}", field_name(ref_col).0)];
+    for (key, action) in [("on_delete", fk.on_delete), ("on_update", fk.on_update)] {
+        let word = match action {
+            FkAction::NoAction => continue,
+            FkAction::Restrict => "restrict",
+            FkAction::Cascade => "cascade",
+            FkAction::SetNull => "set_null",
+            FkAction::SetDefault => "set_default",
+        };
+        attrs.push(format!("{key} = {word}"));
+    }
+    Ok((col, attrs, parent))
+}
+
+/// `CHECK ((total >= (0)::numeric))` → `(total >= (0)::numeric)`.
+fn check_sql(definition: &str) -> &str {
+    let d = definition.trim();
+    let d = d
+        .strip_prefix("CHECK ")
+        .or_else(|| d.strip_prefix("check "))
+        .unwrap_or(d)
+        .trim();
+    let d = d.strip_suffix(" NOT VALID").unwrap_or(d);
+    match d.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        Some(inner) if balanced(inner) => inner,
+        _ => d,
+    }
+}
+
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    let mut in_string = false;
+    for c in s.chars() {
+        match c {
+            '\'' => in_string = !in_string,
+            '(' if !in_string => depth += 1,
+            ')' if !in_string => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+/// The field's value type and its type key (`varchar(255)`), or why the
+/// column cannot be declared.
+fn rust_type(c: &Column, catalog: &Catalog) -> Result<(&'static str, Option<String>), String> {
+    if sql_name_problem(&c.name).is_some() {
+        return Err(
+            "its name is not one a declaration can carry (lowercase letters, digits and `_`)"
+                .into(),
+        );
+    }
+    Ok(match &c.data_type {
+        SqlType::SmallInt => ("i16", None),
+        SqlType::Integer => ("i32", None),
+        SqlType::BigInt => ("i64", None),
+        SqlType::Boolean => ("bool", None),
+        SqlType::Text => ("String", None),
+        SqlType::Varchar(Some(n)) => ("String", Some(format!("varchar({n})"))),
+        SqlType::Varchar(None) => {
+            return Err("`character varying` without a length (declare `text` or `varchar(n)`)".into())
+        }
+        SqlType::Numeric(Some((p, s))) => ("Decimal", Some(format!("numeric({p}, {s})"))),
+        SqlType::Numeric(None) => {
+            return Err("`numeric` without precision and scale (declare `numeric(p, s)`)".into())
+        }
+        SqlType::Timestamp => ("NaiveDateTime", None),
+        SqlType::Timestamptz => ("DateTime<Utc>", None),
+        SqlType::Date => ("NaiveDate", None),
+        SqlType::Jsonb => ("JsonValue", None),
+        SqlType::Uuid => ("Uuid", None),
+        SqlType::Json => return Err("`json` (not `jsonb`) has no declaration".into()),
+        SqlType::Other(t) if t.ends_with("[]") => {
+            return Err(format!("an array type (`{t}`) has no declaration"))
+        }
+        SqlType::Other(t) if catalog.enum_types.contains(t.as_ref()) => {
+            return Err(format!(
+                "an enum type (`{t}`); a text column with a `#[derive(TextEnum)]` type is the declared form"
+            ))
+        }
+        SqlType::Other(t) => return Err(format!("type `{t}` has no declaration")),
+    })
+}
+
+fn type_imports(ty: &str) -> Vec<&'static str> {
+    match ty {
+        "Decimal" => vec!["Decimal"],
+        "NaiveDateTime" => vec!["NaiveDateTime"],
+        "DateTime<Utc>" => vec!["DateTime", "Utc"],
+        "NaiveDate" => vec!["NaiveDate"],
+        "JsonValue" => vec!["JsonValue"],
+        "Uuid" => vec!["Uuid"],
+        _ => vec![],
+    }
+}
+
+/// `default = ...` from the default PostgreSQL prints, in the most specific
+/// form that prints back the same; else `sql("...")`.
+fn default_attr(c: &Column) -> Option<String> {
+    let printed = &c.default.as_ref()?.printed;
+    let ty = &c.data_type;
+    if printed == "now()"
+        && matches!(
+            ty,
+            SqlType::Timestamp | SqlType::Timestamptz | SqlType::Date
+        )
+    {
+        return Some("default = now".into());
+    }
+    let literal = printed
+        .strip_prefix('\'')
+        .and_then(|rest| rest.rsplit_once("'::"))
+        .map(|(inner, _)| inner.replace("''", "'"));
+    match ty {
+        SqlType::Boolean if printed == "true" || printed == "false" => {
+            return Some(format!("default = {printed}"))
+        }
+        SqlType::SmallInt | SqlType::Integer | SqlType::BigInt | SqlType::Numeric(_) => {
+            let number = literal.as_deref().unwrap_or(printed);
+            if is_number(number) && printed_literal(number, ty) == *printed {
+                return Some(format!("default = {number}"));
+            }
+        }
+        SqlType::Text | SqlType::Varchar(_) | SqlType::Jsonb => {
+            if let Some(text) = &literal {
+                if printed_text(text, ty) == *printed {
+                    return Some(format!("default = {text:?}"));
+                }
+            }
+        }
+        _ => {}
+    }
+    Some(format!("default = sql({printed:?})"))
+}
+
+fn is_number(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let frac = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.map_or(true, |f| {
+            !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// A column's field: itself, `r#type` for a keyword, `self_` (with the
+/// name given) where even a raw identifier cannot stand.
+fn field_name(column: &str) -> (String, Option<String>) {
+    match column {
+        "self" | "super" | "crate" | "_" => (format!("{column}_"), Some(column.to_owned())),
+        c if is_keyword(c) => (format!("r#{c}"), None),
+        c => (c.to_owned(), None),
+    }
+}
+
+fn is_keyword(s: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
+        "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
+        "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
+        "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    ];
+    KEYWORDS.contains(&s)
+}
+
+/// `client_contacts` → `ClientContact`, unique among the tables and clear of
+/// the names a file imports.
+fn type_names(tables: &[&Table]) -> BTreeMap<String, String> {
+    const TAKEN: &[&str] = &[
+        "Table",
+        "Decimal",
+        "NaiveDateTime",
+        "NaiveDate",
+        "DateTime",
+        "Utc",
+        "JsonValue",
+        "Uuid",
+        "Option",
+        "String",
+        "Self",
+        "Volumes",
+    ];
+    let mut out = BTreeMap::new();
+    let mut used: BTreeSet<String> = TAKEN.iter().map(|s| (*s).to_owned()).collect();
+    for t in tables {
+        let base = camel(&singular(&t.name));
+        let mut name = base.clone();
+        let mut n = 2;
+        while used.contains(&name) || name.is_empty() {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        used.insert(name.clone());
+        out.insert(t.name.clone(), name);
+    }
+    out
+}
+
+fn singular(table: &str) -> String {
+    let (head, last) = match table.rsplit_once('_') {
+        Some((h, l)) => (format!("{h}_"), l),
+        None => (String::new(), table),
+    };
+    let one = if let Some(stem) = last.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if last.ends_with("sses")
+        || last.ends_with("uses")
+        || last.ends_with("xes")
+        || last.ends_with("ches")
+        || last.ends_with("shes")
+    {
+        last[..last.len() - 2].to_owned()
+    } else if last.ends_with('s') && !last.ends_with("ss") && last.len() > 1 {
+        last[..last.len() - 1].to_owned()
+    } else {
+        last.to_owned()
+    };
+    format!("{head}{one}")
+}
+
+fn camel(name: &str) -> String {
+    let mut out = String::new();
+    for part in name.split('_').filter(|p| !p.is_empty()) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'T');
+    }
+    out
+}
+
+/// Parents before children (foreign keys; self-references and cycles set
+/// aside), else by name.
+fn dependency_order<'a>(tables: &[&'a Table]) -> Vec<&'a Table> {
+    let mut left: Vec<&Table> = tables.to_vec();
+    left.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let mut out = Vec::new();
+    while !left.is_empty() {
+        let ready = left.iter().position(|t| {
+            t.foreign_keys.iter().all(|fk| {
+                fk.ref_table == t.name
+                    || done.contains(fk.ref_table.as_str())
+                    || !left.iter().any(|o| o.name == fk.ref_table)
+            })
+        });
+        // A cycle: take the first by name; its foreign keys come after.
+        let t = left.remove(ready.unwrap_or(0));
+        done.insert(&t.name);
+        out.push(t);
+    }
+    out
+}
+
+/// The derive's own rule for SQL names (`schema_macros` cannot be called).
+fn sql_name_problem(name: &str) -> Option<&'static str> {
+    let first = name.chars().next()?;
+    if name.len() > 63 {
+        return Some("too long");
+    }
+    if !(first.is_ascii_lowercase() || first == '_') {
+        return Some("bad start");
+    }
+    name.chars()
+        .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        .then_some("bad character")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names_become_singular_types() {
+        for (table, ty) in [
+            ("clients", "Client"),
+            ("client_contacts", "ClientContact"),
+            ("categories", "Category"),
+            ("addresses", "Address"),
+            ("statuses", "Status"),
+            ("boxes", "Box"),
+            ("equipment", "Equipment"),
+            ("service_catalog", "ServiceCatalog"),
+            ("stripe_webhook_events", "StripeWebhookEvent"),
+        ] {
+            assert_eq!(camel(&singular(table)), ty);
+        }
+    }
+
+    #[test]
+    fn defaults_take_the_form_that_prints_back_the_same() {
+        let col = |ty: SqlType, printed: &str| {
+            let mut c = Column::new("c", ty, false);
+            c.default = Some(schema_model::model::ColumnDefault::printed(printed));
+            default_attr(&c).unwrap()
+        };
+        assert_eq!(col(SqlType::Integer, "0"), "default = 0");
+        assert_eq!(col(SqlType::Integer, "'-1'::integer"), "default = -1");
+        assert_eq!(
+            col(SqlType::Numeric(Some((10, 2))), "20.00"),
+            "default = 20.00"
+        );
+        assert_eq!(col(SqlType::Boolean, "false"), "default = false");
+        assert_eq!(
+            col(SqlType::Varchar(Some(50)), "'it''s'::character varying"),
+            "default = \"it's\""
+        );
+        assert_eq!(col(SqlType::Jsonb, "'[]'::jsonb"), "default = \"[]\"");
+        assert_eq!(col(SqlType::Timestamp, "now()"), "default = now");
+        assert_eq!(
+            col(SqlType::Uuid, "gen_random_uuid()"),
+            "default = sql(\"gen_random_uuid()\")"
+        );
+        assert_eq!(
+            col(SqlType::Text, "'a'::text || 'b'::text"),
+            "default = sql(\"'a'::text || 'b'::text\")"
+        );
+    }
+
+    #[test]
+    fn checks_lose_their_keyword_and_outer_parentheses_only() {
+        assert_eq!(
+            check_sql("CHECK ((total >= (0)::numeric))"),
+            "(total >= (0)::numeric)"
+        );
+        assert_eq!(check_sql("CHECK ((a > 0)) NOT VALID"), "(a > 0)");
+        assert_eq!(check_sql("CHECK ((a) > (b))"), "(a) > (b)");
+    }
+}
