@@ -81,7 +81,6 @@ pub use schema_macros::{ColumnGroup, Table, TextEnum};
 
 pub use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 pub use rust_decimal::Decimal;
-pub use serde_json::Value as JsonValue;
 pub use sqlx::types::Json;
 pub use uuid::Uuid;
 

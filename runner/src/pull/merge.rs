@@ -39,7 +39,6 @@ const PLAIN_TYPES: &[&str] = &[
     "NaiveDateTime",
     "DateTime<Utc>",
     "NaiveDate",
-    "JsonValue",
     "serde_json::Value",
     "Uuid",
 ];
@@ -149,8 +148,22 @@ pub fn merge_table(
         }
     }
     flush_until(&mut body, cur.fields.len(), &mut next_cur);
+    // Columns the pull could not declare are commented: "    // `name` type...".
+    let undeclarable: BTreeSet<String> = new_lines
+        .iter()
+        .filter_map(|l| {
+            l.strip_prefix("    // `")?
+                .split('`')
+                .next()
+                .map(str::to_owned)
+        })
+        .collect();
     for column in declared.difference(&in_db) {
-        if !grouped.contains(column)
+        if undeclarable.contains(column) {
+            warnings.push(format!(
+                "`{table}.{column}`: the database's column cannot be declared (see the comment the pull wrote); the declaration was kept as it was"
+            ));
+        } else if !grouped.contains(column)
             && !cur
                 .fields
                 .iter()
@@ -341,6 +354,12 @@ pub fn merge_mod(current: &str, pulled: &str, warnings: &mut Vec<String>) -> Str
         .filter_map(|l| l.strip_prefix("mod ")?.strip_suffix(';'))
         .map(str::to_owned)
         .collect();
+    let header = lines
+        .iter()
+        .take_while(|l| l.starts_with("//!") || l.trim().is_empty())
+        .count();
+    let had_schema = lines.iter().any(|l| l.contains("schema!"));
+    let mut added = false;
     for module in modules {
         let declared = lines.iter().any(|l| {
             l.trim() == format!("mod {module};") || l.trim() == format!("pub mod {module};")
@@ -348,28 +367,37 @@ pub fn merge_mod(current: &str, pulled: &str, warnings: &mut Vec<String>) -> Str
         if declared {
             continue;
         }
+        added = true;
         let last =
             |lines: &[String], prefix: &str| lines.iter().rposition(|l| l.starts_with(prefix));
-        let at = last(&lines, "mod ").map_or(0, |i| i + 1);
+        let at = last(&lines, "mod ").map_or(header, |i| i + 1);
         lines.insert(at, format!("mod {module};"));
         let at = last(&lines, "pub use ").map_or(at + 1, |i| i + 1);
         lines.insert(at, format!("pub use {module}::*;"));
-        let schema_end = lines
-            .iter()
-            .position(|l| l.contains("schema!"))
-            .and_then(|s| {
-                lines[s..]
-                    .iter()
-                    .position(|l| l.trim() == "}")
-                    .map(|e| s + e)
-            });
-        match (schema_end, entry_of(&module)) {
-            (Some(end), Some(entry)) => lines.insert(end, entry),
-            _ => warnings.push(format!(
-                "mod.rs: add `{module}` to the `schema!` list by hand"
-            )),
+        if had_schema {
+            let schema_end = lines
+                .iter()
+                .position(|l| l.contains("schema!"))
+                .and_then(|s| {
+                    lines[s..]
+                        .iter()
+                        .position(|l| l.trim() == "}")
+                        .map(|e| s + e)
+                });
+            match (schema_end, entry_of(&module)) {
+                (Some(end), Some(entry)) => lines.insert(end, entry),
+                _ => warnings.push(format!(
+                    "mod.rs: add `{module}` to the `schema!` list by hand"
+                )),
+            }
         }
         warnings.push(format!("mod.rs: added module `{module}`"));
+    }
+    if added && !had_schema {
+        if let Some(start) = pulled.find("schema_core::schema!") {
+            lines.push(String::new());
+            lines.extend(pulled[start..].lines().map(str::to_owned));
+        }
     }
     let mut out = lines.join("\n");
     if current.ends_with('\n') {

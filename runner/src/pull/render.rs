@@ -72,6 +72,10 @@ fn render_mod(ordered: &[&Table], db: DbKind, types: &BTreeMap<String, String>) 
     for n in &names {
         let _ = writeln!(s, "pub use {n}::*;");
     }
+    if ordered.is_empty() {
+        s.push_str("// No table of the database could be declared (`runner pull` said why).\n");
+        return s;
+    }
     let kind = match db {
         DbKind::Master => "Master",
         DbKind::Tenant => "Tenant",
@@ -176,7 +180,33 @@ fn render_table(
             Err(why) => not_expressed(why, &mut notes),
         }
     }
+    let left_out: Vec<&str> = table
+        .columns
+        .iter()
+        .filter(|c| !declared(&c.name))
+        .map(|c| c.name.as_str())
+        .collect();
     for check in &table.checks {
+        if sql_name_problem(&check.name).is_some() {
+            not_expressed(
+                format!(
+                    "check `{}` ({}): its name is not one a declaration can carry",
+                    check.name, check.definition
+                ),
+                &mut notes,
+            );
+            continue;
+        }
+        if let Some(col) = left_out.iter().find(|c| mentions(&check.definition, c)) {
+            not_expressed(
+                format!(
+                    "check `{}` ({}) is on `{col}`, a column left out",
+                    check.name, check.definition
+                ),
+                &mut notes,
+            );
+            continue;
+        }
         let sql = check_sql(&check.definition);
         table_attrs.push(format!(
             "check(name = {:?}, sql = {:?})",
@@ -275,6 +305,14 @@ fn render_table(
             let _ = writeln!(s, "// - {n}");
         }
     }
+    // `a__b` is a fine column name but not snake case to rustc.
+    if table
+        .columns
+        .iter()
+        .any(|c| c.name.trim_matches('_').contains("__"))
+    {
+        let _ = writeln!(s, "#[allow(non_snake_case)]");
+    }
     let _ = writeln!(s, "#[derive(Debug, Clone, PartialEq, Table)]");
     let _ = writeln!(s, "#[table({})]", table_attrs.join(", "));
     let _ = writeln!(s, "pub struct {} {{", types[name]);
@@ -354,6 +392,19 @@ fn foreign_key_attrs<'a>(
     Ok((col, attrs, parent))
 }
 
+/// Whether SQL text names `column` (quoted, or as a whole word).
+fn mentions(sql: &str, column: &str) -> bool {
+    if sql.contains(&format!("\"{}\"", column.replace('"', "\"\""))) {
+        return true;
+    }
+    sql.match_indices(column).any(|(at, _)| {
+        let before = sql[..at].chars().next_back();
+        let after = sql[at + column.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '"');
+        !word(before) && !word(after)
+    })
+}
+
 /// `CHECK ((total >= (0)::numeric))` → `(total >= (0)::numeric)`.
 fn check_sql(definition: &str) -> &str {
     let d = definition.trim();
@@ -414,7 +465,7 @@ fn rust_type(c: &Column, catalog: &Catalog) -> Result<(&'static str, Option<Stri
         SqlType::Timestamp => ("NaiveDateTime", None),
         SqlType::Timestamptz => ("DateTime<Utc>", None),
         SqlType::Date => ("NaiveDate", None),
-        SqlType::Jsonb => ("JsonValue", None),
+        SqlType::Jsonb => ("serde_json::Value", None),
         SqlType::Uuid => ("Uuid", None),
         SqlType::Json => return Err("`json` (not `jsonb`) has no declaration".into()),
         SqlType::Other(t) if t.ends_with("[]") => {
@@ -435,7 +486,6 @@ fn type_imports(ty: &str) -> Vec<&'static str> {
         "NaiveDateTime" => vec!["NaiveDateTime"],
         "DateTime<Utc>" => vec!["DateTime", "Utc"],
         "NaiveDate" => vec!["NaiveDate"],
-        "JsonValue" => vec!["JsonValue"],
         "Uuid" => vec!["Uuid"],
         _ => vec![],
     }
@@ -523,7 +573,6 @@ fn type_names(tables: &[&Table]) -> BTreeMap<String, String> {
         "NaiveDate",
         "DateTime",
         "Utc",
-        "JsonValue",
         "Uuid",
         "Option",
         "String",

@@ -90,7 +90,7 @@ pub fn gen_builder(table: &Table) -> TokenStream {
         let value = set_value(i);
         quote! {
             #[automatically_derived]
-            #[allow(non_camel_case_types)]
+            #[allow(non_camel_case_types, non_snake_case)]
             impl<#(#free),*> #builder<#(#before),*> {
                 #[doc = #doc]
                 pub fn #setter<__V: #accepts>(self, value: __V) -> #builder<#(#after),*> {
@@ -172,7 +172,7 @@ pub fn gen_builder(table: &Table) -> TokenStream {
         #(#required_setters)*
 
         #[automatically_derived]
-        #[allow(non_camel_case_types)]
+        #[allow(non_camel_case_types, non_snake_case)]
         impl<#(#states),*> #builder<#(#states),*> {
             #(#optional_setters)*
 

@@ -129,6 +129,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Clone)]
+        #[allow(non_snake_case)]
         pub struct #factory {
             __state: #rt::FactoryState<#ident>,
             #(#idents: ::core::option::Option<#tys>,)*
@@ -148,6 +149,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         }
 
         #[automatically_derived]
+        #[allow(non_snake_case)]
         impl #draft<'_> {
             #(#draft_setters)*
         }
@@ -179,6 +181,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         }
 
         #[automatically_derived]
+        #[allow(non_snake_case)]
         impl #factory {
             #(#setters)*
             #(#parent_setters)*
