@@ -9,7 +9,9 @@
 //! expression and partial indexes, lengthless varchar/numeric) pulls into
 //! files that still compile, each left-out thing named in a comment and a
 //! warning. And `--merge` brings an existing declaration up to date without
-//! losing its enums, presets and comments.
+//! losing its enums, typed JSON, presets and comments: `schema-defs` itself,
+//! merged with a database that moved on, changes in exactly those lines and
+//! still compiles into the database's schema.
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +42,30 @@ CREATE INDEX people_lower_email ON people (lower(email));
 CREATE INDEX people_adults ON people (email) WHERE age > 18;
 CREATE UNIQUE INDEX people_email_type ON people (email, "type");
 "#;
+
+const MOVED_ON: &str = "
+ALTER TABLE sessions ADD COLUMN sync_version integer DEFAULT 1 NOT NULL;
+ALTER TABLE sessions ALTER COLUMN room_id DROP NOT NULL;
+ALTER TABLE sessions ALTER COLUMN title TYPE varchar(300);
+CREATE TABLE studio_notes (
+    id serial PRIMARY KEY,
+    session_id integer REFERENCES sessions (id) ON DELETE CASCADE,
+    body text NOT NULL
+);
+";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
 
 fn scratch() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pull");
@@ -83,6 +109,71 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
         introspected.push(json);
     }
 
+    // `schema-defs` itself, merged with a database that moved on: three
+    // changes to `sessions` and a new table; nothing else is touched.
+    let merged = dir.join("merged");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema-defs/src"),
+        &merged,
+    );
+    let test_db = fresh_database().await;
+    let mut conn = test_db.connect().await;
+    conn.execute(runner::schema::sql_script(DbKind::Tenant).as_str())
+        .await
+        .unwrap();
+    conn.execute(MOVED_ON).await.unwrap();
+    let report = runner::pull::pull(
+        &mut conn,
+        &test_db.name,
+        DbKind::Tenant,
+        &merged.join("tenant"),
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            report.written.len(),
+            report.merged.len(),
+            report.unchanged.len()
+        ),
+        (1, 2, 30),
+        "{report:?}"
+    );
+    assert_eq!(
+        report.warnings,
+        [
+            "`sessions.room_id`: brought up to date: now nullable",
+            "`sessions.title`: brought up to date: keys now (varchar(300))",
+            "`sessions.sync_version`: added (the database has it, the declaration did not)",
+            "mod.rs: added module `studio_notes`",
+        ]
+    );
+    let sessions = std::fs::read_to_string(merged.join("tenant/sessions.rs")).unwrap();
+    let original = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema-defs/src/tenant/sessions.rs"),
+    )
+    .unwrap();
+    let expected = original
+        .replacen("    pub room_id: i32,", "    pub room_id: Option<i32>,", 1)
+        .replacen(
+            "    #[column(varchar(255))]\n    pub title:",
+            "    #[column(varchar(300))]\n    pub title:",
+            1,
+        )
+        .replacen(
+            "    pub updated_at: NaiveDateTime,\n}",
+            "    pub updated_at: NaiveDateTime,\n    #[column(default = 1)]\n    pub sync_version: i32,\n}",
+            1,
+        );
+    assert_ne!(expected, original);
+    assert_eq!(sessions, expected);
+    let actual = schema_model::introspect::introspect(&mut conn, "public")
+        .await
+        .unwrap();
+    let merged_json = merged.join("introspected.json");
+    std::fs::write(&merged_json, serde_json::to_string(&actual).unwrap()).unwrap();
+
     let odd = pull_into(ODD_SQL, DbKind::Tenant, &dir.join("odd")).await;
     let said = odd.warnings.join("\n");
     for expected in [
@@ -122,6 +213,10 @@ mod master;
 mod tenant;
 #[path = "{dir}/odd/mod.rs"]
 mod odd;
+#[path = "{dir}/merged/json.rs"]
+mod json;
+#[path = "{dir}/merged/tenant/mod.rs"]
+mod merged;
 
 use schema_model::model::Schema;
 
@@ -143,11 +238,16 @@ fn main() {{
         assert_eq!(sorted(pulled), sorted(Schema::from_def(declared)));
     }}
     assert_eq!(odd::SCHEMA.tables.len(), 2);
+    let actual: Schema =
+        serde_json::from_str(&std::fs::read_to_string("{merged_json}").unwrap()).unwrap();
+    let differences = schema_model::compare::compare(&actual, &Schema::from_def(&merged::SCHEMA));
+    assert!(differences.is_empty(), "{{differences:?}}");
 }}
 "#,
             dir = dir.display(),
             master_json = introspected[0].display(),
             tenant_json = introspected[1].display(),
+            merged_json = merged_json.display(),
         ),
     )
     .unwrap();
