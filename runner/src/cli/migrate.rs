@@ -181,8 +181,9 @@ fn write_report(
     let s = &report.summary;
     writeln!(
         w,
-        "tenants: {} migrated, {} unchanged, {} stamped, {} planned, {} blocked, {} need --allow-destructive, {} busy, {} failed, {} skipped; {} plans; {seconds:.1} s",
-        s.migrated, s.unchanged, s.stamped, s.planned, s.blocked, s.needs_destructive, s.busy, s.failed, s.skipped, report.plans
+        "tenants: {} migrated, {} unchanged, {} stamped, {} planned, {} blocked, {} need --allow-destructive, {} busy, {} failed, {} skipped; {} plan{}; {seconds:.1} s",
+        s.migrated, s.unchanged, s.stamped, s.planned, s.blocked, s.needs_destructive, s.busy, s.failed, s.skipped, report.plans,
+        if report.plans == 1 { "" } else { "s" }
     )?;
     if let Some(why) = &report.stopped {
         writeln!(w, "stopped: {why}")?;
