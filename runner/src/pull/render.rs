@@ -53,6 +53,8 @@ pub fn render(schema: &Schema, db: DbKind, catalog: &Catalog) -> Rendered {
     out.files
         .push(("mod.rs".into(), render_mod(&ordered, db, &types)));
     out.types = types;
+    // Warnings go to a terminal: no control characters from a database.
+    out.warnings = out.warnings.iter().map(|w| one_line(w)).collect();
     out
 }
 
@@ -220,13 +222,13 @@ fn render_table(
     for c in &table.columns {
         let Some(Some((ty, type_attr))) = expressible.get(c.name.as_str()) else {
             let why = rust_type(c, catalog).err().unwrap_or_default();
-            let _ = writeln!(
-                body,
-                "    // `{}` {}{}: {why}; not declared here.",
+            let line = format!(
+                "`{}` {}{}: {why}; not declared here.",
                 c.name,
                 c.data_type,
                 if c.nullable { "" } else { " NOT NULL" }
             );
+            let _ = writeln!(body, "    // {}", one_line(&line));
             not_expressed(
                 format!("column `{}` ({}) left out: {why}", c.name, c.data_type),
                 &mut Vec::new(),
@@ -302,7 +304,7 @@ fn render_table(
              // drops undeclared indexes and constraints only with --prune):\n",
         );
         for n in &notes {
-            let _ = writeln!(s, "// - {n}");
+            let _ = writeln!(s, "// - {}", one_line(n));
         }
     }
     // `a__b` is a fine column name but not snake case to rustc.
@@ -319,6 +321,22 @@ fn render_table(
     s.push_str(&body);
     s.push_str("}\n");
     (s, warnings)
+}
+
+/// Text that stays on its comment line: a name or an expression read from a
+/// database may hold a line break (`"a\nb"` is a valid column name), which
+/// would end the comment and put the rest into the file as code.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }
 
 fn fields(columns: &[String]) -> String {

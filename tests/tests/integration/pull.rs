@@ -36,6 +36,10 @@ CREATE TABLE people (
     org_id integer,
     org_code text,
     "Weird Name" text,
+    "evil
+}
+fn injected() {}
+//" text,
     FOREIGN KEY (org_id, org_code) REFERENCES orgs (id, code)
 );
 CREATE INDEX people_lower_email ON people (lower(email));
@@ -183,6 +187,7 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
         "column `score` (numeric) left out: `numeric` without precision",
         "column `nick` (character varying) left out",
         "column `Weird Name` (text) left out",
+        "column `evil\\n}\\nfn injected() {}\\n//` (text) left out",
         "foreign key `people_org_id_org_code_fkey` is composite",
         "index `people_lower_email` is on an expression (`lower(email)`)",
         "index `people_adults` is partial",
@@ -192,6 +197,7 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
     let people = std::fs::read_to_string(dir.join("odd/people.rs")).unwrap();
     for expected in [
         "// `mood` mood: an enum type",
+        "    // `evil\\n}\\nfn injected() {}\\n//` text: its name",
         "// - foreign key `people_org_id_org_code_fkey` is composite",
         "#[column(default = \"member\")]\n    pub r#type: String,",
         "check(name = \"people_age_check\", sql = \"age >= 0\")",
