@@ -12,6 +12,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use super::source::{key_name, parse_body, parse_struct, table_name, Field, Struct};
+
 /// Keys of `#[column(...)]` that say something about the database.
 const COLUMN_SQL_KEYS: &[&str] = &[
     "primary_key",
@@ -42,63 +44,6 @@ const PLAIN_TYPES: &[&str] = &[
     "serde_json::Value",
     "Uuid",
 ];
-
-struct Field {
-    /// Comment and doc lines before the field, as written.
-    comments: Vec<String>,
-    /// `#[column(...)]` keys, split at top-level commas.
-    keys: Vec<String>,
-    /// Other attribute lines, as written.
-    other_attrs: Vec<String>,
-    ident: String,
-    /// As written, `Option<...>` included.
-    ty: String,
-    /// The field exactly as written (all its lines).
-    text: Vec<String>,
-}
-
-impl Field {
-    fn column(&self) -> String {
-        self.keys
-            .iter()
-            .find_map(|k| {
-                let v = k.strip_prefix("name")?.trim_start().strip_prefix('=')?;
-                Some(v.trim().trim_matches('"').to_owned())
-            })
-            .unwrap_or_else(|| self.ident.trim_start_matches("r#").to_owned())
-    }
-
-    fn flattened(&self) -> bool {
-        self.keys.iter().any(|k| k == "flatten")
-    }
-
-    fn sql_keys(&self) -> BTreeSet<String> {
-        self.keys
-            .iter()
-            .filter(|k| COLUMN_SQL_KEYS.contains(&key_name(k)))
-            .map(|k| k.split_whitespace().collect())
-            .collect()
-    }
-
-    fn nullable(&self) -> bool {
-        option_inner(&self.ty).is_some()
-    }
-
-    fn value_type(&self) -> &str {
-        option_inner(&self.ty).unwrap_or(&self.ty)
-    }
-}
-
-struct Struct {
-    /// Line range of `#[table(...)]`.
-    table_attr: (usize, usize),
-    table_keys: Vec<String>,
-    /// Lines of the body: from after `{` to before `}`.
-    body: (usize, usize),
-    fields: Vec<Field>,
-    /// Lines after the last field, before `}`.
-    tail: Vec<String>,
-}
 
 /// `current` (a file holding the table's struct) brought up to `pulled`
 /// (what `pull` wrote for the table). `root` is searched for the column
@@ -221,7 +166,7 @@ pub fn merge_table(
 fn update_field(cur: &Field, new: &Field, table: &str, warnings: &mut Vec<String>) -> Vec<String> {
     let plain = PLAIN_TYPES.contains(&cur.value_type());
     let retyped = plain && cur.value_type() != new.value_type();
-    if cur.sql_keys() == new.sql_keys() && cur.nullable() == new.nullable() && !retyped {
+    if sql_keys(cur) == sql_keys(new) && cur.nullable() == new.nullable() && !retyped {
         return cur.text.clone();
     }
     let column = cur.column();
@@ -239,8 +184,8 @@ fn update_field(cur: &Field, new: &Field, table: &str, warnings: &mut Vec<String
     if retyped {
         said.push(format!("{} → {}", cur.value_type(), new.value_type()));
     }
-    if cur.sql_keys() != new.sql_keys() {
-        let keys: Vec<String> = new.sql_keys().into_iter().collect();
+    if sql_keys(cur) != sql_keys(new) {
+        let keys: Vec<String> = sql_keys(new).into_iter().collect();
         said.push(format!("keys now ({})", keys.join(", ")));
     }
     warnings.push(format!(
@@ -466,152 +411,13 @@ fn use_line(prefix: &str, items: &[String]) -> String {
     }
 }
 
-fn table_name(text: &str) -> Option<String> {
-    let at = text.find("#[table(name = \"")? + "#[table(name = \"".len();
-    Some(text[at..].split('"').next()?.to_owned())
-}
-
-/// The struct under `#[table(... name = "<table>" ...)]`.
-fn parse_struct(lines: &[String], table: &str) -> Option<Struct> {
-    let mut i = 0;
-    while i < lines.len() {
-        if lines[i].trim_start().starts_with("#[table(") {
-            let start = i;
-            let mut text = lines[i].clone();
-            while !balanced_attr(&text) && i + 1 < lines.len() {
-                i += 1;
-                text.push(' ');
-                text.push_str(lines[i].trim());
-            }
-            let keys = attr_keys(&text, "#[table(");
-            let name_matches = keys
-                .iter()
-                .any(|k| k.split_whitespace().collect::<String>() == format!("name=\"{table}\""));
-            if name_matches {
-                let open = (i + 1..lines.len()).find(|&j| {
-                    lines[j].contains("struct ") && lines[j].trim_end().ends_with('{')
-                })?;
-                let mut s = parse_body(lines, open)?;
-                s.table_attr = (start, i);
-                s.table_keys = keys;
-                return Some(s);
-            }
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The fields of the struct whose `{` ends line `open`.
-fn parse_body(lines: &[String], open: usize) -> Option<Struct> {
-    let close = (open + 1..lines.len()).find(|&j| lines[j].trim_end() == "}")?;
-    let mut fields = Vec::new();
-    let mut pending: Vec<String> = Vec::new();
-    let mut j = open + 1;
-    while j < close {
-        let line = &lines[j];
-        let t = line.trim();
-        if t.starts_with("#[") {
-            let mut text = line.clone();
-            let mut attr = t.to_owned();
-            while !balanced_attr(&attr) && j + 1 < close {
-                j += 1;
-                text.push('\n');
-                text.push_str(&lines[j]);
-                attr.push(' ');
-                attr.push_str(lines[j].trim());
-            }
-            pending.push(text);
-        } else if let Some(rest) = t.strip_prefix("pub ").filter(|r| r.contains(':')) {
-            let (ident, ty) = rest.split_once(':')?;
-            let ty = ty.trim().trim_end_matches(',').trim().to_owned();
-            let mut keys = Vec::new();
-            let mut comments = Vec::new();
-            let mut other_attrs = Vec::new();
-            let mut text = Vec::new();
-            for p in pending.drain(..) {
-                text.extend(p.lines().map(str::to_owned));
-                let flat: String = p.lines().map(str::trim).collect::<Vec<_>>().join(" ");
-                if flat.starts_with("#[column(") {
-                    keys.extend(attr_keys(&flat, "#[column("));
-                } else if flat.starts_with("#[") {
-                    other_attrs.extend(p.lines().map(str::to_owned));
-                } else {
-                    comments.extend(p.lines().map(str::to_owned));
-                }
-            }
-            text.push(line.clone());
-            fields.push(Field {
-                comments,
-                keys,
-                other_attrs,
-                ident: ident.trim().to_owned(),
-                ty,
-                text,
-            });
-        } else {
-            pending.push(line.clone());
-        }
-        j += 1;
-    }
-    Some(Struct {
-        table_attr: (0, 0),
-        table_keys: Vec::new(),
-        body: (open + 1, close),
-        fields,
-        tail: pending,
-    })
-}
-
-fn balanced_attr(text: &str) -> bool {
-    walk(text, |_, _| {}) == 0
-}
-
-/// Walks Rust attribute text, calling `f(c, top_level)` for each character
-/// (`top_level`: outside strings and brackets); the bracket depth at the end.
-fn walk(text: &str, mut f: impl FnMut(char, bool)) -> i32 {
-    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
-    for c in text.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_string => escaped = true,
-            '"' => in_string = !in_string,
-            '(' | '[' if !in_string => depth += 1,
-            ')' | ']' if !in_string => depth -= 1,
-            _ => {}
-        }
-        f(c, !in_string && depth == 0);
-    }
-    depth
-}
-
-/// `#[column(a, b = "x, y", c(1, 2))]` → `a`, `b = "x, y"`, `c(1, 2)`.
-fn attr_keys(text: &str, open: &str) -> Vec<String> {
-    let Some(inner) = text
-        .trim()
-        .strip_prefix(open)
-        .and_then(|r| r.strip_suffix(")]"))
-    else {
-        return Vec::new();
-    };
-    let (mut keys, mut current) = (Vec::new(), String::new());
-    walk(inner, |c, top_level| {
-        if c == ',' && top_level {
-            keys.push(current.trim().to_owned());
-            current.clear();
-        } else {
-            current.push(c);
-        }
-    });
-    if !current.trim().is_empty() {
-        keys.push(current.trim().to_owned());
-    }
-    keys
-}
-
-/// `default = 1` → `default`; `varchar(50)` → `varchar`.
-fn key_name(key: &str) -> &str {
-    key.split(['=', '(', ' ']).next().unwrap_or(key).trim()
+fn sql_keys(field: &Field) -> BTreeSet<String> {
+    field
+        .keys
+        .iter()
+        .filter(|k| COLUMN_SQL_KEYS.contains(&key_name(k)))
+        .map(|k| k.split_whitespace().collect())
+        .collect()
 }
 
 fn sql_set(keys: &[String], sql: &[&str]) -> BTreeSet<String> {
@@ -619,10 +425,6 @@ fn sql_set(keys: &[String], sql: &[&str]) -> BTreeSet<String> {
         .filter(|k| sql.contains(&key_name(k)))
         .map(|k| k.split_whitespace().collect())
         .collect()
-}
-
-fn option_inner(ty: &str) -> Option<&str> {
-    ty.strip_prefix("Option<")?.strip_suffix('>').map(str::trim)
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //! one and no `schema-defs` yet (or one that fell behind).
 
 pub mod merge;
+mod naming;
 pub mod render;
+mod source;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,205 @@
+//! Declarations read back as text, in the house style `pull` writes: the
+//! struct under `#[table(name = "...")]`, its `#[table(...)]` keys, and each
+//! field with its comments, `#[column(...)]` keys and type, kept verbatim so
+//! that a merge can put back what it does not change.
+
+pub(super) struct Field {
+    /// Comment and doc lines before the field, as written.
+    pub(super) comments: Vec<String>,
+    /// `#[column(...)]` keys, split at top-level commas.
+    pub(super) keys: Vec<String>,
+    /// Other attribute lines, as written.
+    pub(super) other_attrs: Vec<String>,
+    pub(super) ident: String,
+    /// As written, `Option<...>` included.
+    pub(super) ty: String,
+    /// The field exactly as written (all its lines).
+    pub(super) text: Vec<String>,
+}
+
+impl Field {
+    pub(super) fn column(&self) -> String {
+        self.keys
+            .iter()
+            .find_map(|k| {
+                let v = k.strip_prefix("name")?.trim_start().strip_prefix('=')?;
+                Some(v.trim().trim_matches('"').to_owned())
+            })
+            .unwrap_or_else(|| self.ident.trim_start_matches("r#").to_owned())
+    }
+
+    pub(super) fn flattened(&self) -> bool {
+        self.keys.iter().any(|k| k == "flatten")
+    }
+
+    pub(super) fn nullable(&self) -> bool {
+        option_inner(&self.ty).is_some()
+    }
+
+    pub(super) fn value_type(&self) -> &str {
+        option_inner(&self.ty).unwrap_or(&self.ty)
+    }
+}
+
+pub(super) struct Struct {
+    /// Line range of `#[table(...)]`.
+    pub(super) table_attr: (usize, usize),
+    pub(super) table_keys: Vec<String>,
+    /// Lines of the body: from after `{` to before `}`.
+    pub(super) body: (usize, usize),
+    pub(super) fields: Vec<Field>,
+    /// Lines after the last field, before `}`.
+    pub(super) tail: Vec<String>,
+}
+
+pub(super) fn table_name(text: &str) -> Option<String> {
+    let at = text.find("#[table(name = \"")? + "#[table(name = \"".len();
+    Some(text[at..].split('"').next()?.to_owned())
+}
+
+/// The struct under `#[table(... name = "<table>" ...)]`.
+pub(super) fn parse_struct(lines: &[String], table: &str) -> Option<Struct> {
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim_start().starts_with("#[table(") {
+            let start = i;
+            let mut text = lines[i].clone();
+            while !balanced_attr(&text) && i + 1 < lines.len() {
+                i += 1;
+                text.push(' ');
+                text.push_str(lines[i].trim());
+            }
+            let keys = attr_keys(&text, "#[table(");
+            let name_matches = keys
+                .iter()
+                .any(|k| k.split_whitespace().collect::<String>() == format!("name=\"{table}\""));
+            if name_matches {
+                let open = (i + 1..lines.len()).find(|&j| {
+                    lines[j].contains("struct ") && lines[j].trim_end().ends_with('{')
+                })?;
+                let mut s = parse_body(lines, open)?;
+                s.table_attr = (start, i);
+                s.table_keys = keys;
+                return Some(s);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The fields of the struct whose `{` ends line `open`.
+pub(super) fn parse_body(lines: &[String], open: usize) -> Option<Struct> {
+    let close = (open + 1..lines.len()).find(|&j| lines[j].trim_end() == "}")?;
+    let mut fields = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    let mut j = open + 1;
+    while j < close {
+        let line = &lines[j];
+        let t = line.trim();
+        if t.starts_with("#[") {
+            let mut text = line.clone();
+            let mut attr = t.to_owned();
+            while !balanced_attr(&attr) && j + 1 < close {
+                j += 1;
+                text.push('\n');
+                text.push_str(&lines[j]);
+                attr.push(' ');
+                attr.push_str(lines[j].trim());
+            }
+            pending.push(text);
+        } else if let Some(rest) = t.strip_prefix("pub ").filter(|r| r.contains(':')) {
+            let (ident, ty) = rest.split_once(':')?;
+            let ty = ty.trim().trim_end_matches(',').trim().to_owned();
+            let mut keys = Vec::new();
+            let mut comments = Vec::new();
+            let mut other_attrs = Vec::new();
+            let mut text = Vec::new();
+            for p in pending.drain(..) {
+                text.extend(p.lines().map(str::to_owned));
+                let flat: String = p.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+                if flat.starts_with("#[column(") {
+                    keys.extend(attr_keys(&flat, "#[column("));
+                } else if flat.starts_with("#[") {
+                    other_attrs.extend(p.lines().map(str::to_owned));
+                } else {
+                    comments.extend(p.lines().map(str::to_owned));
+                }
+            }
+            text.push(line.clone());
+            fields.push(Field {
+                comments,
+                keys,
+                other_attrs,
+                ident: ident.trim().to_owned(),
+                ty,
+                text,
+            });
+        } else {
+            pending.push(line.clone());
+        }
+        j += 1;
+    }
+    Some(Struct {
+        table_attr: (0, 0),
+        table_keys: Vec::new(),
+        body: (open + 1, close),
+        fields,
+        tail: pending,
+    })
+}
+
+pub(super) fn balanced_attr(text: &str) -> bool {
+    walk(text, |_, _| {}) == 0
+}
+
+/// Walks Rust attribute text, calling `f(c, top_level)` for each character
+/// (`top_level`: outside strings and brackets); the bracket depth at the end.
+pub(super) fn walk(text: &str, mut f: impl FnMut(char, bool)) -> i32 {
+    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+    for c in text.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '(' | '[' if !in_string => depth += 1,
+            ')' | ']' if !in_string => depth -= 1,
+            _ => {}
+        }
+        f(c, !in_string && depth == 0);
+    }
+    depth
+}
+
+/// `#[column(a, b = "x, y", c(1, 2))]` → `a`, `b = "x, y"`, `c(1, 2)`.
+pub(super) fn attr_keys(text: &str, open: &str) -> Vec<String> {
+    let Some(inner) = text
+        .trim()
+        .strip_prefix(open)
+        .and_then(|r| r.strip_suffix(")]"))
+    else {
+        return Vec::new();
+    };
+    let (mut keys, mut current) = (Vec::new(), String::new());
+    walk(inner, |c, top_level| {
+        if c == ',' && top_level {
+            keys.push(current.trim().to_owned());
+            current.clear();
+        } else {
+            current.push(c);
+        }
+    });
+    if !current.trim().is_empty() {
+        keys.push(current.trim().to_owned());
+    }
+    keys
+}
+
+/// `default = 1` → `default`; `varchar(50)` → `varchar`.
+pub(super) fn key_name(key: &str) -> &str {
+    key.split(['=', '(', ' ']).next().unwrap_or(key).trim()
+}
+
+pub(super) fn option_inner(ty: &str) -> Option<&str> {
+    ty.strip_prefix("Option<")?.strip_suffix('>').map(str::trim)
+}
