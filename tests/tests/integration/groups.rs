@@ -64,7 +64,28 @@ pub struct Plan {
     pub sync: Synced,
 }
 
-static TENANT: SchemaDef = SchemaDef::new(DbKind::Tenant, &[Note::DEF, Tag::DEF]);
+/// A group declared in another module, after the table that uses it, and
+/// named by path.
+#[derive(Debug, Clone, PartialEq, Table)]
+#[table(name = "grouped_rooms", db = tenant)]
+pub struct Room {
+    #[column(primary_key, serial)]
+    pub id: i32,
+    #[column(flatten)]
+    pub stamp: shared::Stamped,
+}
+
+mod shared {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq, ColumnGroup)]
+    pub struct Stamped {
+        #[column(name = "stamped_by", references = crate::groups::Note::id)]
+        pub by_note: Option<i32>,
+    }
+}
+
+static TENANT: SchemaDef = SchemaDef::new(DbKind::Tenant, &[Note::DEF, Tag::DEF, Room::DEF]);
 
 #[test]
 fn group_columns_stand_where_the_field_stands_with_keys_named_per_table() {
@@ -86,6 +107,9 @@ fn group_columns_stand_where_the_field_stands_with_keys_named_per_table() {
         ["id", "note_id", "label", "sync_uuid", "sync_version"]
     );
     assert_eq!(Plan::DEF.columns.len(), 3);
+    let room: Vec<&str> = Room::DEF.columns.iter().map(|c| c.name).collect();
+    assert_eq!(room, ["id", "stamped_by"]);
+    assert_eq!(Room::DEF.foreign_keys[0].ref_table, "grouped_notes");
     assert_eq!(Note::sync_version.table, "grouped_notes");
     assert_eq!(Tag::sync_uuid.name, "sync_uuid");
 
@@ -127,6 +151,13 @@ async fn builders_factories_hooks_and_rows_see_the_group_columns() {
     assert_eq!(note.sync.sync_version, 7);
     assert_eq!(note.audit.created_by, "ana");
     assert_ne!(note.sync.sync_uuid, Uuid::nil());
+    // A group's column with its own SQL name and a foreign key.
+    let room = Room::insert()
+        .by_note(note.id)
+        .returning_row(pool)
+        .await
+        .unwrap();
+    assert_eq!(room.stamp.by_note, Some(note.id));
 
     // A factory keeps the version default, fakes the rest, makes the parent.
     let seed = Seed::new(11);
