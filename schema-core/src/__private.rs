@@ -9,7 +9,7 @@ pub use sqlx;
 /// The future of a builder's insert.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
-pub use crate::def::str_eq;
+pub use crate::def::{str_eq, unraw};
 pub use crate::insert::{insert_returning_key, insert_returning_row, Values};
 pub use crate::literal::{
     now_default, text_default, BoolDefault, DecimalDefault, IntegerDefault, NowDefault, TextDefault,

@@ -246,6 +246,19 @@ impl SchemaDef {
     }
 }
 
+/// An identifier as written without its `r#` (`r#type` → `type`), in a
+/// `const` context: `schema!` names a table `type` as `r#type`.
+pub const fn unraw(ident: &str) -> &str {
+    let bytes = ident.as_bytes();
+    if bytes.len() > 2 && bytes[0] == b'r' && bytes[1] == b'#' {
+        let (_, rest) = bytes.split_at(2);
+        if let Ok(rest) = core::str::from_utf8(rest) {
+            return rest;
+        }
+    }
+    ident
+}
+
 /// `a == b`, in a `const` context.
 pub const fn str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -260,4 +273,18 @@ pub const fn str_eq(a: &str, b: &str) -> bool {
         i += 1;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_identifiers_lose_their_prefix_only() {
+        const TYPE: &str = unraw("r#type");
+        assert_eq!(TYPE, "type");
+        assert_eq!(unraw("rooms"), "rooms");
+        assert_eq!(unraw("r#"), "r#");
+        assert!(str_eq(unraw("r#match"), "match"));
+    }
 }

@@ -46,7 +46,7 @@ macro_rules! schema {
 
         $(
             const _: () = ::core::assert!(
-                $crate::__private::str_eq(::core::stringify!($field), <$table as $crate::Table>::NAME),
+                $crate::__private::str_eq($crate::__private::unraw(::core::stringify!($field)), <$table as $crate::Table>::NAME),
                 ::core::concat!("`", ::core::stringify!($field), " => ", ::core::stringify!($table),
                     "`: the name before `=>` must be the table's SQL name"),
             );
@@ -70,7 +70,7 @@ macro_rules! schema {
 
             /// The volume of the table named `table`, if it is one of the schema's.
             pub fn by_name(&self, table: &str) -> ::core::option::Option<u64> {
-                $(if table == ::core::stringify!($field) {
+                $(if table == $crate::__private::unraw(::core::stringify!($field)) {
                     return ::core::option::Option::Some(self.$field);
                 })+
                 ::core::option::Option::None
@@ -78,7 +78,7 @@ macro_rules! schema {
 
             /// Every table's volume, in schema order.
             pub fn iter(&self) -> impl ::core::iter::Iterator<Item = (&'static str, u64)> {
-                [$((::core::stringify!($field), self.$field)),+].into_iter()
+                [$(($crate::__private::unraw(::core::stringify!($field)), self.$field)),+].into_iter()
             }
 
             /// Every volume multiplied by `scale`.

@@ -16,7 +16,7 @@ pub(super) fn field_name(column: &str) -> (String, Option<String>) {
     }
 }
 
-pub(super) fn is_keyword(s: &str) -> bool {
+fn is_keyword(s: &str) -> bool {
     const KEYWORDS: &[&str] = &[
         "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
         "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",

@@ -12,7 +12,7 @@ use schema_model::model::{
     printed_literal, printed_text, Column, ForeignKey, Index, Schema, Table,
 };
 
-use super::naming::{field_name, is_keyword, sql_name_problem, type_names};
+use super::naming::{field_name, sql_name_problem, type_names};
 
 /// What introspection's model does not say but a pull must not miss.
 #[derive(Debug, Clone, Default)]
@@ -38,10 +38,10 @@ pub fn render(schema: &Schema, db: DbKind, catalog: &Catalog) -> Rendered {
     let (tables, skipped): (Vec<&Table>, Vec<&Table>) = schema
         .tables
         .iter()
-        .partition(|t| sql_name_problem(&t.name).is_none() && !is_keyword(&t.name));
+        .partition(|t| sql_name_problem(&t.name).is_none() && field_name(&t.name).1.is_none());
     for t in skipped {
         out.warnings.push(format!(
-            "table `{}` left out: its name is not one a declaration can carry (lowercase letters, digits and `_`, not a Rust keyword)",
+            "table `{}` left out: its name is not one a declaration can carry (lowercase letters, digits and `_`; not `self`, `super`, `crate` or `_`)",
             t.name
         ));
     }
@@ -61,7 +61,8 @@ pub fn render(schema: &Schema, db: DbKind, catalog: &Catalog) -> Rendered {
 }
 
 fn render_mod(ordered: &[&Table], db: DbKind, types: &BTreeMap<String, String>) -> String {
-    let mut names: Vec<&str> = ordered.iter().map(|t| t.name.as_str()).collect();
+    // Module names: `r#type` for a table named `type` (its file is `type.rs`).
+    let mut names: Vec<String> = ordered.iter().map(|t| field_name(&t.name).0).collect();
     names.sort_unstable();
     let mut s = String::new();
     let _ = writeln!(
@@ -89,7 +90,7 @@ fn render_mod(ordered: &[&Table], db: DbKind, types: &BTreeMap<String, String>) 
         "\nschema_core::schema! {{\n    /// Every table of the {db} database, parents before children.\n    pub static SCHEMA: {kind};"
     );
     for t in ordered {
-        let _ = writeln!(s, "    {} => {},", t.name, types[&t.name]);
+        let _ = writeln!(s, "    {} => {},", field_name(&t.name).0, types[&t.name]);
     }
     s.push_str("}\n");
     s

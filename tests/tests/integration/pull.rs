@@ -42,6 +42,7 @@ fn injected() {}
 //" text,
     FOREIGN KEY (org_id, org_code) REFERENCES orgs (id, code)
 );
+CREATE TABLE "type" (id serial PRIMARY KEY, person_id integer REFERENCES people (id));
 CREATE INDEX people_lower_email ON people (lower(email));
 CREATE INDEX people_adults ON people (email) WHERE age > 18;
 CREATE UNIQUE INDEX people_email_type ON people (email, "type");
@@ -205,6 +206,11 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
     ] {
         assert!(people.contains(expected), "{expected}\nnot in\n{people}");
     }
+    let module = std::fs::read_to_string(dir.join("odd/mod.rs")).unwrap();
+    assert!(
+        module.contains("mod r#type;") && module.contains("r#type => Type,"),
+        "{module}"
+    );
     let orgs = std::fs::read_to_string(dir.join("odd/orgs.rs")).unwrap();
     assert!(orgs.contains("primary_key(id, code)"), "{orgs}");
 
@@ -243,7 +249,11 @@ fn main() {{
         assert!(differences.is_empty(), "{{differences:?}}");
         assert_eq!(sorted(pulled), sorted(Schema::from_def(declared)));
     }}
-    assert_eq!(odd::SCHEMA.tables.len(), 2);
+    assert_eq!(odd::SCHEMA.tables.len(), 3);
+    assert_eq!(<odd::Type as schema_core::Table>::NAME, "type");
+    assert_eq!(odd::Volumes::TABLES, 3);
+    let volumes = odd::Volumes {{ orgs: 1, people: 2, r#type: 3 }};
+    assert_eq!(volumes.by_name("type"), Some(3));
     let actual: Schema =
         serde_json::from_str(&std::fs::read_to_string("{merged_json}").unwrap()).unwrap();
     let differences = schema_model::compare::compare(&actual, &Schema::from_def(&merged::SCHEMA));
