@@ -246,6 +246,15 @@ impl SchemaDef {
     }
 }
 
+/// A set of columns declared once (`#[derive(ColumnGroup)]`) and flattened
+/// into tables with `#[column(flatten)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column group",
+    label = "flattened here",
+    note = "add `#[derive(ColumnGroup)]` to `{Self}`, whose fields are then columns of each table that flattens it"
+)]
+pub trait ColumnGroup {}
+
 /// An identifier as written without its `r#` (`r#type` → `type`), in a
 /// `const` context: `schema!` names a table `type` as `r#type`.
 pub const fn unraw(ident: &str) -> &str {

@@ -70,8 +70,8 @@ mod schema;
 mod types;
 
 pub use def::{
-    CheckDef, Column, ColumnDef, Database, DbKind, DefaultDef, FkAction, ForeignKeyDef, IndexDef,
-    Master, SchemaDef, Table, TableDef, Tenant,
+    CheckDef, Column, ColumnDef, ColumnGroup, Database, DbKind, DefaultDef, FkAction,
+    ForeignKeyDef, IndexDef, Master, SchemaDef, Table, TableDef, Tenant,
 };
 pub use factory::{FakeValue, HasFactory, Seed};
 pub use insert::{IntoValue, Set, Unset};

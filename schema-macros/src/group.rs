@@ -22,16 +22,27 @@ pub fn expand_group(input: TokenStream) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
     let group = Group { input };
     check_group(&cx, &group);
-    cx.check()?;
+    let checked = cx.check();
     let ident = &group.input.ident;
     let macro_ident = format_ident!("__schema_column_group_{}", ident);
     let input = &group.input;
+    // A group with errors still has its macro, which hands on `failed`: the
+    // tables using it expand to stand-ins, so that its errors are reported
+    // once, here, and not echoed by every table.
+    let handed = match &checked {
+        Ok(()) => quote!(group { #input }),
+        Err(_) => quote!(failed),
+    };
+    let errors = checked.err().map(|e| e.to_compile_error());
     Ok(quote! {
+        #errors
+        #[automatically_derived]
+        impl ::schema_core::ColumnGroup for #ident {}
         #[doc(hidden)]
         #[allow(unused_macros)]
         macro_rules! #macro_ident {
             ($($rest:tt)*) => {
-                ::schema_core::__private::table_with_groups! { group { #input } $($rest)* }
+                ::schema_core::__private::table_with_groups! { #handed $($rest)* }
             };
         }
         #[doc(hidden)]
@@ -80,13 +91,24 @@ fn check_group(cx: &Ctxt, group: &Group) {
 /// the table's struct.
 pub struct WithGroups {
     pub groups: Vec<Group>,
+    /// A group it uses failed to expand: the table expands to a stand-in.
+    pub failed: bool,
     pub table: syn::DeriveInput,
 }
 
 impl Parse for WithGroups {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut groups = Vec::new();
-        while input.peek(syn::Ident) && input.peek2(syn::token::Brace) {
+        let mut failed = false;
+        loop {
+            if input.peek(syn::Ident) && input.fork().parse::<syn::Ident>()? == "failed" {
+                input.parse::<syn::Ident>()?;
+                failed = true;
+                continue;
+            }
+            if !(input.peek(syn::Ident) && input.peek2(syn::token::Brace)) {
+                break;
+            }
             let kw: syn::Ident = input.parse()?;
             if kw != "group" {
                 return Err(syn::Error::new(kw.span(), "expected `group { ... }`"));
@@ -99,9 +121,28 @@ impl Parse for WithGroups {
         }
         Ok(WithGroups {
             groups,
+            failed,
             table: input.parse()?,
         })
     }
+}
+
+/// For each flattened field, a check that its type is a column group, at
+/// the type: without it, a plain struct there is only "cannot find macro".
+pub fn group_checks(table: &syn::DeriveInput) -> TokenStream {
+    let Some(fields) = model::named_fields(table) else {
+        return TokenStream::new();
+    };
+    let checks = fields.iter().filter(|f| model::is_flattened(f)).map(|f| {
+        let ty = &f.ty;
+        quote::quote_spanned! {syn::spanned::Spanned::span(ty)=>
+            const _: fn() = || {
+                fn flattened<G: ::schema_core::ColumnGroup>() {}
+                flattened::<#ty>();
+            };
+        }
+    });
+    quote!(#(#checks)*)
 }
 
 /// The next step of a table's expansion: the macro of the first group it

@@ -19,14 +19,24 @@ use crate::ctxt::Ctxt;
 pub fn expand_table(input: TokenStream) -> syn::Result<TokenStream> {
     let input: syn::DeriveInput = syn::parse2(input)?;
     match crate::group::next_group(&input, &[]) {
-        Some(next) => Ok(next),
+        Some(next) => {
+            let checks = crate::group::group_checks(&input);
+            Ok(quote!(#checks #next))
+        }
         None => expand_with(&input, &[]),
     }
 }
 
 /// `__table_with_groups!`: one more group handed on; expand when all are.
 pub fn expand_table_with_groups(input: TokenStream) -> syn::Result<TokenStream> {
-    let crate::group::WithGroups { groups, table } = syn::parse2(input)?;
+    let crate::group::WithGroups {
+        groups,
+        failed,
+        table,
+    } = syn::parse2(input)?;
+    if failed {
+        return Ok(dummy(quote!(#table)));
+    }
     match crate::group::next_group(&table, &groups) {
         Some(next) => Ok(next),
         None => expand_with(&table, &groups),

@@ -1,5 +1,6 @@
 // A group holds no primary key nor another group; a flattened field takes
-// no column keys; a flattened type must be a group.
+// no column keys. A table using a group with errors adds no errors of its
+// own (`Desk`).
 use schema_core::{ColumnGroup, Table};
 
 #[derive(ColumnGroup)]
@@ -15,8 +16,17 @@ pub struct Plain {
     pub note: Option<String>,
 }
 
-pub struct NotAGroup {
-    pub x: i32,
+#[derive(Table)]
+#[table(name = "desks", db = tenant)]
+pub struct Desk {
+    #[column(primary_key, serial)]
+    pub id: i32,
+    #[column(flatten)]
+    pub keyed: Keyed,
+}
+
+pub fn desks_still_have_columns() -> &'static str {
+    Desk::id.name
 }
 
 #[derive(Table)]
