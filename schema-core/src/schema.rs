@@ -2,7 +2,10 @@
 //! [`SchemaDef`](crate::SchemaDef) and the per-table types that make seed sets
 //! cover the schema by construction.
 
-/// Lists the tables of one database, parents before children, and generates:
+/// Lists the tables of one database, parents before children (`field =>
+/// Type`, the field named as the table; `field = "SQL name" => Type` for a
+/// table whose name is not an identifier, such as `"User"` or `"line items"`),
+/// and generates:
 ///
 /// * the `static` [`SchemaDef`](crate::SchemaDef);
 /// * `Volumes`, one `u64` field per table, named as the table: a seed set
@@ -36,7 +39,7 @@ macro_rules! schema {
     (
         $(#[$meta:meta])*
         $vis:vis static $schema:ident: $db:ident;
-        $($field:ident => $table:ty),+ $(,)?
+        $($field:ident $(= $sql:literal)? => $table:ty),+ $(,)?
     ) => {
         $(#[$meta])*
         $vis static $schema: $crate::SchemaDef = $crate::SchemaDef::new(
@@ -46,9 +49,9 @@ macro_rules! schema {
 
         $(
             const _: () = ::core::assert!(
-                $crate::__private::str_eq($crate::__private::unraw(::core::stringify!($field)), <$table as $crate::Table>::NAME),
+                $crate::__private::str_eq($crate::__schema_sql_name!($field $($sql)?), <$table as $crate::Table>::NAME),
                 ::core::concat!("`", ::core::stringify!($field), " => ", ::core::stringify!($table),
-                    "`: the name before `=>` must be the table's SQL name"),
+                    "`: the name before `=>` must be the table's SQL name (for a name that is not an identifier: `field = \"SQL name\" => Type`)"),
             );
         )+
 
@@ -70,7 +73,7 @@ macro_rules! schema {
 
             /// The volume of the table named `table`, if it is one of the schema's.
             pub fn by_name(&self, table: &str) -> ::core::option::Option<u64> {
-                $(if table == $crate::__private::unraw(::core::stringify!($field)) {
+                $(if table == $crate::__schema_sql_name!($field $($sql)?) {
                     return ::core::option::Option::Some(self.$field);
                 })+
                 ::core::option::Option::None
@@ -78,7 +81,7 @@ macro_rules! schema {
 
             /// Every table's volume, in schema order.
             pub fn iter(&self) -> impl ::core::iter::Iterator<Item = (&'static str, u64)> {
-                [$(($crate::__private::unraw(::core::stringify!($field)), self.$field)),+].into_iter()
+                [$(($crate::__schema_sql_name!($field $($sql)?), self.$field)),+].into_iter()
             }
 
             /// Every volume multiplied by `scale`.
@@ -109,5 +112,17 @@ macro_rules! schema {
         $vis fn for_each_table(visit: &mut impl Visit) {
             $(visit.table::<$table>();)+
         }
+    };
+}
+
+/// The SQL name of a `schema!` entry: the written name, else the field's.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __schema_sql_name {
+    ($field:ident) => {
+        $crate::__private::unraw(::core::stringify!($field))
+    };
+    ($field:ident $sql:literal) => {
+        $sql
     };
 }

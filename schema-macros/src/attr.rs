@@ -116,8 +116,29 @@ impl ParseAnyIdent for syn::Ident {
     }
 }
 
-/// Whether `name` is acceptable as a declared SQL name: lowercase ASCII letters,
-/// digits and `_`, starting with a letter or `_`, at most 63 bytes.
+/// Whether a name written out (`name = "..."`, a check's name, an earlier
+/// name) is one PostgreSQL can hold: not empty, at most 63 bytes, no NUL.
+/// Any other character is allowed, `"User"` and `"some id"` included (such
+/// a name is quoted wherever SQL is written), so that a database made by
+/// other tools can be declared as it is.
+pub fn written_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("the name is empty".to_owned());
+    }
+    if name.len() > 63 {
+        return Some(format!(
+            "`{name}` is {} bytes long; PostgreSQL names hold at most 63",
+            name.len()
+        ));
+    }
+    name.contains('\0')
+        .then(|| "the name contains a NUL character".to_owned())
+}
+
+/// Whether `name` is acceptable as a SQL name taken from a field's name:
+/// lowercase ASCII letters, digits and `_`, starting with a letter or `_`, at
+/// most 63 bytes (`userName` is more likely a slip than a wish for a quoted
+/// mixed-case column).
 pub fn sql_name_problem(name: &str) -> Option<String> {
     let Some(first) = name.chars().next() else {
         return Some("the name is empty".to_owned());

@@ -19,7 +19,9 @@
 //! ```
 //!
 //! `#[table(...)]` keys:
-//! * `name = "sql_name"` (required), `db = master | tenant` (required);
+//! * `name = "sql_name"` (required): any PostgreSQL name, `"LineItem"` and
+//!   `"line items"` included (quoted wherever SQL is written);
+//!   `db = master | tenant` (required);
 //! * `primary_key(a, b)`: a composite primary key (field names);
 //! * `unique(a, b)`, `index(a, b)`, `unique_index(a, b)`: may repeat;
 //! * `check(name = "invoices_total_positive", sql = "total >= 0")`: a CHECK
@@ -28,7 +30,8 @@
 //!   that a migration renames it and keeps its rows.
 //!
 //! `#[column(...)]` keys:
-//! * `name = "sql_name"`: the column name, when not the field name;
+//! * `name = "sql_name"`: the column name, when not the field name (any
+//!   PostgreSQL name; a name taken from the field must be snake case);
 //! * `primary_key`, `serial`, `unique`, `index`;
 //! * `varchar(n)` on a `String` (or text enum) field, `numeric(p, s)` on a `Decimal`;
 //!   other types map by themselves (`i32` → integer, `NaiveDateTime` → timestamp,

@@ -291,7 +291,7 @@ pub fn merge_mod(current: &str, pulled: &str, warnings: &mut Vec<String>) -> Str
     let entry_of = |module: &str| {
         pulled
             .lines()
-            .find(|l| l.trim_start().starts_with(&format!("{module} => ")))
+            .find(|l| l.trim_start().starts_with(&format!("{module} =")))
             .map(str::to_owned)
     };
     let modules: Vec<String> = pulled
@@ -337,6 +337,16 @@ pub fn merge_mod(current: &str, pulled: &str, warnings: &mut Vec<String>) -> Str
             }
         }
         warnings.push(format!("mod.rs: added module `{module}`"));
+    }
+    for module in lines
+        .iter()
+        .filter_map(|l| l.trim().strip_prefix("mod ")?.strip_suffix(';'))
+    {
+        if !pulled.lines().any(|l| l.trim() == format!("mod {module};")) {
+            warnings.push(format!(
+                "mod.rs: module `{module}` declares a table the database does not have; kept (remove it by hand if the table was dropped)"
+            ));
+        }
     }
     if added && !had_schema {
         if let Some(start) = pulled.find("schema_core::schema!") {
@@ -388,7 +398,54 @@ fn merge_imports(mut lines: Vec<String>, pulled: &[String]) -> String {
             }
         }
     }
+    drop_unused_parents(&mut lines);
     lines.join("\n")
+}
+
+/// A parent imported by `use super::...` that the file no longer names (its
+/// foreign key is gone from the database) is dropped from the import, so
+/// that the merged file builds without an unused-import warning.
+fn drop_unused_parents(lines: &mut Vec<String>) {
+    const PREFIX: &str = "use super::";
+    let Some(i) = lines
+        .iter()
+        .position(|l| l.starts_with(PREFIX) && l.ends_with(';'))
+    else {
+        return;
+    };
+    let rest: Vec<&String> = lines
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .map(|(_, l)| l)
+        .collect();
+    let named = |item: &str| {
+        rest.iter().any(|l| {
+            l.match_indices(item).any(|(at, _)| {
+                let before = l[..at].chars().next_back();
+                let after = l[at + item.len()..].chars().next();
+                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                !word(before) && !word(after)
+            })
+        })
+    };
+    let items = use_items(&lines[i], PREFIX);
+    let kept: Vec<String> = items.iter().filter(|it| named(it)).cloned().collect();
+    if kept.len() == items.len() {
+        return;
+    }
+    if kept.is_empty() {
+        lines.remove(i);
+        // The blank line the import stood after goes with it.
+        if i > 0
+            && lines[i - 1].trim().is_empty()
+            && lines.get(i).is_some_and(|l| l.trim().is_empty())
+        {
+            lines.remove(i - 1);
+        }
+    } else {
+        lines[i] = use_line(PREFIX, &kept);
+    }
 }
 
 fn use_items(line: &str, prefix: &str) -> Vec<String> {

@@ -12,7 +12,7 @@ use schema_model::model::{
     printed_literal, printed_text, Column, ForeignKey, Index, Schema, Table,
 };
 
-use super::naming::{field_name, sql_name_problem, type_names};
+use super::naming::Names;
 
 /// What introspection's model does not say but a pull must not miss.
 #[derive(Debug, Clone, Default)]
@@ -35,46 +35,41 @@ pub struct Rendered {
 
 pub fn render(schema: &Schema, db: DbKind, catalog: &Catalog) -> Rendered {
     let mut out = Rendered::default();
-    let (tables, skipped): (Vec<&Table>, Vec<&Table>) = schema
-        .tables
-        .iter()
-        .partition(|t| sql_name_problem(&t.name).is_none() && field_name(&t.name).1.is_none());
-    for t in skipped {
-        out.warnings.push(format!(
-            "table `{}` left out: its name is not one a declaration can carry (lowercase letters, digits and `_`; not `self`, `super`, `crate` or `_`)",
-            t.name
-        ));
-    }
-    let types = type_names(&tables);
+    let tables: Vec<&Table> = schema.tables.iter().collect();
+    let names = Names::new(&tables);
     let ordered = dependency_order(&tables);
     for table in &ordered {
-        let (text, warnings) = render_table(table, db, &types, catalog);
+        let (text, warnings) = render_table(table, schema, db, &names, catalog);
         out.warnings.extend(warnings);
-        out.files.push((format!("{}.rs", table.name), text));
+        // `mod r#type;` is in `type.rs`.
+        let file = names.module(&table.name).trim_start_matches("r#");
+        out.files.push((format!("{file}.rs"), text));
     }
     out.files
-        .push(("mod.rs".into(), render_mod(&ordered, db, &types)));
-    out.types = types;
+        .push(("mod.rs".into(), render_mod(&ordered, db, &names)));
+    out.types = ordered
+        .iter()
+        .map(|t| (t.name.clone(), names.type_name(&t.name).to_owned()))
+        .collect();
     // Warnings go to a terminal: no control characters from a database.
     out.warnings = out.warnings.iter().map(|w| one_line(w)).collect();
     out
 }
 
-fn render_mod(ordered: &[&Table], db: DbKind, types: &BTreeMap<String, String>) -> String {
-    // Module names: `r#type` for a table named `type` (its file is `type.rs`).
-    let mut names: Vec<String> = ordered.iter().map(|t| field_name(&t.name).0).collect();
-    names.sort_unstable();
+fn render_mod(ordered: &[&Table], db: DbKind, names: &Names) -> String {
+    let mut modules: Vec<&str> = ordered.iter().map(|t| names.module(&t.name)).collect();
+    modules.sort_unstable();
     let mut s = String::new();
     let _ = writeln!(
         s,
         "//! The {db} database: {} tables (pulled by `runner pull`).\n",
         ordered.len()
     );
-    for n in &names {
+    for n in &modules {
         let _ = writeln!(s, "mod {n};");
     }
     s.push('\n');
-    for n in &names {
+    for n in &modules {
         let _ = writeln!(s, "pub use {n}::*;");
     }
     if ordered.is_empty() {
@@ -90,7 +85,13 @@ fn render_mod(ordered: &[&Table], db: DbKind, types: &BTreeMap<String, String>) 
         "\nschema_core::schema! {{\n    /// Every table of the {db} database, parents before children.\n    pub static SCHEMA: {kind};"
     );
     for t in ordered {
-        let _ = writeln!(s, "    {} => {},", field_name(&t.name).0, types[&t.name]);
+        let module = names.module(&t.name);
+        let ty = names.type_name(&t.name);
+        if names.table_renamed(&t.name) {
+            let _ = writeln!(s, "    {module} = {:?} => {ty},", t.name);
+        } else {
+            let _ = writeln!(s, "    {module} => {ty},");
+        }
     }
     s.push_str("}\n");
     s
@@ -99,8 +100,9 @@ fn render_mod(ordered: &[&Table], db: DbKind, types: &BTreeMap<String, String>) 
 /// One table's file, and what it could not express.
 fn render_table(
     table: &Table,
+    schema: &Schema,
     db: DbKind,
-    types: &BTreeMap<String, String>,
+    names: &Names,
     catalog: &Catalog,
 ) -> (String, Vec<String>) {
     let name = &table.name;
@@ -113,7 +115,7 @@ fn render_table(
 
     let mut imports: BTreeSet<&str> = BTreeSet::from(["Table"]);
     let mut parents: BTreeSet<&str> = BTreeSet::new();
-    let mut table_attrs: Vec<String> = vec![format!("name = \"{name}\""), format!("db = {db}")];
+    let mut table_attrs: Vec<String> = vec![format!("name = {name:?}"), format!("db = {db}")];
     let mut column_attrs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let expressible: BTreeMap<&str, Option<(&str, Option<String>)>> = table
         .columns
@@ -130,7 +132,7 @@ fn render_table(
                 .push("primary_key".into());
         }
         Some(pk) if pk.columns.iter().all(|c| declared(c)) => {
-            table_attrs.push(format!("primary_key({})", fields(&pk.columns)));
+            table_attrs.push(format!("primary_key({})", names.fields(name, &pk.columns)));
         }
         Some(pk) => not_expressed(
             format!(
@@ -154,11 +156,11 @@ fn render_table(
         } else if let [col] = key.columns.as_slice() {
             column_attrs.entry(col).or_default().push("unique".into());
         } else {
-            table_attrs.push(format!("unique({})", fields(&key.columns)));
+            table_attrs.push(format!("unique({})", names.fields(name, &key.columns)));
         }
     }
     for index in &table.indexes {
-        match index_form(table, index, catalog) {
+        match index_form(table, index, names, catalog) {
             Err(why) => not_expressed(why, &mut notes),
             Ok(_) if !index.columns.iter().all(|c| declared(c)) => not_expressed(
                 format!("index `{}` on a column left out", index.name),
@@ -171,9 +173,9 @@ fn render_table(
         }
     }
     for fk in &table.foreign_keys {
-        match foreign_key_attrs(fk, types) {
+        match foreign_key_attrs(table, fk, schema, names) {
             Ok((col, attrs, parent)) if declared(col) => {
-                if parent != types[name].as_str() {
+                if parent != names.type_name(name) {
                     parents.insert(parent);
                 }
                 column_attrs.entry(col).or_default().extend(attrs);
@@ -192,16 +194,6 @@ fn render_table(
         .map(|c| c.name.as_str())
         .collect();
     for check in &table.checks {
-        if sql_name_problem(&check.name).is_some() {
-            not_expressed(
-                format!(
-                    "check `{}` ({}): its name is not one a declaration can carry",
-                    check.name, check.definition
-                ),
-                &mut notes,
-            );
-            continue;
-        }
         if let Some(col) = left_out.iter().find(|c| mentions(&check.definition, c)) {
             not_expressed(
                 format!(
@@ -221,7 +213,6 @@ fn render_table(
     }
 
     let mut body = String::new();
-    let mut field_names: BTreeSet<String> = BTreeSet::new();
     for c in &table.columns {
         let Some(Some((ty, type_attr))) = expressible.get(c.name.as_str()) else {
             let why = rust_type(c, catalog).err().unwrap_or_default();
@@ -239,16 +230,9 @@ fn render_table(
             continue;
         };
         let mut attrs: Vec<String> = Vec::new();
-        let (field, rename) = field_name(&c.name);
-        if !field_names.insert(field.clone()) {
-            not_expressed(
-                format!("column `{}` left out: its field name clashes", c.name),
-                &mut notes,
-            );
-            continue;
-        }
+        let (field, rename) = names.field(name, &c.name);
         if let Some(rename) = rename {
-            attrs.push(format!("name = \"{rename}\""));
+            attrs.push(format!("name = {rename:?}"));
         }
         let keys = column_attrs.remove(c.name.as_str()).unwrap_or_default();
         // House order: primary_key, serial, type, default, unique, index, references.
@@ -280,7 +264,11 @@ fn render_table(
     }
 
     let mut s = String::new();
-    let _ = writeln!(s, "//! The `{name}` table (pulled by `runner pull`).\n");
+    let _ = writeln!(
+        s,
+        "//! The `{}` table (pulled by `runner pull`).\n",
+        one_line(name)
+    );
     let imports: Vec<&str> = imports.into_iter().collect();
     match imports.as_slice() {
         [one] => {
@@ -320,7 +308,7 @@ fn render_table(
     }
     let _ = writeln!(s, "#[derive(Debug, Clone, PartialEq, Table)]");
     let _ = writeln!(s, "#[table({})]", table_attrs.join(", "));
-    let _ = writeln!(s, "pub struct {} {{", types[name]);
+    let _ = writeln!(s, "pub struct {} {{", names.type_name(name));
     s.push_str(&body);
     s.push_str("}\n");
     (s, warnings)
@@ -342,14 +330,6 @@ fn one_line(text: &str) -> String {
         .collect()
 }
 
-fn fields(columns: &[String]) -> String {
-    columns
-        .iter()
-        .map(|c| field_name(c).0)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 enum IndexForm<'a> {
     Column(&'a str),
     Table(String),
@@ -358,6 +338,7 @@ enum IndexForm<'a> {
 fn index_form<'a>(
     table: &Table,
     index: &'a Index,
+    names: &Names,
     catalog: &Catalog,
 ) -> Result<IndexForm<'a>, String> {
     if let Some(def) = catalog.partial_indexes.get(&index.name) {
@@ -374,15 +355,23 @@ fn index_form<'a>(
     }
     Ok(match (index.columns.as_slice(), index.unique) {
         ([col], false) => IndexForm::Column(col),
-        (_, false) => IndexForm::Table(format!("index({})", fields(&index.columns))),
-        (_, true) => IndexForm::Table(format!("unique_index({})", fields(&index.columns))),
+        (_, false) => IndexForm::Table(format!(
+            "index({})",
+            names.fields(&table.name, &index.columns)
+        )),
+        (_, true) => IndexForm::Table(format!(
+            "unique_index({})",
+            names.fields(&table.name, &index.columns)
+        )),
     })
 }
 
 /// The column, its `references`/action keys and the parent's type.
 fn foreign_key_attrs<'a>(
+    table: &Table,
     fk: &'a ForeignKey,
-    types: &'a BTreeMap<String, String>,
+    schema: &Schema,
+    names: &'a Names,
 ) -> Result<(&'a str, Vec<String>, &'a str), String> {
     let ([col], [ref_col]) = (fk.columns.as_slice(), fk.ref_columns.as_slice()) else {
         return Err(format!(
@@ -393,13 +382,25 @@ fn foreign_key_attrs<'a>(
             fk.ref_columns.join(", ")
         ));
     };
-    let Some(parent) = types.get(&fk.ref_table) else {
-        return Err(format!(
-            "foreign key `{}` references `{}`, a table left out",
-            fk.name, fk.ref_table
-        ));
-    };
-    let mut attrs = vec![format!("references = {parent}::{}", field_name(ref_col).0)];
+    // PostgreSQL lets `integer` reference `bigint`; a typed key does not.
+    let ty = |t: &Table, c: &str| t.column(c).map(|c| c.data_type.clone());
+    let (own, theirs) = (
+        ty(table, col),
+        schema.table(&fk.ref_table).and_then(|t| ty(t, ref_col)),
+    );
+    if let (Some(own), Some(theirs)) = (&own, &theirs) {
+        if own != theirs {
+            return Err(format!(
+                "foreign key `{}` joins `{col}` ({own}) to `{}.{ref_col}` ({theirs}); a declared key needs one type on both sides",
+                fk.name, fk.ref_table
+            ));
+        }
+    }
+    let parent = names.type_name(&fk.ref_table);
+    let mut attrs = vec![format!(
+        "references = {parent}::{}",
+        names.field(&fk.ref_table, ref_col).0
+    )];
     for (key, action) in [("on_delete", fk.on_delete), ("on_update", fk.on_update)] {
         let word = match action {
             FkAction::NoAction => continue,
@@ -463,12 +464,6 @@ fn balanced(s: &str) -> bool {
 /// The field's value type and its type key (`varchar(255)`), or why the
 /// column cannot be declared.
 fn rust_type(c: &Column, catalog: &Catalog) -> Result<(&'static str, Option<String>), String> {
-    if sql_name_problem(&c.name).is_some() {
-        return Err(
-            "its name is not one a declaration can carry (lowercase letters, digits and `_`)"
-                .into(),
-        );
-    }
     Ok(match &c.data_type {
         SqlType::SmallInt => ("i16", None),
         SqlType::Integer => ("i32", None),

@@ -19,13 +19,7 @@ pub(super) struct Field {
 
 impl Field {
     pub(super) fn column(&self) -> String {
-        self.keys
-            .iter()
-            .find_map(|k| {
-                let v = k.strip_prefix("name")?.trim_start().strip_prefix('=')?;
-                Some(v.trim().trim_matches('"').to_owned())
-            })
-            .unwrap_or_else(|| self.ident.trim_start_matches("r#").to_owned())
+        written_name(&self.keys).unwrap_or_else(|| self.ident.trim_start_matches("r#").to_owned())
     }
 
     pub(super) fn flattened(&self) -> bool {
@@ -52,9 +46,20 @@ pub(super) struct Struct {
     pub(super) tail: Vec<String>,
 }
 
+/// The `name = "..."` of a key list, unescaped.
+fn written_name(keys: &[String]) -> Option<String> {
+    keys.iter().find_map(|k| {
+        let v = k.strip_prefix("name")?.trim_start().strip_prefix('=')?;
+        Some(unescape(v.trim().strip_prefix('"')?.strip_suffix('"')?))
+    })
+}
+
+/// The table name of the first `#[table(...)]` in a file.
 pub(super) fn table_name(text: &str) -> Option<String> {
-    let at = text.find("#[table(name = \"")? + "#[table(name = \"".len();
-    Some(text[at..].split('"').next()?.to_owned())
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("#[table("))?;
+    written_name(&attr_keys(line, "#[table("))
 }
 
 /// The struct under `#[table(... name = "<table>" ...)]`.
@@ -70,9 +75,7 @@ pub(super) fn parse_struct(lines: &[String], table: &str) -> Option<Struct> {
                 text.push_str(lines[i].trim());
             }
             let keys = attr_keys(&text, "#[table(");
-            let name_matches = keys
-                .iter()
-                .any(|k| k.split_whitespace().collect::<String>() == format!("name=\"{table}\""));
+            let name_matches = written_name(&keys).as_deref() == Some(table);
             if name_matches {
                 let open = (i + 1..lines.len()).find(|&j| {
                     lines[j].contains("struct ") && lines[j].trim_end().ends_with('{')
@@ -202,4 +205,56 @@ pub(super) fn key_name(key: &str) -> &str {
 
 pub(super) fn option_inner(ty: &str) -> Option<&str> {
     ty.strip_prefix("Option<")?.strip_suffix('>').map(str::trim)
+}
+
+/// The text of a Rust string literal's inside (`\"` → `"`, `\\` → `\`,
+/// `\n`, `\t`): what `{:?}` wrote.
+fn unescape(inner: &str) -> String {
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some('u') => {
+                let hex: String = chars
+                    .by_ref()
+                    .skip_while(|c| *c == '{')
+                    .take_while(|c| *c != '}')
+                    .collect();
+                if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(c);
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescape_reads_back_what_debug_wrote() {
+        for name in [
+            "plain",
+            "it's \"quoted\"",
+            "back\\slash",
+            "line\nbreak",
+            "bell\u{7}",
+            "é ü",
+        ] {
+            let written = format!("{name:?}");
+            assert_eq!(unescape(&written[1..written.len() - 1]), name);
+        }
+    }
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use syn::{Ident, Type};
 
 use super::attr::{parse_group_db, Action, ColumnAttrs, Db, DefaultValue, TableAttrs};
-use crate::attr::sql_name_problem;
+use crate::attr::{sql_name_problem, written_name_problem};
 use crate::ctxt::Ctxt;
 use crate::symbol::*;
 
@@ -219,7 +219,7 @@ impl<'a> Table<'a> {
         let name = match attrs.name.get() {
             Some(lit) => {
                 let name = lit.value();
-                if let Some(problem) = sql_name_problem(&name) {
+                if let Some(problem) = written_name_problem(&name) {
                     cx.error_spanned_by(lit, format!("invalid table name: {problem}"));
                 }
                 name
@@ -329,7 +329,7 @@ impl<'a> Table<'a> {
 
         let named = |lit: &syn::LitStr, what: &str| {
             let name = lit.value();
-            if let Some(problem) = sql_name_problem(&name) {
+            if let Some(problem) = written_name_problem(&name) {
                 cx.error_spanned_by(lit, format!("invalid {what}: {problem}"));
             }
             name
@@ -453,7 +453,7 @@ impl<'a> Column<'a> {
         let name = match attrs.name.get() {
             Some(lit) => {
                 let name = lit.value();
-                if let Some(problem) = sql_name_problem(&name) {
+                if let Some(problem) = written_name_problem(&name) {
                     cx.error_spanned_by(lit, format!("invalid column name: {problem}"));
                 }
                 name

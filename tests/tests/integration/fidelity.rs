@@ -138,3 +138,88 @@ async fn introspection_reads_back_every_declared_feature() {
             .serial
     );
 }
+
+/// Names as other tools write them (`"LineItem"`, `"createdAt"`, spaces,
+/// quotes): declared with `name = "..."`, quoted wherever SQL is written.
+mod written_names {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq, Table)]
+    #[table(name = "Order", db = tenant)]
+    pub struct Order {
+        #[column(name = "ID", primary_key, serial)]
+        pub id: i32,
+        #[column(name = "Ref \"A\"", unique)]
+        pub reference: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Table)]
+    #[table(name = "line items", db = tenant, index(order_id, created_at))]
+    pub struct LineItem {
+        #[column(name = "ID", primary_key, serial)]
+        pub id: i32,
+        #[column(name = "orderId", references = Order::id, on_delete = cascade)]
+        pub order_id: i32,
+        #[column(name = "createdAt", default = now)]
+        pub created_at: NaiveDateTime,
+        #[column(name = "unit price", numeric(8, 2), default = 0)]
+        pub unit_price: Decimal,
+    }
+
+    schema_core::schema! {
+        pub static SCHEMA: Tenant;
+        order = "Order" => Order,
+        line_items = "line items" => LineItem,
+    }
+}
+
+#[tokio::test]
+async fn written_names_round_trip_through_ddl_builders_factories_and_rows() {
+    use written_names::{LineItem, Order, Volumes, SCHEMA};
+    let test_db = fresh_database().await;
+    let pool = &test_db.pool;
+    let declared = Schema::from_def(&SCHEMA);
+    pool.execute(ddl::create_script(&declared).as_str())
+        .await
+        .unwrap();
+    let mut conn = test_db.connect().await;
+    let actual = introspect(&mut conn, "public").await.unwrap();
+    let diffs = compare(&declared, &actual);
+    assert!(diffs.is_empty(), "{diffs:?}");
+    assert!(actual
+        .table("line items")
+        .unwrap()
+        .column("unit price")
+        .is_some());
+
+    let order = Order::insert()
+        .reference("A-1")
+        .returning_row(pool)
+        .await
+        .unwrap();
+    let item = LineItem::insert()
+        .order_id(order.id)
+        .unit_price(Decimal::new(1250, 2))
+        .returning_row(pool)
+        .await
+        .unwrap();
+    assert_eq!(item.order_id, order.id);
+    let seed = schema_core::Seed::new(5);
+    let made = seed
+        .factory::<LineItem>()
+        .create_many(pool, 20)
+        .await
+        .unwrap();
+    assert_eq!(made, 20);
+    let rows: Vec<LineItem> = sqlx::query_as("SELECT * FROM \"line items\" ORDER BY \"ID\"")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 21);
+    let volumes = Volumes {
+        order: 1,
+        line_items: 2,
+    };
+    assert_eq!(volumes.by_name("line items"), Some(2));
+    assert_eq!(volumes.by_name("Order"), Some(1));
+}

@@ -39,10 +39,16 @@ CREATE TABLE people (
     "evil
 }
 fn injected() {}
-//" text,
+//" mood,
     FOREIGN KEY (org_id, org_code) REFERENCES orgs (id, code)
 );
 CREATE TABLE "type" (id serial PRIMARY KEY, person_id integer REFERENCES people (id));
+CREATE TABLE "LineItem" (
+    "ID" serial PRIMARY KEY,
+    "personId" integer NOT NULL REFERENCES people (id),
+    "createdAt" timestamp DEFAULT now() NOT NULL,
+    "Weird ""quoted"" name" text
+);
 CREATE INDEX people_lower_email ON people (lower(email));
 CREATE INDEX people_adults ON people (email) WHERE age > 18;
 CREATE UNIQUE INDEX people_email_type ON people (email, "type");
@@ -79,13 +85,24 @@ fn scratch() -> PathBuf {
     dir
 }
 
+/// Pull a database made by `sql` into `out`, leaving the database's model
+/// beside it as `introspected.json`.
 async fn pull_into(sql: &str, db: DbKind, out: &Path) -> runner::pull::PullReport {
     let test_db = fresh_database().await;
     let mut conn = test_db.connect().await;
     conn.execute(sql).await.unwrap();
-    runner::pull::pull(&mut conn, &test_db.name, db, out, false)
+    let report = runner::pull::pull(&mut conn, &test_db.name, db, out, false)
         .await
-        .unwrap()
+        .unwrap();
+    let actual = schema_model::introspect::introspect(&mut conn, "public")
+        .await
+        .unwrap();
+    std::fs::write(
+        out.join("introspected.json"),
+        serde_json::to_string(&actual).unwrap(),
+    )
+    .unwrap();
+    report
 }
 
 #[tokio::test]
@@ -187,8 +204,7 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
         "column `settings` (json) left out",
         "column `score` (numeric) left out: `numeric` without precision",
         "column `nick` (character varying) left out",
-        "column `Weird Name` (text) left out",
-        "column `evil\\n}\\nfn injected() {}\\n//` (text) left out",
+        "column `evil\\n}\\nfn injected() {}\\n//` (mood) left out: an enum type",
         "foreign key `people_org_id_org_code_fkey` is composite",
         "index `people_lower_email` is on an expression (`lower(email)`)",
         "index `people_adults` is partial",
@@ -198,7 +214,8 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
     let people = std::fs::read_to_string(dir.join("odd/people.rs")).unwrap();
     for expected in [
         "// `mood` mood: an enum type",
-        "    // `evil\\n}\\nfn injected() {}\\n//` text: its name",
+        "    // `evil\\n}\\nfn injected() {}\\n//` mood: an enum type",
+        "#[column(name = \"Weird Name\")]\n    pub weird_name: Option<String>,",
         "// - foreign key `people_org_id_org_code_fkey` is composite",
         "#[column(default = \"member\")]\n    pub r#type: String,",
         "check(name = \"people_age_check\", sql = \"age >= 0\")",
@@ -206,7 +223,21 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
     ] {
         assert!(people.contains(expected), "{expected}\nnot in\n{people}");
     }
+    let line_item = std::fs::read_to_string(dir.join("odd/line_item.rs")).unwrap();
+    for expected in [
+        "#[table(name = \"LineItem\", db = tenant)]\npub struct LineItem {",
+        "#[column(name = \"ID\", primary_key, serial)]\n    pub id: i32,",
+        "#[column(name = \"personId\", references = People::id)]\n    pub person_id: i32,",
+        "#[column(name = \"createdAt\", default = now)]\n    pub created_at: NaiveDateTime,",
+        "#[column(name = \"Weird \\\"quoted\\\" name\")]\n    pub weird_quoted_name: Option<String>,",
+    ] {
+        assert!(line_item.contains(expected), "{expected}\nnot in\n{line_item}");
+    }
     let module = std::fs::read_to_string(dir.join("odd/mod.rs")).unwrap();
+    assert!(
+        module.contains("line_item = \"LineItem\" => LineItem,"),
+        "{module}"
+    );
     assert!(
         module.contains("mod r#type;") && module.contains("r#type => Type,"),
         "{module}"
@@ -249,11 +280,22 @@ fn main() {{
         assert!(differences.is_empty(), "{{differences:?}}");
         assert_eq!(sorted(pulled), sorted(Schema::from_def(declared)));
     }}
-    assert_eq!(odd::SCHEMA.tables.len(), 3);
+    assert_eq!(odd::SCHEMA.tables.len(), 4);
     assert_eq!(<odd::Type as schema_core::Table>::NAME, "type");
-    assert_eq!(odd::Volumes::TABLES, 3);
-    let volumes = odd::Volumes {{ orgs: 1, people: 2, r#type: 3 }};
+    assert_eq!(<odd::LineItem as schema_core::Table>::NAME, "LineItem");
+    assert_eq!(odd::Volumes::TABLES, 4);
+    let volumes = odd::Volumes {{ orgs: 1, people: 2, r#type: 3, line_item: 4 }};
     assert_eq!(volumes.by_name("type"), Some(3));
+    assert_eq!(volumes.by_name("LineItem"), Some(4));
+    // The tables with nothing left out render as their database has them.
+    let actual: Schema =
+        serde_json::from_str(&std::fs::read_to_string("{dir}/odd/introspected.json").unwrap()).unwrap();
+    let pulled = Schema::from_def(&odd::SCHEMA);
+    for table in ["LineItem", "type", "orgs"] {{
+        let only = |s: &Schema| Schema {{ tables: s.tables.iter().filter(|t| t.name == table).cloned().collect() }};
+        let differences = schema_model::compare::compare(&only(&actual), &only(&pulled));
+        assert!(differences.is_empty(), "{{table}}: {{differences:?}}");
+    }}
     let actual: Schema =
         serde_json::from_str(&std::fs::read_to_string("{merged_json}").unwrap()).unwrap();
     let differences = schema_model::compare::compare(&actual, &Schema::from_def(&merged::SCHEMA));

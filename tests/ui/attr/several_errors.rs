@@ -1,7 +1,7 @@
 use schema_core::Table;
 
 #[derive(Table)]
-#[table(name = "Rooms", db = tenant)]
+#[table(name = "", db = tenant)]
 pub struct Room {
     #[column(primary_key, serial)]
     pub id: i32,
