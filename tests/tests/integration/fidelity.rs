@@ -223,3 +223,87 @@ async fn written_names_round_trip_through_ddl_builders_factories_and_rows() {
     assert_eq!(volumes.by_name("line items"), Some(2));
     assert_eq!(volumes.by_name("Order"), Some(1));
 }
+
+/// The next version of `written_names`: a column added, one renamed, an
+/// index and a check, all on written-out names.
+mod written_names_v2 {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq, Table)]
+    #[table(name = "Order", db = tenant)]
+    pub struct Order {
+        #[column(name = "ID", primary_key, serial)]
+        pub id: i32,
+        #[column(name = "Ref \"A\"", unique)]
+        pub reference: String,
+        #[column(name = "Note Text")]
+        pub note: Option<String>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Table)]
+    #[table(
+        name = "line items",
+        db = tenant,
+        index(order_id, created_at),
+        index(unit_price),
+        check(name = "line items: price ≥ 0", sql = "\"unit price\" >= 0")
+    )]
+    pub struct LineItem {
+        #[column(name = "ID", primary_key, serial)]
+        pub id: i32,
+        #[column(name = "orderId", references = Order::id, on_delete = cascade)]
+        pub order_id: i32,
+        #[column(name = "Created At", renamed_from = "createdAt", default = now)]
+        pub created_at: NaiveDateTime,
+        #[column(name = "unit price", numeric(8, 2), default = 0)]
+        pub unit_price: Decimal,
+    }
+
+    schema_core::schema! {
+        pub static SCHEMA: Tenant;
+        order = "Order" => Order,
+        line_items = "line items" => LineItem,
+    }
+}
+
+#[tokio::test]
+async fn written_names_migrate_with_their_rows() {
+    use schema_model::plan::{plan, PlanOptions};
+    let test_db = fresh_database().await;
+    let pool = &test_db.pool;
+    let v1 = Schema::from_def(&written_names::SCHEMA);
+    pool.execute(ddl::create_script(&v1).as_str())
+        .await
+        .unwrap();
+    let order = written_names::Order::insert()
+        .reference("A-1")
+        .returning_row(pool)
+        .await
+        .unwrap();
+    written_names::LineItem::insert()
+        .order_id(order.id)
+        .unit_price(Decimal::new(1250, 2))
+        .returning_row(pool)
+        .await
+        .unwrap();
+
+    let v2 = Schema::from_def(&written_names_v2::SCHEMA);
+    let mut conn = test_db.connect().await;
+    let actual = introspect(&mut conn, "public").await.unwrap();
+    let steps = plan(&actual, &v2, &PlanOptions::default());
+    let script = steps.sql_script();
+    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
+    tx.execute(script.as_str())
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{script}"));
+    tx.commit().await.unwrap();
+    let after = introspect(&mut conn, "public").await.unwrap();
+    let diffs = compare(&v2, &after);
+    assert!(diffs.is_empty(), "{diffs:?}\n{script}");
+    let rows: Vec<written_names_v2::LineItem> = sqlx::query_as("SELECT * FROM \"line items\"")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "the row survived the rename");
+    assert_eq!(rows[0].unit_price, Decimal::new(1250, 2));
+}
