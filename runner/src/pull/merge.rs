@@ -61,6 +61,19 @@ pub fn merge_table(
         format!("no struct with `#[table(name = \"{table}\", ...)]` found; --merge updates a declaration of the same table")
     })?;
     let new = parse_struct(&new_lines, &table).ok_or("the pulled declaration does not parse")?;
+    let db_of = |s: &Struct| {
+        s.table_keys
+            .iter()
+            .find(|k| key_name(k) == "db")
+            .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    if let (Some(declared), Some(pulled)) = (db_of(&cur), db_of(&new)) {
+        if declared != pulled {
+            return Err(format!(
+                "`{table}` is declared with `{declared}`, the pull is `{pulled}`; nothing was written (hint: pass the --db the file declares)"
+            ));
+        }
+    }
 
     let grouped = group_columns(&cur, root, &table, warnings);
     let in_db: BTreeSet<String> = new.fields.iter().map(Field::column).collect();
@@ -610,6 +623,16 @@ impl SessionFactory {
         let again =
             merge_table(&merged, PULLED, Path::new("/nonexistent"), &mut Vec::new()).unwrap();
         assert_eq!(again, merged);
+    }
+
+    #[test]
+    fn merge_refuses_a_declaration_of_the_other_database() {
+        let master = PULLED.replace("db = tenant", "db = master");
+        let err = merge_table(CURRENT, &master, Path::new("/x"), &mut Vec::new()).unwrap_err();
+        assert!(
+            err.contains("`db = tenant`") && err.contains("--db"),
+            "{err}"
+        );
     }
 
     #[test]
