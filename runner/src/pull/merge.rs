@@ -58,7 +58,7 @@ pub fn merge_table(
     let lines: Vec<String> = current.lines().map(str::to_owned).collect();
     let new_lines: Vec<String> = pulled.lines().map(str::to_owned).collect();
     let cur = parse_struct(&lines, &table).ok_or_else(|| {
-        format!("no struct with `#[table(name = \"{table}\", ...)]` found; --merge updates a declaration of the same table")
+        format!("no struct with `#[table(name = {table:?}, ...)]` found whose fields stand one per line, as `runner pull` writes them; nothing was written (hint: merge this file by hand, or reformat it)")
     })?;
     let new = parse_struct(&new_lines, &table).ok_or("the pulled declaration does not parse")?;
     let db_of = |s: &Struct| {
@@ -234,7 +234,7 @@ fn update_field(cur: &Field, new: &Field, table: &str, warnings: &mut Vec<String
         out.push(format!("{indent}#[column({})]", keys.join(", ")));
     }
     out.extend(cur.other_attrs.iter().cloned());
-    out.push(format!("{indent}pub {}: {ty},", cur.ident));
+    out.push(format!("{}{}: {ty},", cur.lead, cur.ident));
     out
 }
 
@@ -632,6 +632,23 @@ impl SessionFactory {
         assert!(
             err.contains("`db = tenant`") && err.contains("--db"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn merge_refuses_what_it_cannot_read_and_keeps_visibility() {
+        let spread = CURRENT.replace(
+            "    pub start_time: NaiveDateTime,",
+            "    pub start_time:\n        NaiveDateTime,",
+        );
+        let err = merge_table(&spread, PULLED, Path::new("/x"), &mut Vec::new()).unwrap_err();
+        assert!(err.contains("one per line"), "{err}");
+
+        let private = CURRENT.replace("    pub title: String,", "    pub(crate) title: String,");
+        let merged = merge_table(&private, PULLED, Path::new("/x"), &mut Vec::new()).unwrap();
+        assert!(
+            merged.contains("    pub(crate) title: Option<String>,"),
+            "{merged}"
         );
     }
 

@@ -11,6 +11,8 @@ pub(super) struct Field {
     /// Other attribute lines, as written.
     pub(super) other_attrs: Vec<String>,
     pub(super) ident: String,
+    /// What stands before the name: indentation and visibility (`    pub `).
+    pub(super) lead: String,
     /// As written, `Option<...>` included.
     pub(super) ty: String,
     /// The field exactly as written (all its lines).
@@ -91,7 +93,9 @@ pub(super) fn parse_struct(lines: &[String], table: &str) -> Option<Struct> {
     None
 }
 
-/// The fields of the struct whose `{` ends line `open`.
+/// The fields of the struct whose `{` ends line `open`; `None` unless every
+/// line of the body is a comment, an attribute or a whole field on its line
+/// (as `pull` writes them), so that a merge never rewrites what it misread.
 pub(super) fn parse_body(lines: &[String], open: usize) -> Option<Struct> {
     let close = (open + 1..lines.len()).find(|&j| lines[j].trim_end() == "}")?;
     let mut fields = Vec::new();
@@ -111,9 +115,13 @@ pub(super) fn parse_body(lines: &[String], open: usize) -> Option<Struct> {
                 attr.push_str(lines[j].trim());
             }
             pending.push(text);
-        } else if let Some(rest) = t.strip_prefix("pub ").filter(|r| r.contains(':')) {
-            let (ident, ty) = rest.split_once(':')?;
-            let ty = ty.trim().trim_end_matches(',').trim().to_owned();
+        } else if let Some((lead, ident, ty)) = field_line(line) {
+            let last = (j + 1..close).all(|k| lines[k].trim().is_empty());
+            let whole = ty.ends_with(',') || last;
+            let ty = ty.trim_end_matches(',').trim().to_owned();
+            if !whole || ty.matches('<').count() != ty.matches('>').count() {
+                return None;
+            }
             let mut keys = Vec::new();
             let mut comments = Vec::new();
             let mut other_attrs = Vec::new();
@@ -134,12 +142,15 @@ pub(super) fn parse_body(lines: &[String], open: usize) -> Option<Struct> {
                 comments,
                 keys,
                 other_attrs,
-                ident: ident.trim().to_owned(),
+                ident,
+                lead,
                 ty,
                 text,
             });
-        } else {
+        } else if t.is_empty() || t.starts_with("//") {
             pending.push(line.clone());
+        } else {
+            return None;
         }
         j += 1;
     }
@@ -150,6 +161,35 @@ pub(super) fn parse_body(lines: &[String], open: usize) -> Option<Struct> {
         fields,
         tail: pending,
     })
+}
+
+/// `    pub(crate) name: Type,` → (`    pub(crate) `, `name`, `Type,`).
+fn field_line(line: &str) -> Option<(String, String, &str)> {
+    let trimmed = line.trim_start();
+    let indent = &line[..line.len() - trimmed.len()];
+    let mut rest = trimmed;
+    let mut vis = String::new();
+    if let Some(after) = rest.strip_prefix("pub") {
+        let after_vis = match after.strip_prefix('(') {
+            Some(inner) => &inner[inner.find(')')? + 1..],
+            None => after,
+        };
+        if !after_vis.starts_with(' ') {
+            return None;
+        }
+        vis = rest[..rest.len() - after_vis.len()].to_owned() + " ";
+        rest = after_vis.trim_start();
+    }
+    let (ident, ty) = rest.split_once(':')?;
+    let ident = ident.trim();
+    let plain = ident
+        .trim_start_matches("r#")
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_');
+    if ident.is_empty() || !plain || ty.starts_with(':') {
+        return None;
+    }
+    Some((format!("{indent}{vis}"), ident.to_owned(), ty.trim()))
 }
 
 pub(super) fn balanced_attr(text: &str) -> bool {
