@@ -81,23 +81,6 @@ pub async fn install(conn: &mut PgConnection) -> Result<bool, sqlx::Error> {
     Ok(true)
 }
 
-/// Rows in the journal, when it is there and its trigger enabled; `None`
-/// when the database has no working journal.
-pub async fn entries(conn: &mut PgConnection) -> Result<Option<i64>, sqlx::Error> {
-    let working: bool = sqlx::query_scalar(&format!(
-        "SELECT to_regclass('rsm.ddl_journal') IS NOT NULL AND {WORKING_SQL}"
-    ))
-    .fetch_one(&mut *conn)
-    .await?;
-    if !working {
-        return Ok(None);
-    }
-    sqlx::query_scalar("SELECT count(*) FROM rsm.ddl_journal")
-        .fetch_one(conn)
-        .await
-        .map(Some)
-}
-
 /// Empty the journal; before the catalog hash is measured, so that DDL
 /// committing in between leaves its row (and a later read checks again).
 pub async fn clear(conn: &mut PgConnection) -> Result<(), sqlx::Error> {

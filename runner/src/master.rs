@@ -198,24 +198,18 @@ async fn master_exposure(
     admin: &mut PgConnection,
     database: &str,
 ) -> Result<Vec<String>, RunnerError> {
-    let open: bool = sqlx::query_scalar(
-        "SELECT datacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(datacl) a
-                 WHERE a.grantee = 0 AND a.privilege_type = 'CONNECT')
-           FROM pg_database WHERE datname = $1",
-    )
-    .bind(database)
-    .fetch_one(admin)
-    .await
-    .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+    let open = crate::tenant::open_to_public(admin, &[database])
+        .await
+        .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
     Ok(open
-        .then(|| {
+        .iter()
+        .map(|db| {
             format!(
-                "every role, tenant roles included, may connect to the master `{database}`; to close it: \
+                "every role, tenant roles included, may connect to the master `{db}`; to close it: \
                  GRANT CONNECT ON DATABASE {0} TO <the application's roles>; REVOKE CONNECT ON DATABASE {0} FROM PUBLIC;",
-                quote(database)
+                quote(db)
             )
         })
-        .into_iter()
         .collect())
 }
 

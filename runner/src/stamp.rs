@@ -45,6 +45,12 @@ CREATE TABLE IF NOT EXISTS rsm.stamp (
     journal_seen bigint
 );";
 
+/// How many columns `rsm.stamp` has now (an older runner's has fewer), and
+/// the query that counts them (0 or NULL: no stamp table).
+const STAMP_COLUMN_COUNT: i64 = 7;
+const COUNT_STAMP_COLUMNS: &str = "(SELECT count(*) FROM pg_attribute
+    WHERE attrelid = to_regclass('rsm.stamp') AND attnum > 0 AND NOT attisdropped)";
+
 /// Columns a stamp written by an older runner lacks.
 const STAMP_COLUMNS: &str = "ALTER TABLE rsm.stamp
     ADD COLUMN IF NOT EXISTS master_id text,
@@ -59,25 +65,16 @@ pub async fn write(
     fingerprint: &str,
     master_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    let columns: Option<i64> = sqlx::query_scalar(
-        "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('rsm.stamp') AND attnum > 0 AND NOT attisdropped",
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    match columns {
-        Some(0) | None => conn.execute(STAMP_DDL).await.map(|_| ())?,
+    let columns: Option<i64> = sqlx::query_scalar(&format!("SELECT {COUNT_STAMP_COLUMNS}"))
+        .fetch_one(&mut *conn)
+        .await?;
+    match columns.unwrap_or(0) {
+        0 => conn.execute(STAMP_DDL).await.map(|_| ())?,
         // A stamp of an older runner: brought to the current shape first.
-        Some(n) if n < 7 => conn.execute(STAMP_COLUMNS).await.map(|_| ())?,
-        Some(_) => {}
+        n if n < STAMP_COLUMN_COUNT => conn.execute(STAMP_COLUMNS).await.map(|_| ())?,
+        _ => {}
     }
-    let updated = sqlx::query(
-        "UPDATE rsm.stamp SET fingerprint = $1, stamped_at = now(), master_id = coalesce($2, master_id)",
-    )
-    .bind(fingerprint)
-    .bind(master_id)
-    .execute(&mut *conn)
-    .await?;
-    if updated.rows_affected() == 0 {
+    if update_fingerprint(conn, fingerprint, master_id).await? == 0 {
         sqlx::query("INSERT INTO rsm.stamp (fingerprint, master_id) VALUES ($1, $2)")
             .bind(fingerprint)
             .bind(master_id)
@@ -85,6 +82,22 @@ pub async fn write(
             .await?;
     }
     Ok(())
+}
+
+/// The existing stamp's fingerprint, dated; the rows it touched (0: none).
+async fn update_fingerprint(
+    conn: &mut PgConnection,
+    fingerprint: &str,
+    master_id: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE rsm.stamp SET fingerprint = $1, stamped_at = now(), master_id = coalesce($2, master_id)",
+    )
+    .bind(fingerprint)
+    .bind(master_id)
+    .execute(conn)
+    .await
+    .map(|done| done.rows_affected())
 }
 
 /// The stamp of the database `conn` is connected to; `None` when unstamped.
@@ -122,25 +135,8 @@ fn parse(v: &serde_json::Value) -> Option<Stamp> {
 pub async fn read_with_journal(
     conn: &mut PgConnection,
 ) -> Result<(Option<Stamp>, Option<i64>), sqlx::Error> {
-    let (stamped, journaled): (bool, bool) = sqlx::query_as(&format!(
-        "SELECT to_regclass('rsm.stamp') IS NOT NULL,
-                to_regclass('rsm.ddl_journal') IS NOT NULL AND {}",
-        crate::journal::WORKING_SQL
-    ))
-    .fetch_one(&mut *conn)
-    .await?;
-    if !stamped {
-        return Ok((None, None));
-    }
-    if !journaled {
-        return Ok((read(conn).await?, None));
-    }
-    let (row, entries): (Option<serde_json::Value>, i64) = sqlx::query_as(
-        "SELECT (SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1), (SELECT count(*) FROM rsm.ddl_journal)",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok((row.and_then(|v| parse(&v)), Some(entries)))
+    let kept = Bookkeeping::read_parts(conn, false).await?;
+    Ok((kept.stamp, kept.journal))
 }
 
 /// Record the catalog hash just verified, with the journal emptied (see
@@ -158,6 +154,12 @@ pub async fn set_catalog(conn: &mut PgConnection, catalog: &str) -> Result<(), s
 /// measured after, and both recorded in the stamp. Returns the hash.
 pub async fn verify(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
     let journaled = crate::journal::install(conn).await?;
+    measure(conn, journaled).await
+}
+
+/// The catalog hash, measured after the journal is emptied and recorded with
+/// it, when there is a journal.
+async fn measure(conn: &mut PgConnection, journaled: bool) -> Result<String, sqlx::Error> {
     if journaled {
         crate::journal::clear(conn).await?;
     }
@@ -185,16 +187,35 @@ pub struct Bookkeeping {
 
 impl Bookkeeping {
     pub async fn read(conn: &mut PgConnection) -> Result<Bookkeeping, sqlx::Error> {
-        let (stamp_columns, journaled, history): (Option<i64>, bool, bool) = sqlx::query_as(&format!(
-            "SELECT (SELECT count(*) FROM pg_attribute
-                      WHERE attrelid = to_regclass('rsm.stamp') AND attnum > 0 AND NOT attisdropped),
+        Self::read_parts(conn, true).await
+    }
+
+    /// The stamp, the journal's count and, with `history`, the recorded data
+    /// migrations: what exists first, then what is there, in one statement.
+    async fn read_parts(
+        conn: &mut PgConnection,
+        history: bool,
+    ) -> Result<Bookkeeping, sqlx::Error> {
+        let (stamp_columns, journaled, history): (Option<i64>, bool, bool) =
+            sqlx::query_as(&format!(
+                "SELECT {COUNT_STAMP_COLUMNS},
                     to_regclass('rsm.ddl_journal') IS NOT NULL AND {},
-                    to_regclass('rsm.history') IS NOT NULL",
-            crate::journal::WORKING_SQL
-        ))
-        .fetch_one(&mut *conn)
-        .await?;
+                    $1 AND to_regclass('rsm.history') IS NOT NULL",
+                crate::journal::WORKING_SQL
+            ))
+            .bind(history)
+            .fetch_one(&mut *conn)
+            .await?;
         let stamped = stamp_columns.unwrap_or(0) > 0;
+        if !(stamped || journaled || history) {
+            return Ok(Bookkeeping {
+                stamp: None,
+                journal: None,
+                data_migrations: Vec::new(),
+                stamp_current: false,
+                history,
+            });
+        }
         let part = |present: bool, sql: &str| {
             if present {
                 sql.to_owned()
@@ -221,7 +242,7 @@ impl Bookkeeping {
             stamp: row.as_ref().and_then(parse),
             journal,
             data_migrations: data_migrations.unwrap_or_default(),
-            stamp_current: stamp_columns.unwrap_or(0) >= 7,
+            stamp_current: stamp_columns.unwrap_or(0) >= STAMP_COLUMN_COUNT,
             history,
         })
     }
@@ -236,14 +257,9 @@ impl Bookkeeping {
         if !(self.stamp_current && self.stamp.is_some()) {
             return write(conn, fingerprint, master_id).await;
         }
-        sqlx::query(
-            "UPDATE rsm.stamp SET fingerprint = $1, stamped_at = now(), master_id = coalesce($2, master_id)",
-        )
-        .bind(fingerprint)
-        .bind(master_id)
-        .execute(conn)
-        .await
-        .map(|_| ())
+        update_fingerprint(conn, fingerprint, master_id)
+            .await
+            .map(|_| ())
     }
 
     /// [`crate::migrate::history::record`], without asking again what exists.
@@ -288,12 +304,9 @@ impl Bookkeeping {
 
     /// [`verify`], without asking again whether the journal is installed.
     pub async fn verify(&self, conn: &mut PgConnection) -> Result<String, sqlx::Error> {
-        if self.journal.is_none() {
-            return verify(conn).await;
+        match self.journal {
+            Some(_) => measure(conn, true).await,
+            None => verify(conn).await,
         }
-        crate::journal::clear(conn).await?;
-        let catalog = schema_model::introspect::catalog_hash(conn, "public").await?;
-        set_catalog(conn, &catalog).await?;
-        Ok(catalog)
     }
 }

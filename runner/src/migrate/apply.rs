@@ -289,6 +289,24 @@ async fn connect(ctx: &Context, database: &str) -> Result<PgConnection, RunnerEr
         .await
 }
 
+/// Whether a stamp says the declared schema, for this master.
+fn stamped_current(ctx: &Context, db: DbKind, stamp: &stamp::Stamp) -> bool {
+    stamp.fingerprint == ctx.target.declared.fingerprint(db)
+        && (ctx.master_id.is_none() || stamp.master_id == ctx.master_id)
+}
+
+/// The data migrations declared for `db` that the history does not record.
+fn pending_data_migrations<'a>(
+    ctx: &'a Context,
+    db: DbKind,
+    done: &'a [String],
+) -> impl Iterator<Item = &'a super::data::DataMigration> {
+    ctx.target
+        .declared
+        .data_migrations(db)
+        .filter(move |m| !done.iter().any(|d| d == m.name))
+}
+
 /// `Ok(None)` when the database is found as it should be (the report says
 /// `unchanged`); else the connection, for the locked attempt.
 async fn unchanged_without_lock(
@@ -301,17 +319,14 @@ async fn unchanged_without_lock(
     let kept = stamp::Bookkeeping::read(&mut conn)
         .await
         .map_err(|e| RunnerError::db("reading the stamp", database, e))?;
-    let declared_fp = ctx.target.declared.fingerprint(db);
-    let current = kept.stamp.as_ref().and_then(|s| {
-        let stamped = s.fingerprint == declared_fp
-            && (ctx.master_id.is_none() || s.master_id == ctx.master_id);
-        s.catalog_if_unchanged(kept.journal).filter(|_| stamped)
-    });
-    let pending = ctx
-        .target
-        .declared
-        .data_migrations(db)
-        .any(|m| !kept.data_migrations.iter().any(|d| d == m.name));
+    let current = kept
+        .stamp
+        .as_ref()
+        .filter(|s| stamped_current(ctx, db, s))
+        .and_then(|s| s.catalog_if_unchanged(kept.journal));
+    let pending = pending_data_migrations(ctx, db, &kept.data_migrations)
+        .next()
+        .is_some();
     let planned = current.and_then(|catalog| ctx.cache.get(db, catalog));
     if let Some(planned) = planned.filter(|_| !pending) {
         let p = planned.lock().unwrap_or_else(|p| p.into_inner());
@@ -387,21 +402,13 @@ async fn attempt_once(
     };
     report.fingerprint_before = Some(before.clone());
     report.steps = plan.steps.len();
-    let done = &kept.data_migrations;
-    let pending: Vec<_> = ctx
-        .target
-        .declared
-        .data_migrations(db)
-        .filter(|m| !done.iter().any(|d| d == m.name))
+    let pending: Vec<_> = pending_data_migrations(ctx, db, &kept.data_migrations)
         .copied()
         .collect();
     report.data_migrations = pending.iter().map(|m| m.name.to_owned()).collect();
 
     if plan.is_empty() && pending.is_empty() {
-        let stamped = stamp.as_ref().is_some_and(|s| {
-            s.fingerprint == declared_fp
-                && (ctx.master_id.is_none() || s.master_id == ctx.master_id)
-        });
+        let stamped = stamp.as_ref().is_some_and(|s| stamped_current(ctx, db, s));
         report.fingerprint_after = Some(before.clone());
         if ctx.options.dry_run || (stamped && recorded.is_some()) {
             report.outcome = if stamped {

@@ -157,15 +157,7 @@ async fn rotate_locked(fleet: &mut Fleet, tenant: &str) -> Result<Credentials, R
 /// The server's maintenance databases that PUBLIC (so every tenant role) may
 /// connect to, each with the statement that closes it.
 pub async fn public_exposure(admin: &mut PgConnection) -> Result<Vec<String>, sqlx::Error> {
-    let open: Vec<String> = sqlx::query_scalar(
-        "SELECT datname::text FROM pg_database
-          WHERE datname IN ('postgres', 'template1')
-            AND (datacl IS NULL OR EXISTS (
-                 SELECT 1 FROM aclexplode(datacl) a WHERE a.grantee = 0 AND a.privilege_type = 'CONNECT'))
-          ORDER BY 1",
-    )
-    .fetch_all(admin)
-    .await?;
+    let open = open_to_public(admin, &["postgres", "template1"]).await?;
     Ok(open
         .into_iter()
         .map(|db| {
@@ -175,6 +167,24 @@ pub async fn public_exposure(admin: &mut PgConnection) -> Result<Vec<String>, sq
             )
         })
         .collect())
+}
+
+/// Which of `databases` every role may connect to (PUBLIC holds CONNECT,
+/// explicitly or by the default privileges), in name order.
+pub async fn open_to_public(
+    admin: &mut PgConnection,
+    databases: &[&str],
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database
+          WHERE datname::text = ANY($1)
+            AND (datacl IS NULL OR EXISTS (
+                 SELECT 1 FROM aclexplode(datacl) a WHERE a.grantee = 0 AND a.privilege_type = 'CONNECT'))
+          ORDER BY 1",
+    )
+    .bind(databases)
+    .fetch_all(admin)
+    .await
 }
 
 /// On the runner's own cluster: close what [`public_exposure`] reports (idempotent).

@@ -433,7 +433,7 @@ async fn stamp(
     expected: &str,
     master_id: &str,
 ) -> Result<(), RunnerError> {
-    let stamp = crate::stamp::read(conn)
+    let (stamp, journal) = crate::stamp::read_with_journal(conn)
         .await
         .map_err(|e| RunnerError::db("reading the stamp", tenant, e))?;
     if stamp.as_ref().map(|s| s.fingerprint.as_str()) != Some(expected) {
@@ -450,10 +450,7 @@ async fn stamp(
         .map_err(|e| RunnerError::db("stamping", tenant, e))?;
     // The journal holds the grants just given (they change no schema): the
     // template's verified catalog hash is this clone's too.
-    let journaled = crate::journal::entries(conn)
-        .await
-        .map_err(|e| RunnerError::db("reading the journal", tenant, e))?;
-    if journaled.is_some() {
+    if journal.is_some() {
         crate::journal::clear(conn)
             .await
             .map_err(|e| RunnerError::db("clearing the journal", tenant, e))?;

@@ -16,7 +16,7 @@ mod remove;
 mod seed;
 
 pub use access::{
-    close_public_exposure, public_exposure, rotate_credentials, Credentials,
+    close_public_exposure, open_to_public, public_exposure, rotate_credentials, Credentials,
     DEFAULT_CONNECTION_LIMIT, MAX_CONNECTION_LIMIT,
 };
 pub use create::{
