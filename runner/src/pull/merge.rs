@@ -9,8 +9,9 @@
 //! outside the struct (presets, enums, impls) is left as it is, but for
 //! imports the new fields need.
 
-use std::collections::BTreeSet;
-use std::path::Path;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use super::source::{key_name, parse_body, parse_struct, table_name, Field, Struct};
 
@@ -45,13 +46,60 @@ const PLAIN_TYPES: &[&str] = &[
     "Uuid",
 ];
 
+/// The column groups declared beside the folder a pull merges into (and in
+/// it), read once, on first need: struct name → its columns.
+pub struct Groups {
+    root: PathBuf,
+    found: OnceCell<BTreeMap<String, Vec<String>>>,
+}
+
+impl Groups {
+    /// The groups under `out`'s parent folder (where `schema-defs` keeps
+    /// shared groups), `out` included.
+    pub fn beside(out: &Path) -> Groups {
+        Groups {
+            root: out.parent().unwrap_or(out).to_path_buf(),
+            found: OnceCell::new(),
+        }
+    }
+
+    fn columns(&self, group: &str) -> Option<&[String]> {
+        self.found
+            .get_or_init(|| {
+                let mut found = BTreeMap::new();
+                for path in rust_files(&self.root) {
+                    let Ok(text) = std::fs::read_to_string(path) else {
+                        continue;
+                    };
+                    let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+                    for (i, line) in lines.iter().enumerate() {
+                        let Some(name) = line
+                            .trim_start()
+                            .strip_prefix("pub struct ")
+                            .and_then(|l| l.strip_suffix(" {"))
+                        else {
+                            continue;
+                        };
+                        if let Some(body) = parse_body(&lines, i) {
+                            let columns = body.fields.iter().map(|f| f.column.clone()).collect();
+                            found.entry(name.to_owned()).or_insert(columns);
+                        }
+                    }
+                }
+                found
+            })
+            .get(group)
+            .map(Vec::as_slice)
+    }
+}
+
 /// `current` (a file holding the table's struct) brought up to `pulled`
-/// (what `pull` wrote for the table). `root` is searched for the column
-/// groups the struct flattens, whose columns it then does not add again.
+/// (what `pull` wrote for the table). The columns of the groups the struct
+/// flattens (found in `groups`) are not added again.
 pub fn merge_table(
     current: &str,
     pulled: &str,
-    root: &Path,
+    groups: &Groups,
     warnings: &mut Vec<String>,
 ) -> Result<String, String> {
     let table = table_name(pulled).ok_or("the pulled declaration has no table name")?;
@@ -75,28 +123,28 @@ pub fn merge_table(
         }
     }
 
-    let grouped = group_columns(&cur, root, &table, warnings);
-    let in_db: BTreeSet<String> = new.fields.iter().map(Field::column).collect();
-    let declared: BTreeSet<String> = cur.fields.iter().map(Field::column).collect();
+    let grouped = group_columns(&cur, groups, &table, warnings);
+    let in_db: BTreeSet<&str> = new.fields.iter().map(|f| f.column.as_str()).collect();
+    let declared: BTreeSet<&str> = cur.fields.iter().map(|f| f.column.as_str()).collect();
 
     let mut body: Vec<String> = Vec::new();
     let mut next_cur = 0;
     let flush_until = |body: &mut Vec<String>, upto: usize, next_cur: &mut usize| {
         while *next_cur < upto {
             let f = &cur.fields[*next_cur];
-            if !in_db.contains(&f.column()) {
+            if !in_db.contains(f.column.as_str()) {
                 body.extend(f.text.iter().cloned());
             }
             *next_cur += 1;
         }
     };
     for nf in &new.fields {
-        let column = nf.column();
-        if let Some(at) = cur.fields.iter().position(|f| f.column() == column) {
+        let column = &nf.column;
+        if let Some(at) = cur.fields.iter().position(|f| f.column == *column) {
             flush_until(&mut body, at, &mut next_cur);
             body.extend(update_field(&cur.fields[at], nf, &table, warnings));
             next_cur = next_cur.max(at + 1);
-        } else if grouped.contains(&column) {
+        } else if grouped.contains(column.as_str()) {
             continue;
         } else {
             warnings.push(format!(
@@ -107,14 +155,9 @@ pub fn merge_table(
     }
     flush_until(&mut body, cur.fields.len(), &mut next_cur);
     // Columns the pull could not declare are commented: "    // `name` type...".
-    let undeclarable: BTreeSet<String> = new_lines
+    let undeclarable: BTreeSet<&str> = new_lines
         .iter()
-        .filter_map(|l| {
-            l.strip_prefix("    // `")?
-                .split('`')
-                .next()
-                .map(str::to_owned)
-        })
+        .filter_map(|l| l.strip_prefix("    // `")?.split('`').next())
         .collect();
     for column in declared.difference(&in_db) {
         if undeclarable.contains(column) {
@@ -125,7 +168,7 @@ pub fn merge_table(
             && !cur
                 .fields
                 .iter()
-                .any(|f| f.flattened() && f.column() == *column)
+                .any(|f| f.flattened() && f.column == *column)
         {
             warnings.push(format!(
                 "`{table}.{column}`: declared but not in the database; kept (remove it by hand if it was dropped, or `runner migrate` adds it)"
@@ -134,33 +177,18 @@ pub fn merge_table(
     }
     body.extend(cur.tail.iter().cloned());
 
-    let table_attr =
-        if sql_set(&cur.table_keys, TABLE_SQL_KEYS) == sql_set(&new.table_keys, TABLE_SQL_KEYS) {
-            lines[cur.table_attr.0..=cur.table_attr.1].to_vec()
-        } else {
-            warnings.push(format!(
-                "`{table}`: table keys brought up to date ({})",
-                new.table_keys
-                    .iter()
-                    .filter(|k| TABLE_SQL_KEYS.contains(&key_name(k)))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            let mut keys: Vec<String> = cur
-                .table_keys
-                .iter()
-                .filter(|k| !TABLE_SQL_KEYS.contains(&key_name(k)))
-                .cloned()
-                .collect();
-            keys.extend(
-                new.table_keys
-                    .iter()
-                    .filter(|k| TABLE_SQL_KEYS.contains(&key_name(k)))
-                    .cloned(),
-            );
-            vec![format!("#[table({})]", keys.join(", "))]
-        };
+    let (cur_sql, cur_other) = split_keys(&cur.table_keys, TABLE_SQL_KEYS);
+    let (new_sql, _) = split_keys(&new.table_keys, TABLE_SQL_KEYS);
+    let table_attr = if normalized(&cur_sql) == normalized(&new_sql) {
+        lines[cur.table_attr.0..=cur.table_attr.1].to_vec()
+    } else {
+        warnings.push(format!(
+            "`{table}`: table keys brought up to date ({})",
+            new_sql.join(", ")
+        ));
+        let keys = [cur_other, new_sql].concat();
+        vec![format!("#[table({})]", keys.join(", "))]
+    };
 
     let mut out: Vec<String> = Vec::new();
     out.extend(lines[..cur.table_attr.0].iter().cloned());
@@ -179,10 +207,13 @@ pub fn merge_table(
 fn update_field(cur: &Field, new: &Field, table: &str, warnings: &mut Vec<String>) -> Vec<String> {
     let plain = PLAIN_TYPES.contains(&cur.value_type());
     let retyped = plain && cur.value_type() != new.value_type();
-    if sql_keys(cur) == sql_keys(new) && cur.nullable() == new.nullable() && !retyped {
+    let (cur_sql, cur_other) = split_keys(&cur.keys, COLUMN_SQL_KEYS);
+    let (new_sql, _) = split_keys(&new.keys, COLUMN_SQL_KEYS);
+    let keys_changed = normalized(&cur_sql) != normalized(&new_sql);
+    if !keys_changed && cur.nullable() == new.nullable() && !retyped {
         return cur.text.clone();
     }
-    let column = cur.column();
+    let column = &cur.column;
     let mut said = Vec::new();
     if cur.nullable() != new.nullable() {
         said.push(
@@ -197,8 +228,8 @@ fn update_field(cur: &Field, new: &Field, table: &str, warnings: &mut Vec<String
     if retyped {
         said.push(format!("{} → {}", cur.value_type(), new.value_type()));
     }
-    if sql_keys(cur) != sql_keys(new) {
-        let keys: Vec<String> = sql_keys(new).into_iter().collect();
+    if keys_changed {
+        let keys: Vec<String> = normalized(&new_sql).into_iter().collect();
         said.push(format!("keys now ({})", keys.join(", ")));
     }
     warnings.push(format!(
@@ -206,18 +237,7 @@ fn update_field(cur: &Field, new: &Field, table: &str, warnings: &mut Vec<String
         said.join("; ")
     ));
 
-    let mut keys: Vec<String> = new
-        .keys
-        .iter()
-        .filter(|k| COLUMN_SQL_KEYS.contains(&key_name(k)))
-        .cloned()
-        .collect();
-    keys.extend(
-        cur.keys
-            .iter()
-            .filter(|k| !COLUMN_SQL_KEYS.contains(&key_name(k)))
-            .cloned(),
-    );
+    let keys = [new_sql, cur_other].concat();
     let value = if retyped {
         new.value_type()
     } else {
@@ -228,56 +248,37 @@ fn update_field(cur: &Field, new: &Field, table: &str, warnings: &mut Vec<String
     } else {
         value.to_owned()
     };
-    let indent = "    ";
     let mut out = cur.comments.clone();
     if !keys.is_empty() {
-        out.push(format!("{indent}#[column({})]", keys.join(", ")));
+        out.push(format!("    #[column({})]", keys.join(", ")));
     }
     out.extend(cur.other_attrs.iter().cloned());
     out.push(format!("{}{}: {ty},", cur.lead, cur.ident));
     out
 }
 
-/// The columns of the groups `cur` flattens, read from their declarations
-/// under `root` (and its parent folder, where `schema-defs` keeps shared
-/// groups).
-fn group_columns(
+/// The columns of the groups `cur` flattens.
+fn group_columns<'g>(
     cur: &Struct,
-    root: &Path,
+    groups: &'g Groups,
     table: &str,
     warnings: &mut Vec<String>,
-) -> BTreeSet<String> {
+) -> BTreeSet<&'g str> {
     let mut out = BTreeSet::new();
     for f in cur.fields.iter().filter(|f| f.flattened()) {
-        let group = f
-            .value_type()
-            .rsplit("::")
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let found = rust_files(root.parent().unwrap_or(root))
-            .into_iter()
-            .find_map(|path| {
-                let text = std::fs::read_to_string(path).ok()?;
-                let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-                let start = lines.iter().position(|l| {
-                    l.trim_start()
-                        .starts_with(&format!("pub struct {group} {{"))
-                })?;
-                parse_body(&lines, start)
-            });
-        match found {
-            Some(s) => out.extend(s.fields.iter().map(Field::column)),
+        let group = f.value_type().rsplit("::").next().unwrap_or_default();
+        match groups.columns(group) {
+            Some(columns) => out.extend(columns.iter().map(String::as_str)),
             None => warnings.push(format!(
                 "`{table}`: column group `{group}` not found under {}; its columns may be added again as the table's own",
-                root.display()
+                groups.root.display()
             )),
         }
     }
     out
 }
 
-fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -432,16 +433,7 @@ fn drop_unused_parents(lines: &mut Vec<String>) {
         .filter(|(j, _)| *j != i)
         .map(|(_, l)| l)
         .collect();
-    let named = |item: &str| {
-        rest.iter().any(|l| {
-            l.match_indices(item).any(|(at, _)| {
-                let before = l[..at].chars().next_back();
-                let after = l[at + item.len()..].chars().next();
-                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-                !word(before) && !word(after)
-            })
-        })
-    };
+    let named = |item: &str| rest.iter().any(|l| super::has_word(l, item));
     let items = use_items(&lines[i], PREFIX);
     let kept: Vec<String> = items.iter().filter(|it| named(it)).cloned().collect();
     if kept.len() == items.len() {
@@ -481,18 +473,16 @@ fn use_line(prefix: &str, items: &[String]) -> String {
     }
 }
 
-fn sql_keys(field: &Field) -> BTreeSet<String> {
-    field
-        .keys
-        .iter()
-        .filter(|k| COLUMN_SQL_KEYS.contains(&key_name(k)))
-        .map(|k| k.split_whitespace().collect())
-        .collect()
+/// `keys` as (those that say something about the database, the others).
+fn split_keys(keys: &[String], sql: &[&str]) -> (Vec<String>, Vec<String>) {
+    keys.iter()
+        .cloned()
+        .partition(|k| sql.contains(&key_name(k)))
 }
 
-fn sql_set(keys: &[String], sql: &[&str]) -> BTreeSet<String> {
+/// Keys compared without their spacing.
+fn normalized(keys: &[String]) -> BTreeSet<String> {
     keys.iter()
-        .filter(|k| sql.contains(&key_name(k)))
         .map(|k| k.split_whitespace().collect())
         .collect()
 }
@@ -565,8 +555,13 @@ pub struct Session {
     #[test]
     fn merge_keeps_what_only_the_code_knows() {
         let mut warnings = Vec::new();
-        let merged =
-            merge_table(CURRENT, PULLED, Path::new("/nonexistent"), &mut warnings).unwrap();
+        let merged = merge_table(
+            CURRENT,
+            PULLED,
+            &Groups::beside(Path::new("/nonexistent")),
+            &mut warnings,
+        )
+        .unwrap();
         let expected = r#"//! The `sessions` table.
 
 use schema_core::{NaiveDateTime, Table, TextEnum, Decimal};
@@ -620,15 +615,26 @@ impl SessionFactory {
         );
         assert!(!said.contains("sessions.status"), "{said}");
         // Merging again changes nothing.
-        let again =
-            merge_table(&merged, PULLED, Path::new("/nonexistent"), &mut Vec::new()).unwrap();
+        let again = merge_table(
+            &merged,
+            PULLED,
+            &Groups::beside(Path::new("/nonexistent")),
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert_eq!(again, merged);
     }
 
     #[test]
     fn merge_refuses_a_declaration_of_the_other_database() {
         let master = PULLED.replace("db = tenant", "db = master");
-        let err = merge_table(CURRENT, &master, Path::new("/x"), &mut Vec::new()).unwrap_err();
+        let err = merge_table(
+            CURRENT,
+            &master,
+            &Groups::beside(Path::new("/x")),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
         assert!(
             err.contains("`db = tenant`") && err.contains("--db"),
             "{err}"
@@ -641,11 +647,23 @@ impl SessionFactory {
             "    pub start_time: NaiveDateTime,",
             "    pub start_time:\n        NaiveDateTime,",
         );
-        let err = merge_table(&spread, PULLED, Path::new("/x"), &mut Vec::new()).unwrap_err();
+        let err = merge_table(
+            &spread,
+            PULLED,
+            &Groups::beside(Path::new("/x")),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
         assert!(err.contains("one per line"), "{err}");
 
         let private = CURRENT.replace("    pub title: String,", "    pub(crate) title: String,");
-        let merged = merge_table(&private, PULLED, Path::new("/x"), &mut Vec::new()).unwrap();
+        let merged = merge_table(
+            &private,
+            PULLED,
+            &Groups::beside(Path::new("/x")),
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert!(
             merged.contains("    pub(crate) title: Option<String>,"),
             "{merged}"
@@ -653,11 +671,37 @@ impl SessionFactory {
     }
 
     #[test]
+    fn columns_of_a_flattened_group_are_not_added_again() {
+        let root = std::env::temp_dir().join(format!("rsm-merge-groups-{}", std::process::id()));
+        let out = root.join("tenant");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(
+            root.join("common.rs"),
+            "#[derive(ColumnGroup)]\npub struct Synced {\n    #[column(default = 1)]\n    pub sync_version: i32,\n}\n",
+        )
+        .unwrap();
+        let current = CURRENT.replace(
+            "    pub start_time: NaiveDateTime,\n}",
+            "    pub start_time: NaiveDateTime,\n    #[column(flatten)]\n    pub sync: super::Synced,\n}",
+        );
+        let pulled = PULLED.replace(
+            "    pub start_time: NaiveDateTime,\n",
+            "    pub start_time: NaiveDateTime,\n    #[column(default = 1)]\n    pub sync_version: i32,\n",
+        );
+        let mut warnings = Vec::new();
+        let merged = merge_table(&current, &pulled, &Groups::beside(&out), &mut warnings).unwrap();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert!(!merged.contains("pub sync_version"), "{merged}");
+        assert!(merged.contains("    pub sync: super::Synced,"), "{merged}");
+        assert!(!warnings.join("\n").contains("sync"), "{warnings:?}");
+    }
+
+    #[test]
     fn merge_refuses_a_file_without_the_table() {
         let err = merge_table(
             "pub struct X {}\n",
             PULLED,
-            Path::new("/x"),
+            &Groups::beside(Path::new("/x")),
             &mut Vec::new(),
         );
         assert!(err.unwrap_err().contains("sessions"));

@@ -111,6 +111,7 @@ fn write_files(
         )));
     }
     // Every merge is computed before any file is written.
+    let groups = merge::Groups::beside(out);
     let mut writes: Vec<(PathBuf, String, bool)> = Vec::new();
     for (name, text) in &rendered.files {
         let path = out.join(name);
@@ -123,7 +124,7 @@ fn write_files(
         let merged = if name == "mod.rs" {
             merge::merge_mod(&current, text, &mut report.warnings)
         } else {
-            merge::merge_table(&current, text, out, &mut report.warnings)
+            merge::merge_table(&current, text, &groups, &mut report.warnings)
                 .map_err(|why| RunnerError::InvalidInput(format!("{}: {why}", path.display())))?
         };
         if merged == current {
@@ -143,6 +144,15 @@ fn write_files(
         }
     }
     Ok(())
+}
+
+/// Whether `word` stands in `text` as a whole word (no letter, digit or `_`
+/// either side).
+fn has_word(text: &str, word: &str) -> bool {
+    let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text.match_indices(word).any(|(at, _)| {
+        !part(text[..at].chars().next_back()) && !part(text[at + word.len()..].chars().next())
+    })
 }
 
 /// A reader sees the old file or the new one, never half of one.

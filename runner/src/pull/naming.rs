@@ -12,31 +12,41 @@ use schema_model::model::Table;
 pub(super) struct Names {
     /// Table → (module and `Volumes` field, type).
     tables: BTreeMap<String, (String, String)>,
-    /// (table, column) → (field, the name to write as `name = "..."`).
-    columns: BTreeMap<(String, String), (String, Option<String>)>,
+    /// Table → column → field.
+    fields: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Names {
     pub(super) fn new(tables: &[&Table]) -> Names {
+        // Names a pulled file imports, or that a type may not take.
+        const TAKEN: &[&str] = &[
+            "Table",
+            "Decimal",
+            "NaiveDateTime",
+            "NaiveDate",
+            "DateTime",
+            "Utc",
+            "Uuid",
+            "Option",
+            "String",
+            "Self",
+            "Volumes",
+        ];
         let mut names = Names::default();
-        let types = type_names(tables);
         let mut modules = BTreeSet::new();
+        let mut types: BTreeSet<String> = TAKEN.iter().map(|s| (*s).to_owned()).collect();
         for t in tables {
-            let module = unique(&mut modules, ident_for(&t.name).0);
-            names
-                .tables
-                .insert(t.name.clone(), (module, types[&t.name].clone()));
-            let mut fields = BTreeSet::new();
-            for c in &t.columns {
-                let (field, mut rename) = ident_for(&c.name);
-                let field = unique(&mut fields, field);
-                if rename.is_none() && field.trim_start_matches("r#") != c.name {
-                    rename = Some(c.name.clone());
-                }
-                names
-                    .columns
-                    .insert((t.name.clone(), c.name.clone()), (field, rename));
-            }
+            let module = ident_for(&t.name);
+            let ty = unique(&mut types, camel(&singular(unraw(&module))), "");
+            let module = unique(&mut modules, module, "_");
+            names.tables.insert(t.name.clone(), (module, ty));
+            let mut taken = BTreeSet::new();
+            let fields = t
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), unique(&mut taken, ident_for(&c.name), "_")))
+                .collect();
+            names.fields.insert(t.name.clone(), fields);
         }
         names
     }
@@ -50,15 +60,17 @@ impl Names {
         &self.tables[table].1
     }
 
-    /// Whether the table is written `module = "SQL name"` in `schema!`.
-    pub(super) fn table_renamed(&self, table: &str) -> bool {
-        self.module(table).trim_start_matches("r#") != table
+    /// Whether `schema!` must write the table's SQL name out
+    /// (`user = "User" => User`): the module does not say it.
+    pub(super) fn table_written(&self, table: &str) -> bool {
+        unraw(self.module(table)) != table
     }
 
-    /// The field of a column, and its SQL name when the field is not it.
-    pub(super) fn field(&self, table: &str, column: &str) -> (&str, Option<&str>) {
-        let (field, rename) = &self.columns[&(table.to_owned(), column.to_owned())];
-        (field, rename.as_deref())
+    /// The field of a column, and its SQL name when the field does not say
+    /// it (`name = "createdAt"`).
+    pub(super) fn field<'a>(&'a self, table: &str, column: &'a str) -> (&'a str, Option<&'a str>) {
+        let field = self.fields[table][column].as_str();
+        (field, (unraw(field) != column).then_some(column))
     }
 
     /// `a, b` as fields, for `primary_key(...)` and friends.
@@ -71,29 +83,34 @@ impl Names {
     }
 }
 
-fn unique(taken: &mut BTreeSet<String>, base: String) -> String {
+fn unraw(ident: &str) -> &str {
+    ident.trim_start_matches("r#")
+}
+
+/// `base`, else `base<sep>2`, `base<sep>3`, ...: the first not `taken`.
+fn unique(taken: &mut BTreeSet<String>, base: String, sep: &str) -> String {
     let mut name = base.clone();
     let mut n = 2;
     while !taken.insert(name.clone()) {
-        name = format!("{}_{n}", base.trim_start_matches("r#"));
+        name = format!("{}{sep}{n}", unraw(&base));
         n += 1;
     }
     name
 }
 
 /// An identifier for a SQL name: itself when it is one (`r#type` for a
-/// keyword); else snake case (`createdAt` → `created_at`, `Weird Name` →
-/// `weird_name`) with the SQL name to write out.
-fn ident_for(name: &str) -> (String, Option<String>) {
+/// keyword, `self_` where not even a raw identifier may stand); else snake
+/// case (`createdAt` → `created_at`, `Weird Name` → `weird_name`).
+fn ident_for(name: &str) -> String {
     let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if plain {
         return match name {
-            "self" | "super" | "crate" | "_" => (format!("{name}_"), Some(name.to_owned())),
-            n if is_keyword(n) => (format!("r#{n}"), None),
-            n => (n.to_owned(), None),
+            "self" | "super" | "crate" | "_" => format!("{name}_"),
+            n if is_keyword(n) => format!("r#{n}"),
+            n => n.to_owned(),
         };
     }
     let mut snake = String::new();
@@ -126,7 +143,7 @@ fn ident_for(name: &str) -> (String, Option<String>) {
     } else if is_keyword(&snake) {
         snake.insert_str(0, "r#");
     }
-    (snake, Some(name.to_owned()))
+    snake
 }
 
 fn is_keyword(s: &str) -> bool {
@@ -140,38 +157,7 @@ fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
-/// `client_contacts` → `ClientContact`, unique among the tables and clear of
-/// the names a file imports.
-fn type_names(tables: &[&Table]) -> BTreeMap<String, String> {
-    const TAKEN: &[&str] = &[
-        "Table",
-        "Decimal",
-        "NaiveDateTime",
-        "NaiveDate",
-        "DateTime",
-        "Utc",
-        "Uuid",
-        "Option",
-        "String",
-        "Self",
-        "Volumes",
-    ];
-    let mut out = BTreeMap::new();
-    let mut used: BTreeSet<String> = TAKEN.iter().map(|s| (*s).to_owned()).collect();
-    for t in tables {
-        let base = camel(&singular(&ident_for(&t.name).0.replace("r#", "")));
-        let mut name = base.clone();
-        let mut n = 2;
-        while used.contains(&name) || name.is_empty() {
-            name = format!("{base}{n}");
-            n += 1;
-        }
-        used.insert(name.clone());
-        out.insert(t.name.clone(), name);
-    }
-    out
-}
-
+/// `client_contacts` → `client_contact` (the last word only).
 fn singular(table: &str) -> String {
     let (head, last) = match table.rsplit_once('_') {
         Some((h, l)) => (format!("{h}_"), l),
@@ -203,7 +189,7 @@ fn camel(name: &str) -> String {
             out.push_str(chars.as_str());
         }
     }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'T');
     }
     out
@@ -243,11 +229,14 @@ mod tests {
             ("Type", "r#type", Some("Type")),
             ("Self", "self_", Some("Self")),
         ] {
-            assert_eq!(
-                ident_for(name),
-                (field.to_owned(), written.map(str::to_owned)),
-                "{name}"
-            );
+            let mut table = Table::new("t");
+            table.columns.push(schema_model::model::Column::new(
+                name,
+                schema_core::SqlType::Text,
+                true,
+            ));
+            let names = Names::new(&[&table]);
+            assert_eq!(names.field("t", name), (field, written), "{name}");
         }
     }
 }

@@ -27,8 +27,6 @@ pub struct Catalog {
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub files: Vec<(String, String)>,
-    /// Struct name per table, as the files declare them.
-    pub types: BTreeMap<String, String>,
     /// What the declarations do not express, one line each.
     pub warnings: Vec<String>,
 }
@@ -47,10 +45,6 @@ pub fn render(schema: &Schema, db: DbKind, catalog: &Catalog) -> Rendered {
     }
     out.files
         .push(("mod.rs".into(), render_mod(&ordered, db, &names)));
-    out.types = ordered
-        .iter()
-        .map(|t| (t.name.clone(), names.type_name(&t.name).to_owned()))
-        .collect();
     // Warnings go to a terminal: no control characters from a database.
     out.warnings = out.warnings.iter().map(|w| one_line(w)).collect();
     out
@@ -87,7 +81,7 @@ fn render_mod(ordered: &[&Table], db: DbKind, names: &Names) -> String {
     for t in ordered {
         let module = names.module(&t.name);
         let ty = names.type_name(&t.name);
-        if names.table_renamed(&t.name) {
+        if names.table_written(&t.name) {
             let _ = writeln!(s, "    {module} = {:?} => {ty},", t.name);
         } else {
             let _ = writeln!(s, "    {module} => {ty},");
@@ -107,22 +101,26 @@ fn render_table(
 ) -> (String, Vec<String>) {
     let name = &table.name;
     let mut warnings = Vec::new();
+    // What is left out: a warning, and a note above the struct unless it is
+    // noted in place (a column).
     let mut notes: Vec<String> = Vec::new();
-    let mut not_expressed = |what: String, notes: &mut Vec<String>| {
+    let mut not_expressed = |what: String, in_place: bool| {
         warnings.push(format!("`{name}`: {what}"));
-        notes.push(what);
+        if !in_place {
+            notes.push(what);
+        }
     };
 
     let mut imports: BTreeSet<&str> = BTreeSet::from(["Table"]);
     let mut parents: BTreeSet<&str> = BTreeSet::new();
     let mut table_attrs: Vec<String> = vec![format!("name = {name:?}"), format!("db = {db}")];
     let mut column_attrs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let expressible: BTreeMap<&str, Option<(&str, Option<String>)>> = table
+    let types: BTreeMap<&str, Result<(&str, Option<String>), String>> = table
         .columns
         .iter()
-        .map(|c| (c.name.as_str(), rust_type(c, catalog).ok()))
+        .map(|c| (c.name.as_str(), rust_type(c, catalog)))
         .collect();
-    let declared = |col: &str| expressible.get(col).is_some_and(Option::is_some);
+    let declared = |col: &str| types.get(col).is_some_and(Result::is_ok);
 
     match &table.primary_key {
         Some(pk) if pk.columns.len() == 1 && declared(&pk.columns[0]) => {
@@ -139,7 +137,7 @@ fn render_table(
                 "primary key ({}) on a column left out",
                 pk.columns.join(", ")
             ),
-            &mut notes,
+            false,
         ),
         None => {}
     }
@@ -151,7 +149,7 @@ fn render_table(
                     key.name,
                     key.columns.join(", ")
                 ),
-                &mut notes,
+                false,
             );
         } else if let [col] = key.columns.as_slice() {
             column_attrs.entry(col).or_default().push("unique".into());
@@ -161,10 +159,10 @@ fn render_table(
     }
     for index in &table.indexes {
         match index_form(table, index, names, catalog) {
-            Err(why) => not_expressed(why, &mut notes),
+            Err(why) => not_expressed(why, false),
             Ok(_) if !index.columns.iter().all(|c| declared(c)) => not_expressed(
                 format!("index `{}` on a column left out", index.name),
-                &mut notes,
+                false,
             ),
             Ok(IndexForm::Column(col)) => {
                 column_attrs.entry(col).or_default().push("index".into());
@@ -182,9 +180,9 @@ fn render_table(
             }
             Ok((col, ..)) => not_expressed(
                 format!("foreign key `{}` on `{col}`, a column left out", fk.name),
-                &mut notes,
+                false,
             ),
-            Err(why) => not_expressed(why, &mut notes),
+            Err(why) => not_expressed(why, false),
         }
     }
     let left_out: Vec<&str> = table
@@ -200,7 +198,7 @@ fn render_table(
                     "check `{}` ({}) is on `{col}`, a column left out",
                     check.name, check.definition
                 ),
-                &mut notes,
+                false,
             );
             continue;
         }
@@ -214,20 +212,22 @@ fn render_table(
 
     let mut body = String::new();
     for c in &table.columns {
-        let Some(Some((ty, type_attr))) = expressible.get(c.name.as_str()) else {
-            let why = rust_type(c, catalog).err().unwrap_or_default();
-            let line = format!(
-                "`{}` {}{}: {why}; not declared here.",
-                c.name,
-                c.data_type,
-                if c.nullable { "" } else { " NOT NULL" }
-            );
-            let _ = writeln!(body, "    // {}", one_line(&line));
-            not_expressed(
-                format!("column `{}` ({}) left out: {why}", c.name, c.data_type),
-                &mut Vec::new(),
-            );
-            continue;
+        let (ty, type_attr) = match &types[c.name.as_str()] {
+            Ok(found) => found,
+            Err(why) => {
+                let line = format!(
+                    "`{}` {}{}: {why}; not declared here.",
+                    c.name,
+                    c.data_type,
+                    if c.nullable { "" } else { " NOT NULL" }
+                );
+                let _ = writeln!(body, "    // {}", one_line(&line));
+                not_expressed(
+                    format!("column `{}` ({}) left out: {why}", c.name, c.data_type),
+                    true,
+                );
+                continue;
+            }
         };
         let mut attrs: Vec<String> = Vec::new();
         let (field, rename) = names.field(name, &c.name);
@@ -299,11 +299,13 @@ fn render_table(
         }
     }
     // `a__b` is a fine column name but not snake case to rustc.
-    if table
-        .columns
-        .iter()
-        .any(|c| c.name.trim_matches('_').contains("__"))
-    {
+    if table.columns.iter().any(|c| {
+        names
+            .field(name, &c.name)
+            .0
+            .trim_matches('_')
+            .contains("__")
+    }) {
         let _ = writeln!(s, "#[allow(non_snake_case)]");
     }
     let _ = writeln!(s, "#[derive(Debug, Clone, PartialEq, Table)]");
@@ -318,16 +320,15 @@ fn render_table(
 /// database may hold a line break (`"a\nb"` is a valid column name), which
 /// would end the comment and put the rest into the file as code.
 fn one_line(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 enum IndexForm<'a> {
@@ -383,12 +384,12 @@ fn foreign_key_attrs<'a>(
         ));
     };
     // PostgreSQL lets `integer` reference `bigint`; a typed key does not.
-    let ty = |t: &Table, c: &str| t.column(c).map(|c| c.data_type.clone());
-    let (own, theirs) = (
-        ty(table, col),
-        schema.table(&fk.ref_table).and_then(|t| ty(t, ref_col)),
-    );
-    if let (Some(own), Some(theirs)) = (&own, &theirs) {
+    let own = table.column(col).map(|c| &c.data_type);
+    let theirs = schema
+        .table(&fk.ref_table)
+        .and_then(|t| t.column(ref_col))
+        .map(|c| &c.data_type);
+    if let (Some(own), Some(theirs)) = (own, theirs) {
         if own != theirs {
             return Err(format!(
                 "foreign key `{}` joins `{col}` ({own}) to `{}.{ref_col}` ({theirs}); a declared key needs one type on both sides",
@@ -416,15 +417,7 @@ fn foreign_key_attrs<'a>(
 
 /// Whether SQL text names `column` (quoted, or as a whole word).
 fn mentions(sql: &str, column: &str) -> bool {
-    if sql.contains(&format!("\"{}\"", column.replace('"', "\"\""))) {
-        return true;
-    }
-    sql.match_indices(column).any(|(at, _)| {
-        let before = sql[..at].chars().next_back();
-        let after = sql[at + column.len()..].chars().next();
-        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '"');
-        !word(before) && !word(after)
-    })
+    sql.contains(&format!("\"{}\"", column.replace('"', "\"\""))) || super::has_word(sql, column)
 }
 
 /// `CHECK ((total >= (0)::numeric))` → `(total >= (0)::numeric)`.

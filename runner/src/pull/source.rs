@@ -4,6 +4,8 @@
 //! that a merge can put back what it does not change.
 
 pub(super) struct Field {
+    /// The SQL name: `name = "..."`, else the field's.
+    pub(super) column: String,
     /// Comment and doc lines before the field, as written.
     pub(super) comments: Vec<String>,
     /// `#[column(...)]` keys, split at top-level commas.
@@ -20,10 +22,6 @@ pub(super) struct Field {
 }
 
 impl Field {
-    pub(super) fn column(&self) -> String {
-        written_name(&self.keys).unwrap_or_else(|| self.ident.trim_start_matches("r#").to_owned())
-    }
-
     pub(super) fn flattened(&self) -> bool {
         self.keys.iter().any(|k| k == "flatten")
     }
@@ -139,6 +137,8 @@ pub(super) fn parse_body(lines: &[String], open: usize) -> Option<Struct> {
             }
             text.push(line.clone());
             fields.push(Field {
+                column: written_name(&keys)
+                    .unwrap_or_else(|| ident.trim_start_matches("r#").to_owned()),
                 comments,
                 keys,
                 other_attrs,
