@@ -115,7 +115,7 @@ fn write_files(
     let mut writes: Vec<(PathBuf, String, bool)> = Vec::new();
     for (name, text) in &rendered.files {
         let path = out.join(name);
-        if !path.exists() {
+        if !existing.contains(&path) {
             writes.push((path, text.clone(), false));
             continue;
         }

@@ -171,15 +171,21 @@ pub fn named_fields(
     }
 }
 
-/// Whether a field is written `#[column(flatten)]`.
+/// Whether a field is written `#[column(flatten)]`. A look at the
+/// attribute's top-level words, not a parse: every table asks it of every
+/// field before its one real parse of the attributes (which reports errors).
 pub fn is_flattened(field: &syn::Field) -> bool {
-    let cx = Ctxt::new();
-    let flatten = ColumnAttrs::parse(&cx, &field.attrs)
-        .flatten
-        .get()
-        .is_some();
-    let _ = cx.check();
-    flatten
+    field.attrs.iter().any(|a| {
+        let syn::Meta::List(list) = &a.meta else {
+            return false;
+        };
+        list.path.is_ident(COLUMN)
+            && list
+                .tokens
+                .clone()
+                .into_iter()
+                .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == FLATTEN))
+    })
 }
 
 /// The last segment of a plain type path: `Synced` of `crate::common::Synced`.
