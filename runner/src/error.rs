@@ -58,6 +58,10 @@ pub mod exit {
     pub const NEEDS_DESTRUCTIVE: u8 = 88;
     /// `migrate`: a data-dependent step would fail on the data (rows named).
     pub const BLOCKED: u8 = 89;
+    /// `migrate`: undeclared things that change what statements do (a
+    /// trigger, a rule, row level security, a second foreign key) were
+    /// kept; `--prune` removes them.
+    pub const NEEDS_PRUNE: u8 = 90;
 }
 
 #[derive(Debug, thiserror::Error)]

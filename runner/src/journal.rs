@@ -7,23 +7,24 @@
 //! instead of reading the catalogs on a cold backend.
 //!
 //! Any DDL since — by hand, by another tool — leaves a row, and the catalogs
-//! are read again. Rows are counted, not numbered: DDL that commits after the
+//! are read again. The journal vouches only while its triggers are enabled
+//! and run the runner's own functions, unchanged ([`working_sql`]), and
+//! while neither they nor the journal's table were touched since the
+//! runner verified the catalog ([`TOKEN_SQL`]: a trigger disabled and
+//! enabled again around DDL, or the journal truncated, is seen). Rows are counted, not numbered: DDL that commits after the
 //! runner's read leaves a row the runner never deleted. With a trigger
-//! disabled, or DDL run under `session_replication_role = replica` (which
-//! silences event triggers), nothing is recorded: `status --deep` reads every
-//! catalog whatever the journal says. Creating an event trigger takes a
+//! DDL run under `session_replication_role = replica` (which silences event
+//! triggers and leaves no other trace) is invisible to plain `status`:
+//! `status --deep` reads every catalog whatever the journal says, and
+//! `migrate` always measures each database's catalog itself, under its lock. Creating an event trigger takes a
 //! superuser; without one the runner always reads the catalogs.
 
 use sqlx::{Executor, PgConnection};
 
-const JOURNAL_DDL: &str = "CREATE TABLE IF NOT EXISTS rsm.ddl_journal (
-    at timestamptz NOT NULL DEFAULT now(),
-    command text,
-    -- The transaction of the DDL: a migration clears its own rows only.
-    txid xid8 NOT NULL DEFAULT pg_current_xact_id()
-);
-CREATE OR REPLACE FUNCTION rsm.note_ddl() RETURNS event_trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm$
+/// The bodies of the two event-trigger functions: what `WORKING_SQL`
+/// compares `pg_proc.prosrc` with, so that a function replaced by a no-op
+/// stops the journal from vouching for anything.
+const NOTE_DDL_BODY: &str = "
 DECLARE
     tags text;
 BEGIN
@@ -37,14 +38,26 @@ BEGIN
         RETURN; -- temporary objects only
     END IF;
     INSERT INTO rsm.ddl_journal (command) VALUES (coalesce(tags, tg_tag));
-END $rsm$;
-CREATE OR REPLACE FUNCTION rsm.note_drop() RETURNS event_trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm$
+END ";
+const NOTE_DROP_BODY: &str = "
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() d WHERE NOT d.is_temporary) THEN
         INSERT INTO rsm.ddl_journal (command) VALUES (tg_tag);
     END IF;
-END $rsm$;
+END ";
+
+fn journal_ddl() -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS rsm.ddl_journal (
+    at timestamptz NOT NULL DEFAULT now(),
+    command text,
+    -- The transaction of the DDL: a migration clears its own rows only.
+    txid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE OR REPLACE FUNCTION rsm.note_ddl() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm${NOTE_DDL_BODY}$rsm$;
+CREATE OR REPLACE FUNCTION rsm.note_drop() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm${NOTE_DROP_BODY}$rsm$;
 REVOKE ALL ON FUNCTION rsm.note_ddl() FROM PUBLIC;
 REVOKE ALL ON FUNCTION rsm.note_drop() FROM PUBLIC;
 DO $rsm$ BEGIN
@@ -54,20 +67,44 @@ DO $rsm$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'rsm_note_drop') THEN
         CREATE EVENT TRIGGER rsm_note_drop ON sql_drop EXECUTE FUNCTION rsm.note_drop();
     END IF;
-END $rsm$;";
+END $rsm$;"
+    )
+}
 
-/// Whether both triggers exist and are enabled (SQL, for the checks below).
-pub const WORKING_SQL: &str = "(SELECT count(*) FROM pg_event_trigger
-     WHERE evtname IN ('rsm_note_ddl', 'rsm_note_drop') AND evtenabled IN ('O', 'A')) = 2";
+/// Whether both triggers exist, are enabled and run the runner's own
+/// functions, unchanged (SQL, for the checks below).
+pub fn working_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "(SELECT count(*) FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
+     JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE e.evtenabled IN ('O', 'A') AND n.nspname = 'rsm'
+       AND ((e.evtname = 'rsm_note_ddl' AND e.evtevent = 'ddl_command_end' AND p.proname = 'note_ddl' AND p.prosrc = $rsmbody${NOTE_DDL_BODY}$rsmbody$)
+         OR (e.evtname = 'rsm_note_drop' AND e.evtevent = 'sql_drop' AND p.proname = 'note_drop' AND p.prosrc = $rsmbody${NOTE_DROP_BODY}$rsmbody$))) = 2"
+        )
+    })
+}
+
+/// What changes when the journal is silenced and restored around DDL: the
+/// event triggers' catalog rows (a `DISABLE` then `ENABLE` leaves new row
+/// versions, `xmin`), the functions' rows, and the journal table's file (a
+/// `TRUNCATE` gives it a new one). Recorded with the verified catalog hash;
+/// the journal vouches only while it is the same.
+pub const TOKEN_SQL: &str = "(SELECT concat_ws('/',
+    (SELECT string_agg(e.evtname || ':' || e.xmin::text || ':' || p.xmin::text, ',' ORDER BY e.evtname)
+       FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
+      WHERE e.evtname IN ('rsm_note_ddl', 'rsm_note_drop')),
+    (SELECT relfilenode::text FROM pg_class WHERE oid = to_regclass('rsm.ddl_journal'))))";
 
 /// Install the journal (idempotent); `false` when the connected role may not
 /// create event triggers (not a superuser): then there is none.
 pub async fn install(conn: &mut PgConnection) -> Result<bool, sqlx::Error> {
-    let (installed, superuser): (bool, bool) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM pg_event_trigger WHERE evtname IN ('rsm_note_ddl', 'rsm_note_drop')) = 2
-                AND to_regclass('rsm.ddl_journal') IS NOT NULL,
+    let (installed, superuser): (bool, bool) = sqlx::query_as(&format!(
+        "SELECT {} AND to_regclass('rsm.ddl_journal') IS NOT NULL,
                 (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)",
-    )
+        working_sql()
+    ))
     .fetch_one(&mut *conn)
     .await?;
     if installed {
@@ -77,7 +114,13 @@ pub async fn install(conn: &mut PgConnection) -> Result<bool, sqlx::Error> {
         return Ok(false);
     }
     conn.execute("CREATE SCHEMA IF NOT EXISTS rsm").await?;
-    conn.execute(JOURNAL_DDL).await?;
+    // Also repairs a journal whose function was replaced or whose trigger
+    // was disabled: the functions are written again, the triggers enabled.
+    conn.execute(journal_ddl().as_str()).await?;
+    conn.execute(
+        "ALTER EVENT TRIGGER rsm_note_ddl ENABLE; ALTER EVENT TRIGGER rsm_note_drop ENABLE",
+    )
+    .await?;
     Ok(true)
 }
 

@@ -22,15 +22,45 @@ pub struct Stamp {
     /// then (see [`crate::journal`]): still true while the count is unchanged.
     pub catalog: Option<String>,
     pub journal_seen: Option<i64>,
+    /// The journal's [token](crate::journal::TOKEN_SQL) when the catalog was
+    /// verified.
+    pub journal_token: Option<String>,
 }
 
 impl Stamp {
-    /// The verified catalog hash, if the journal says nothing changed since.
-    pub fn catalog_if_unchanged(&self, journal: Option<i64>) -> Option<&str> {
-        match (journal, self.journal_seen, &self.catalog) {
-            (Some(now), Some(seen), Some(catalog)) if now == seen => Some(catalog),
+    /// The verified catalog hash, if the journal says nothing changed since:
+    /// as many rows as then, and its triggers and table untouched.
+    pub fn catalog_if_unchanged(&self, journal: &Journal) -> Option<&str> {
+        match (
+            journal,
+            self.journal_seen,
+            &self.catalog,
+            &self.journal_token,
+        ) {
+            (Journal::Working { rows, token }, Some(seen), Some(catalog), Some(then))
+                if *rows == seen && token == then =>
+            {
+                Some(catalog)
+            }
             _ => None,
         }
+    }
+}
+
+/// The DDL journal of a database, as read with its stamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Journal {
+    /// None, or not working (disabled, its functions replaced).
+    Absent,
+    Working {
+        rows: i64,
+        token: String,
+    },
+}
+
+impl Journal {
+    pub fn is_working(&self) -> bool {
+        matches!(self, Journal::Working { .. })
     }
 }
 
@@ -42,12 +72,13 @@ CREATE TABLE IF NOT EXISTS rsm.stamp (
     master_id text,
     seeded_rows bigint NOT NULL DEFAULT 0,
     catalog text,
-    journal_seen bigint
+    journal_seen bigint,
+    journal_token text
 );";
 
 /// How many columns `rsm.stamp` has now (an older runner's has fewer), and
 /// the query that counts them (0 or NULL: no stamp table).
-const STAMP_COLUMN_COUNT: i64 = 7;
+const STAMP_COLUMN_COUNT: i64 = 8;
 const COUNT_STAMP_COLUMNS: &str = "(SELECT count(*) FROM pg_attribute
     WHERE attrelid = to_regclass('rsm.stamp') AND attnum > 0 AND NOT attisdropped)";
 
@@ -56,7 +87,8 @@ const STAMP_COLUMNS: &str = "ALTER TABLE rsm.stamp
     ADD COLUMN IF NOT EXISTS master_id text,
     ADD COLUMN IF NOT EXISTS seeded_rows bigint NOT NULL DEFAULT 0,
     ADD COLUMN IF NOT EXISTS catalog text,
-    ADD COLUMN IF NOT EXISTS journal_seen bigint";
+    ADD COLUMN IF NOT EXISTS journal_seen bigint,
+    ADD COLUMN IF NOT EXISTS journal_token text";
 
 /// Stamp the database `conn` is connected to with `fingerprint` (made when
 /// missing; an existing stamp keeps its protection and seed count).
@@ -127,14 +159,18 @@ fn parse(v: &serde_json::Value) -> Option<Stamp> {
         seeded_rows: v.get("seeded_rows").and_then(|n| n.as_i64()).unwrap_or(0),
         catalog: v.get("catalog").and_then(|c| c.as_str()).map(str::to_owned),
         journal_seen: v.get("journal_seen").and_then(|n| n.as_i64()),
+        journal_token: v
+            .get("journal_token")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned),
     })
 }
 
-/// The stamp and the journal's row count (when the journal works), read in
-/// one statement so that they come from one snapshot.
+/// The stamp and the journal, read in one statement so that they come from
+/// one snapshot.
 pub async fn read_with_journal(
     conn: &mut PgConnection,
-) -> Result<(Option<Stamp>, Option<i64>), sqlx::Error> {
+) -> Result<(Option<Stamp>, Journal), sqlx::Error> {
     let kept = Bookkeeping::read_parts(conn, false).await?;
     Ok((kept.stamp, kept.journal))
 }
@@ -142,11 +178,14 @@ pub async fn read_with_journal(
 /// Record the catalog hash just verified, with the journal emptied (see
 /// [`crate::journal`]). The stamp exists (written before).
 pub async fn set_catalog(conn: &mut PgConnection, catalog: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE rsm.stamp SET catalog = $1, journal_seen = 0")
-        .bind(catalog)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    sqlx::query(&format!(
+        "UPDATE rsm.stamp SET catalog = $1, journal_seen = 0, journal_token = {}",
+        crate::journal::TOKEN_SQL
+    ))
+    .bind(catalog)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// Verify a database as it stands now, on the caller's transaction: the
@@ -176,8 +215,8 @@ async fn measure(conn: &mut PgConnection, journaled: bool) -> Result<String, sql
 #[derive(Debug, Clone)]
 pub struct Bookkeeping {
     pub stamp: Option<Stamp>,
-    /// The journal's row count, when it works.
-    pub journal: Option<i64>,
+    /// The journal, when it works.
+    pub journal: Journal,
     /// Data migrations the history records.
     pub data_migrations: Vec<String>,
     /// `rsm.stamp` exists with every current column.
@@ -201,7 +240,7 @@ impl Bookkeeping {
                 "SELECT {COUNT_STAMP_COLUMNS},
                     to_regclass('rsm.ddl_journal') IS NOT NULL AND {},
                     $1 AND to_regclass('rsm.history') IS NOT NULL",
-                crate::journal::WORKING_SQL
+                crate::journal::working_sql()
             ))
             .bind(history)
             .fetch_one(&mut *conn)
@@ -210,7 +249,7 @@ impl Bookkeeping {
         if !(stamped || journaled || history) {
             return Ok(Bookkeeping {
                 stamp: None,
-                journal: None,
+                journal: Journal::Absent,
                 data_migrations: Vec::new(),
                 stamp_current: false,
                 history,
@@ -223,14 +262,16 @@ impl Bookkeeping {
                 "NULL".to_owned()
             }
         };
-        let (row, journal, data_migrations): (
+        let (row, rows, token, data_migrations): (
             Option<serde_json::Value>,
             Option<i64>,
+            Option<String>,
             Option<Vec<String>>,
         ) = sqlx::query_as(&format!(
-            "SELECT {}, {}, {}",
+            "SELECT {}, {}, {}, {}",
             part(stamped, "(SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1)"),
             part(journaled, "(SELECT count(*) FROM rsm.ddl_journal)"),
+            part(journaled, crate::journal::TOKEN_SQL),
             part(
                 history,
                 "ARRAY(SELECT DISTINCT unnest(data_migrations) FROM rsm.history)"
@@ -238,6 +279,10 @@ impl Bookkeeping {
         ))
         .fetch_one(&mut *conn)
         .await?;
+        let journal = match (rows, token) {
+            (Some(rows), Some(token)) => Journal::Working { rows, token },
+            _ => Journal::Absent,
+        };
         Ok(Bookkeeping {
             stamp: row.as_ref().and_then(parse),
             journal,
@@ -305,8 +350,8 @@ impl Bookkeeping {
     /// [`verify`], without asking again whether the journal is installed.
     pub async fn verify(&self, conn: &mut PgConnection) -> Result<String, sqlx::Error> {
         match self.journal {
-            Some(_) => measure(conn, true).await,
-            None => verify(conn).await,
+            Journal::Working { .. } => measure(conn, true).await,
+            Journal::Absent => verify(conn).await,
         }
     }
 }

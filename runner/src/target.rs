@@ -30,6 +30,28 @@ pub const TEMPLATE_PREFIX: &str = "rsm_template_";
 pub const DEFAULT_MASTER_DB: &str = "rsm_master";
 pub const DEFAULT_TENANT_PREFIX: &str = "tenant_";
 
+/// Settings every session of the runner pins at connection time, over
+/// whatever the server, the database or the role sets (`ALTER DATABASE ...
+/// SET search_path = shadow, public` must not redirect a step): names resolve
+/// in `pg_catalog` (searched first when not listed) then `public` only, and
+/// new objects go to `public`; literals, intervals and isolation read
+/// one way; no timeout of the server's cuts a migration short (the runner's
+/// own `lock_timeout` is added where it applies). sqlx already sends
+/// `TimeZone=UTC` and `DateStyle=ISO, MDY` in the same startup packet.
+pub const PINNED_SETTINGS: [(&str, &str); 6] = [
+    ("search_path", "public"),
+    ("standard_conforming_strings", "on"),
+    ("IntervalStyle", "postgres"),
+    ("default_transaction_isolation", "read\\ committed"),
+    ("statement_timeout", "0"),
+    ("idle_in_transaction_session_timeout", "0"),
+];
+
+/// Connection options with [`PINNED_SETTINGS`].
+pub(crate) fn pinned(options: PgConnectOptions) -> PgConnectOptions {
+    options.options(PINNED_SETTINGS)
+}
+
 /// A server, the master database on it, and how tenant databases are named.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -89,7 +111,7 @@ impl Target {
         managed: bool,
     ) -> Target {
         Target {
-            server: server.disable_statement_logging(),
+            server: pinned(server.disable_statement_logging()),
             server_label: label,
             master_db: master_db.to_owned(),
             tenant_prefix: tenant_prefix.to_owned(),
@@ -160,7 +182,7 @@ fn tenant_number(prefix: &str, name: &str) -> Option<u64> {
 
 /// A connection to the database a URL names (`runner diff --from URL --to URL`).
 pub async fn connect_url(url: &str) -> Result<(PgConnection, String), RunnerError> {
-    let options = parse_url(url)?.disable_statement_logging();
+    let options = pinned(parse_url(url)?.disable_statement_logging());
     let database = options.get_database().unwrap_or("postgres").to_owned();
     let label = match options.get_socket() {
         Some(dir) => format!("socket {}", dir.display()),

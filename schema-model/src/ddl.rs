@@ -57,7 +57,8 @@ pub fn create_table(table: &Table, foreign_keys: &[&ForeignKey]) -> String {
         lines.push(format!("    {}", foreign_key_clause(fk)));
     }
     format!(
-        "CREATE TABLE {} (\n{}\n);",
+        "CREATE {}TABLE {} (\n{}\n);",
+        if table.unlogged { "UNLOGGED " } else { "" },
         quote(&table.name),
         lines.join(",\n")
     )
@@ -70,8 +71,16 @@ pub fn column_definition(col: &Column) -> String {
         Some(serial) if col.serial => line.push_str(serial),
         _ => write!(line, "{}", col.data_type).unwrap(),
     }
-    if let Some(default) = &col.default {
+    if let Some(collation) = &col.collation {
+        write!(line, " COLLATE {collation}").unwrap();
+    }
+    if let Some(expr) = &col.generated {
+        write!(line, " GENERATED ALWAYS AS ({expr}) STORED").unwrap();
+    } else if let Some(default) = &col.default {
         write!(line, " DEFAULT {}", default.sql).unwrap();
+    }
+    if let Some(identity) = col.identity {
+        write!(line, " GENERATED {} AS IDENTITY", identity.as_sql()).unwrap();
     }
     if !col.nullable {
         line.push_str(" NOT NULL");
@@ -81,17 +90,24 @@ pub fn column_definition(col: &Column) -> String {
 
 pub fn primary_key_clause(pk: &Key) -> String {
     format!(
-        "CONSTRAINT {} PRIMARY KEY ({})",
+        "CONSTRAINT {} PRIMARY KEY ({}){}",
         quote(&pk.name),
-        column_list(&pk.columns)
+        column_list(&pk.columns),
+        pk.deferral.as_sql()
     )
 }
 
 pub fn unique_clause(key: &Key) -> String {
     format!(
-        "CONSTRAINT {} UNIQUE ({})",
+        "CONSTRAINT {} UNIQUE {}({}){}",
         quote(&key.name),
-        column_list(&key.columns)
+        if key.nulls_not_distinct {
+            "NULLS NOT DISTINCT "
+        } else {
+            ""
+        },
+        column_list(&key.columns),
+        key.deferral.as_sql()
     )
 }
 
@@ -113,6 +129,7 @@ pub fn foreign_key_clause(fk: &ForeignKey) -> String {
     if fk.on_update != FkAction::NoAction {
         write!(clause, " ON UPDATE {}", fk.on_update.as_sql()).unwrap();
     }
+    clause.push_str(fk.deferral.as_sql());
     clause
 }
 
@@ -124,13 +141,23 @@ pub fn add_foreign_key(table: &str, fk: &ForeignKey) -> String {
     )
 }
 
+/// `CREATE INDEX`, from the index's whole definition (method, keys, order,
+/// `INCLUDE`, predicate); a plain one reads `... ON t (a, b);`.
 pub fn create_index(table: &str, ix: &Index) -> String {
+    let unique = if ix.unique { "UNIQUE " } else { "" };
+    if ix.is_plain() {
+        return format!(
+            "CREATE {unique}INDEX {} ON {} ({});",
+            quote(&ix.name),
+            quote(table),
+            column_list(&ix.columns)
+        );
+    }
     format!(
-        "CREATE {}INDEX {} ON {} ({});",
-        if ix.unique { "UNIQUE " } else { "" },
+        "CREATE {unique}INDEX {} ON {} USING {};",
         quote(&ix.name),
         quote(table),
-        column_list(&ix.columns)
+        ix.definition
     )
 }
 

@@ -16,7 +16,10 @@ use std::collections::BTreeMap;
 use schema_core::SqlType;
 use serde::Serialize;
 
-use crate::model::{Check, Column, ColumnDefault, ForeignKey, Index, Key, Schema, Table};
+use crate::model::{
+    Behaviour, BehaviourKind, Check, Column, ColumnDefault, Deferral, ForeignKey, Identity, Index,
+    Key, Schema, Table,
+};
 
 /// One change, in the target's names (and the database's where data is read).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,6 +31,10 @@ pub enum Change {
     RenameTable {
         from: String,
         to: String,
+        /// Not declared (`renamed_from`): the only unmatched table of the
+        /// target's shape, renamed by hand.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        by_shape: bool,
     },
     AddColumn {
         table: String,
@@ -38,6 +45,10 @@ pub enum Change {
         table: String,
         from: String,
         to: String,
+        /// Not declared: the only undeclared column of the only missing
+        /// one's type, renamed by hand.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        by_shape: bool,
     },
     AlterType {
         table: String,
@@ -59,6 +70,68 @@ pub enum Change {
         #[serde(serialize_with = "display")]
         data_type: SqlType,
         serial: bool,
+        /// The sequence the column owns or its default draws from already:
+        /// reused (owned, restarted past the largest value), never created
+        /// again under its taken name.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        existing_sequence: Option<String>,
+    },
+    /// A column's collation changes (back to its type's default: `None`).
+    SetCollation {
+        table: String,
+        column: String,
+        #[serde(serialize_with = "display")]
+        data_type: SqlType,
+        collation: Option<String>,
+    },
+    /// An identity column becomes plain (or serial, by a `SetSerial` after
+    /// it), or a column becomes an identity.
+    SetIdentity {
+        table: String,
+        column: String,
+        from: Option<Identity>,
+        to: Option<Identity>,
+        /// The column had a serial default (dropped, with its sequence,
+        /// before the identity is added).
+        was_serial: bool,
+        /// The target column is serial (its sequence follows the drop).
+        to_serial: bool,
+    },
+    /// A generated column becomes a plain one (its values stay), or a
+    /// column is replaced by a generated one.
+    SetGenerated {
+        table: String,
+        column: String,
+        actual_table: String,
+        from: Option<String>,
+        /// The target column (its definition, when it becomes generated).
+        to: Column,
+    },
+    /// `ALTER TABLE ... SET LOGGED` (or `UNLOGGED`).
+    SetLogged {
+        table: String,
+        logged: bool,
+    },
+    /// A foreign key to be checked at each statement again (or deferred).
+    SetDeferral {
+        table: String,
+        name: String,
+        deferral: Deferral,
+    },
+    /// A constraint added `NOT VALID`: its old rows are checked now.
+    ValidateConstraint {
+        table: String,
+        actual_table: String,
+        name: String,
+        /// The foreign key (for its orphan check), or the check.
+        foreign_key: Option<ForeignKey>,
+        check: Option<Check>,
+    },
+    /// A trigger, rule, policy, row level security or exclusion constraint
+    /// the target has (`diff --from --to` only: the derive declares none).
+    AddBehaviour {
+        table: String,
+        behaviour: Behaviour,
     },
     SetNotNull {
         table: String,
@@ -149,12 +222,41 @@ pub enum Extra {
         name: String,
         /// `primary key`, `unique`, `foreign key` or `check`, with its columns.
         describe: String,
+        /// It changes what the declared statements do (a foreign key: a
+        /// RESTRICT beside the declared CASCADE refuses deletes).
+        changes_behaviour: bool,
     },
     Index {
         table: String,
         name: String,
         describe: String,
+        /// Never, today: an undeclared index is listed, not drift.
+        changes_behaviour: bool,
     },
+    /// A trigger, rule, row level security, policy or exclusion constraint.
+    Behaviour {
+        table: String,
+        behaviour: Behaviour,
+    },
+}
+
+impl Extra {
+    /// Whether it changes what the application's statements do (then the
+    /// database is drifted, not merely carrying extras).
+    pub fn changes_behaviour(&self) -> bool {
+        match self {
+            Extra::Table { .. } | Extra::Column { .. } => false,
+            Extra::Constraint {
+                changes_behaviour, ..
+            }
+            | Extra::Index {
+                changes_behaviour, ..
+            } => *changes_behaviour,
+            // Policies do nothing while row level security is off; the
+            // row-security entry itself says when it is on.
+            Extra::Behaviour { behaviour, .. } => behaviour.kind != BehaviourKind::Policy,
+        }
+    }
 }
 
 fn display<S: serde::Serializer>(value: &SqlType, s: S) -> Result<S::Ok, S::Error> {
@@ -169,15 +271,16 @@ pub fn diff(actual: &Schema, target: &Schema) -> Vec<Change> {
     // Actual names of matched tables, by target name; and the reverse.
     let table_map: BTreeMap<&str, &str> = tables
         .iter()
-        .map(|(a, t)| (t.name.as_str(), a.name.as_str()))
+        .map(|(a, t, _)| (t.name.as_str(), a.name.as_str()))
         .collect();
     for t in &target.tables {
-        match tables.iter().find(|(_, tt)| tt.name == t.name) {
-            Some((a, _)) => {
+        match tables.iter().find(|(_, tt, _)| tt.name == t.name) {
+            Some((a, _, by_shape)) => {
                 if a.name != t.name {
                     out.push(Change::RenameTable {
                         from: a.name.clone(),
                         to: t.name.clone(),
+                        by_shape: *by_shape,
                     });
                 }
                 diff_table(a, t, &table_map, &mut out);
@@ -186,7 +289,7 @@ pub fn diff(actual: &Schema, target: &Schema) -> Vec<Change> {
         }
     }
     for a in &actual.tables {
-        if !tables.iter().any(|(aa, _)| aa.name == a.name) {
+        if !tables.iter().any(|(aa, _, _)| aa.name == a.name) {
             let referenced_by = actual
                 .tables
                 .iter()
@@ -208,26 +311,62 @@ pub fn diff(actual: &Schema, target: &Schema) -> Vec<Change> {
 }
 
 /// Pairs (actual, target) of tables that are the same table: by name, else
-/// by a declared earlier name that the database still has.
-fn match_tables<'a>(actual: &'a Schema, target: &'a Schema) -> Vec<(&'a Table, &'a Table)> {
-    let mut pairs: Vec<(&Table, &Table)> = Vec::new();
+/// by a declared earlier name that the database still has, else by shape (a
+/// table renamed by hand: the only unmatched table with exactly the target's
+/// column names and types), with whether the pair was found by shape.
+fn match_tables<'a>(actual: &'a Schema, target: &'a Schema) -> Vec<(&'a Table, &'a Table, bool)> {
+    let mut pairs: Vec<(&Table, &Table, bool)> = Vec::new();
     for t in &target.tables {
         if let Some(a) = actual.table(&t.name) {
-            pairs.push((a, t));
+            pairs.push((a, t, false));
         }
     }
     for t in &target.tables {
-        if pairs.iter().any(|(_, tt)| tt.name == t.name) {
+        if pairs.iter().any(|(_, tt, _)| tt.name == t.name) {
             continue;
         }
         let earlier = t.renamed_from.iter().find_map(|old| {
             let a = actual.table(old)?;
             let free =
-                !pairs.iter().any(|(aa, _)| aa.name == a.name) && target.table(old).is_none();
+                !pairs.iter().any(|(aa, _, _)| aa.name == a.name) && target.table(old).is_none();
             free.then_some(a)
         });
         if let Some(a) = earlier {
-            pairs.push((a, t));
+            pairs.push((a, t, false));
+        }
+    }
+    let shape = |t: &Table| {
+        let mut cols: Vec<(String, String)> = t
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), c.data_type.to_string()))
+            .collect();
+        cols.sort();
+        cols
+    };
+    let unmatched_actual = |pairs: &[(&Table, &Table, bool)]| -> Vec<&'a Table> {
+        actual
+            .tables
+            .iter()
+            .filter(|a| !pairs.iter().any(|(aa, _, _)| aa.name == a.name))
+            .filter(|a| target.table(&a.name).is_none())
+            .collect()
+    };
+    for t in &target.tables {
+        if pairs.iter().any(|(_, tt, _)| tt.name == t.name) || t.columns.is_empty() {
+            continue;
+        }
+        let candidates: Vec<&Table> = unmatched_actual(&pairs)
+            .into_iter()
+            .filter(|a| shape(a) == shape(t))
+            .collect();
+        let rivals = target
+            .tables
+            .iter()
+            .filter(|o| o.name != t.name && shape(o) == shape(t))
+            .count();
+        if let ([a], 0) = (candidates.as_slice(), rivals) {
+            pairs.push((a, t, true));
         }
     }
     pairs
@@ -236,35 +375,59 @@ fn match_tables<'a>(actual: &'a Schema, target: &'a Schema) -> Vec<(&'a Table, &
 fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut Vec<Change>) {
     let table = t.name.clone();
     let actual_table = a.name.clone();
-    // Columns: by name, else by a declared earlier name.
-    let mut columns: Vec<(&Column, &Column)> = Vec::new();
+    // Columns: by name, else by a declared earlier name, else by shape (the
+    // only undeclared column of the type of the only missing one: renamed by
+    // hand, its values kept instead of stranded beside an empty column).
+    let mut columns: Vec<(&Column, &Column, bool)> = Vec::new();
     for tc in &t.columns {
         if let Some(ac) = a.column(&tc.name) {
-            columns.push((ac, tc));
+            columns.push((ac, tc, false));
         }
     }
     for tc in &t.columns {
-        if columns.iter().any(|(_, c)| c.name == tc.name) {
+        if columns.iter().any(|(_, c, _)| c.name == tc.name) {
             continue;
         }
         let earlier = tc.renamed_from.iter().find_map(|old| {
             let ac = a.column(old)?;
-            let free = !columns.iter().any(|(c, _)| c.name == ac.name) && t.column(old).is_none();
+            let free =
+                !columns.iter().any(|(c, _, _)| c.name == ac.name) && t.column(old).is_none();
             free.then_some(ac)
         });
         if let Some(ac) = earlier {
-            columns.push((ac, tc));
+            columns.push((ac, tc, false));
+        }
+    }
+    let missing: Vec<&Column> = t
+        .columns
+        .iter()
+        .filter(|tc| !columns.iter().any(|(_, c, _)| c.name == tc.name))
+        .collect();
+    let undeclared: Vec<&Column> = a
+        .columns
+        .iter()
+        .filter(|ac| !columns.iter().any(|(c, _, _)| c.name == ac.name))
+        .collect();
+    if let ([tc], [ac]) = (missing.as_slice(), undeclared.as_slice()) {
+        if tc.data_type == ac.data_type {
+            columns.push((ac, tc, true));
         }
     }
     // Actual column names → target names, to compare keys across renames.
     let col_map: BTreeMap<&str, &str> = columns
         .iter()
-        .map(|(ac, tc)| (ac.name.as_str(), tc.name.as_str()))
+        .map(|(ac, tc, _)| (ac.name.as_str(), tc.name.as_str()))
         .collect();
 
+    if a.unlogged != t.unlogged {
+        out.push(Change::SetLogged {
+            table: table.clone(),
+            logged: !t.unlogged,
+        });
+    }
     for tc in &t.columns {
-        match columns.iter().find(|(_, c)| c.name == tc.name) {
-            Some((ac, _)) => diff_column(&table, &actual_table, ac, tc, out),
+        match columns.iter().find(|(_, c, _)| c.name == tc.name) {
+            Some((ac, _, by_shape)) => diff_column(&table, &actual_table, ac, tc, *by_shape, out),
             None => out.push(Change::AddColumn {
                 table: table.clone(),
                 actual_table: actual_table.clone(),
@@ -273,12 +436,12 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
         }
     }
     for ac in &a.columns {
-        if columns.iter().any(|(c, _)| c.name == ac.name) {
+        if columns.iter().any(|(c, _, _)| c.name == ac.name) {
             continue;
         }
         // An undeclared NOT NULL column without a default makes every insert
         // of the declared code fail: it loses its NOT NULL, and keeps its data.
-        if !ac.nullable && ac.default.is_none() && !ac.serial {
+        if !ac.nullable && ac.default.is_none() && !ac.serial && ac.identity.is_none() {
             out.push(Change::DropNotNull {
                 table: table.clone(),
                 column: ac.name.clone(),
@@ -301,10 +464,34 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
             .collect()
     };
     let at = Some(actual_table.clone());
+    // Names this plan gives to new constraints and indexes of the table: an
+    // unmatched object of the database holding one goes first (else the
+    // statement that adds the declared one fails on the name).
+    let mut wanted: Vec<&str> = Vec::new();
+    let drop_or_extra = |name: &str, wanted: &[&str], extra: Change, out: &mut Vec<Change>| {
+        if wanted.contains(&name) {
+            match extra {
+                Change::Extra(Extra::Index { .. }) => out.push(Change::DropIndex {
+                    name: name.to_owned(),
+                }),
+                _ => out.push(Change::DropConstraint {
+                    table: table.clone(),
+                    name: name.to_owned(),
+                }),
+            }
+        } else {
+            out.push(extra);
+        }
+    };
 
-    // Primary key.
+    // Primary key: the same columns, checked at each statement.
+    let same_key = |ak: &Key, tk: &Key| {
+        mapped(&ak.columns) == tk.columns
+            && ak.deferral == tk.deferral
+            && ak.nulls_not_distinct == tk.nulls_not_distinct
+    };
     match (&a.primary_key, &t.primary_key) {
-        (Some(ak), Some(tk)) if mapped(&ak.columns) == tk.columns => {
+        (Some(ak), Some(tk)) if same_key(ak, tk) => {
             rename_constraint(&table, &ak.name, &tk.name, out)
         }
         (Some(ak), Some(tk)) => {
@@ -318,15 +505,18 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
                 key: tk.clone(),
             });
         }
-        (None, Some(tk)) => out.push(Change::AddPrimaryKey {
-            table: table.clone(),
-            actual_table: at.clone(),
-            key: tk.clone(),
-        }),
+        (None, Some(tk)) => {
+            wanted.push(&tk.name);
+            out.push(Change::AddPrimaryKey {
+                table: table.clone(),
+                actual_table: at.clone(),
+                key: tk.clone(),
+            })
+        }
         (Some(ak), None) => out.push(extra_constraint(&table, ak, "primary key")),
         (None, None) => {}
     }
-    // Unique keys.
+    // Unique keys; one that changed its deferral or NULL handling is made again.
     let mut claimed = vec![false; a.unique.len()];
     for tk in &t.unique {
         let found = a
@@ -335,20 +525,30 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
             .enumerate()
             .find(|(i, ak)| !claimed[*i] && mapped(&ak.columns) == tk.columns);
         match found {
-            Some((i, ak)) => {
+            Some((i, ak)) if same_key(ak, tk) => {
                 claimed[i] = true;
                 rename_constraint(&table, &ak.name, &tk.name, out);
             }
-            None => out.push(Change::AddUnique {
-                table: table.clone(),
-                actual_table: at.clone(),
-                key: tk.clone(),
-            }),
-        }
-    }
-    for (i, ak) in a.unique.iter().enumerate() {
-        if !claimed[i] {
-            out.push(extra_constraint(&table, ak, "unique"));
+            Some((i, ak)) => {
+                claimed[i] = true;
+                out.push(Change::DropConstraint {
+                    table: table.clone(),
+                    name: ak.name.clone(),
+                });
+                out.push(Change::AddUnique {
+                    table: table.clone(),
+                    actual_table: at.clone(),
+                    key: tk.clone(),
+                });
+            }
+            None => {
+                wanted.push(&tk.name);
+                out.push(Change::AddUnique {
+                    table: table.clone(),
+                    actual_table: at.clone(),
+                    key: tk.clone(),
+                })
+            }
         }
     }
     // Foreign keys: the same columns, target (through renames) and actions.
@@ -363,48 +563,79 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
             && af.on_update == tf.on_update
             && ref_columns_match(af, tf)
     };
-    let mut claimed = vec![false; a.foreign_keys.len()];
+    let mut fk_claimed = vec![false; a.foreign_keys.len()];
     for tf in &t.foreign_keys {
         let found = a
             .foreign_keys
             .iter()
             .enumerate()
-            .find(|(i, af)| !claimed[*i] && same_fk(af, tf));
+            .find(|(i, af)| !fk_claimed[*i] && same_fk(af, tf));
         match found {
-            Some((i, af)) => {
-                claimed[i] = true;
-                rename_constraint(&table, &af.name, &tf.name, out);
+            // Its checks disabled: made again, so that every row is checked.
+            Some((i, af)) if !af.enforced => {
+                fk_claimed[i] = true;
+                out.push(Change::DropConstraint {
+                    table: table.clone(),
+                    name: af.name.clone(),
+                });
+                out.push(Change::AddForeignKey {
+                    table: table.clone(),
+                    actual_table: at.clone(),
+                    foreign_key: tf.clone(),
+                });
             }
-            None => out.push(Change::AddForeignKey {
-                table: table.clone(),
-                actual_table: at.clone(),
-                foreign_key: tf.clone(),
-            }),
+            Some((i, af)) => {
+                fk_claimed[i] = true;
+                rename_constraint(&table, &af.name, &tf.name, out);
+                if af.deferral != tf.deferral {
+                    out.push(Change::SetDeferral {
+                        table: table.clone(),
+                        name: tf.name.clone(),
+                        deferral: tf.deferral,
+                    });
+                }
+                if af.valid && !tf.valid {
+                    // Only a copied database asks for a key not validated.
+                } else if !af.valid {
+                    out.push(Change::ValidateConstraint {
+                        table: table.clone(),
+                        actual_table: actual_table.clone(),
+                        name: tf.name.clone(),
+                        foreign_key: Some(tf.clone()),
+                        check: None,
+                    });
+                }
+            }
+            None => {
+                wanted.push(&tf.name);
+                out.push(Change::AddForeignKey {
+                    table: table.clone(),
+                    actual_table: at.clone(),
+                    foreign_key: tf.clone(),
+                })
+            }
         }
     }
-    for (i, af) in a.foreign_keys.iter().enumerate() {
-        if !claimed[i] {
-            out.push(Change::Extra(Extra::Constraint {
-                table: table.clone(),
-                name: af.name.clone(),
-                describe: format!(
-                    "foreign key ({}) -> {} ({})",
-                    af.columns.join(", "),
-                    af.ref_table,
-                    af.ref_columns.join(", ")
-                ),
-            }));
-        }
-    }
-    // Indexes.
-    let mut claimed = vec![false; a.indexes.len()];
+    // Indexes: plain ones by their columns (through renames), others by
+    // their whole definition.
+    let same_index = |ai: &Index, ti: &Index| {
+        ai.unique == ti.unique
+            && if ai.is_plain() && ti.is_plain() {
+                mapped(&ai.columns) == ti.columns
+            } else {
+                ai.definition == ti.definition
+            }
+    };
+    let mut ix_claimed = vec![false; a.indexes.len()];
     for ti in &t.indexes {
-        let found = a.indexes.iter().enumerate().find(|(i, ai)| {
-            !claimed[*i] && mapped(&ai.columns) == ti.columns && ai.unique == ti.unique
-        });
+        let found = a
+            .indexes
+            .iter()
+            .enumerate()
+            .find(|(i, ai)| !ix_claimed[*i] && same_index(ai, ti));
         match found {
             Some((i, ai)) => {
-                claimed[i] = true;
+                ix_claimed[i] = true;
                 if ai.name != ti.name {
                     out.push(Change::RenameIndex {
                         from: ai.name.clone(),
@@ -412,53 +643,119 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
                     });
                 }
             }
-            None => out.push(Change::AddIndex {
-                table: table.clone(),
-                actual_table: at.clone(),
-                index: ti.clone(),
-            }),
-        }
-    }
-    for (i, ai) in a.indexes.iter().enumerate() {
-        if !claimed[i] {
-            out.push(Change::Extra(Extra::Index {
-                table: table.clone(),
-                name: ai.name.clone(),
-                describe: format!(
-                    "{}index ({})",
-                    if ai.unique { "unique " } else { "" },
-                    ai.columns.join(", ")
-                ),
-            }));
+            None => {
+                wanted.push(&ti.name);
+                out.push(Change::AddIndex {
+                    table: table.clone(),
+                    actual_table: at.clone(),
+                    index: ti.clone(),
+                })
+            }
         }
     }
     // Checks.
-    let mut claimed = vec![false; a.checks.len()];
+    let mut ck_claimed = vec![false; a.checks.len()];
     for tc in &t.checks {
         let found = a
             .checks
             .iter()
             .enumerate()
-            .find(|(i, ac)| !claimed[*i] && ac.same_as(tc));
+            .find(|(i, ac)| !ck_claimed[*i] && ac.same_as(tc));
         match found {
             Some((i, ac)) => {
-                claimed[i] = true;
+                ck_claimed[i] = true;
                 rename_constraint(&table, &ac.name, &tc.name, out);
+                if !ac.valid && tc.valid {
+                    out.push(Change::ValidateConstraint {
+                        table: table.clone(),
+                        actual_table: actual_table.clone(),
+                        name: tc.name.clone(),
+                        foreign_key: None,
+                        check: Some(tc.clone()),
+                    });
+                }
             }
-            None => out.push(Change::AddCheck {
+            None => {
+                wanted.push(&tc.name);
+                out.push(Change::AddCheck {
+                    table: table.clone(),
+                    actual_table: at.clone(),
+                    check: tc.clone(),
+                })
+            }
+        }
+    }
+    // Constraint and index names share one name space per table (indexes:
+    // per schema): what is left unmatched is extra, or goes first when it
+    // holds a name the plan gives.
+    for (i, ak) in a.unique.iter().enumerate() {
+        if !claimed[i] {
+            drop_or_extra(
+                &ak.name,
+                &wanted,
+                extra_constraint(&table, ak, "unique"),
+                out,
+            );
+        }
+    }
+    for (i, af) in a.foreign_keys.iter().enumerate() {
+        if !fk_claimed[i] {
+            let extra = Change::Extra(Extra::Constraint {
                 table: table.clone(),
-                actual_table: at.clone(),
-                check: tc.clone(),
-            }),
+                name: af.name.clone(),
+                describe: format!(
+                    "foreign key ({}) -> {} ({}) ON DELETE {}",
+                    af.columns.join(", "),
+                    af.ref_table,
+                    af.ref_columns.join(", "),
+                    af.on_delete.as_sql()
+                ),
+                changes_behaviour: true,
+            });
+            drop_or_extra(&af.name, &wanted, extra, out);
+        }
+    }
+    for (i, ai) in a.indexes.iter().enumerate() {
+        if !ix_claimed[i] {
+            let extra = Change::Extra(Extra::Index {
+                table: table.clone(),
+                name: ai.name.clone(),
+                describe: format!(
+                    "{}index {}",
+                    if ai.unique { "unique " } else { "" },
+                    ai.definition
+                ),
+                changes_behaviour: false,
+            });
+            drop_or_extra(&ai.name, &wanted, extra, out);
         }
     }
     for (i, ac) in a.checks.iter().enumerate() {
-        if !claimed[i] {
-            out.push(Change::Extra(Extra::Constraint {
+        if !ck_claimed[i] {
+            let extra = Change::Extra(Extra::Constraint {
                 table: table.clone(),
                 name: ac.name.clone(),
                 describe: ac.definition.clone(),
+                changes_behaviour: false,
+            });
+            drop_or_extra(&ac.name, &wanted, extra, out);
+        }
+    }
+    // Behaviours: the target's by kind, name and definition; the others extra.
+    for b in &a.behaviours {
+        if !t.behaviours.contains(b) {
+            out.push(Change::Extra(Extra::Behaviour {
+                table: table.clone(),
+                behaviour: b.clone(),
             }));
+        }
+    }
+    for b in &t.behaviours {
+        if !a.behaviours.contains(b) {
+            out.push(Change::AddBehaviour {
+                table: table.clone(),
+                behaviour: b.clone(),
+            });
         }
     }
 }
@@ -484,17 +781,65 @@ fn extra_constraint(table: &str, key: &Key, kind: &str) -> Change {
         table: table.to_owned(),
         name: key.name.clone(),
         describe: format!("{kind} ({})", key.columns.join(", ")),
+        // Listed, like an undeclared check or unique index: what makes a
+        // database drifted is what silently changes statements (triggers,
+        // rules, row security, a second foreign key's action).
+        changes_behaviour: false,
     })
 }
 
-fn diff_column(table: &str, actual_table: &str, ac: &Column, tc: &Column, out: &mut Vec<Change>) {
+/// `nextval('clients_id_seq'::regclass)` → `clients_id_seq`.
+fn sequence_of(default: &ColumnDefault) -> Option<String> {
+    let inner = default
+        .printed
+        .strip_prefix("nextval('")?
+        .strip_suffix("'::regclass)")?;
+    Some(inner.replace("''", "'"))
+}
+
+fn diff_column(
+    table: &str,
+    actual_table: &str,
+    ac: &Column,
+    tc: &Column,
+    by_shape: bool,
+    out: &mut Vec<Change>,
+) {
     let column = tc.name.clone();
     if ac.name != tc.name {
         out.push(Change::RenameColumn {
             table: table.to_owned(),
             from: ac.name.clone(),
             to: tc.name.clone(),
+            by_shape,
         });
+    }
+    if ac.generated != tc.generated {
+        out.push(Change::SetGenerated {
+            table: table.to_owned(),
+            column: column.clone(),
+            actual_table: actual_table.to_owned(),
+            from: ac.generated.clone(),
+            to: tc.clone(),
+        });
+        if tc.generated.is_some() {
+            // The column is made anew from the target: nothing else to align.
+            return;
+        }
+    }
+    let identity = Change::SetIdentity {
+        table: table.to_owned(),
+        column: column.clone(),
+        from: ac.identity,
+        to: tc.identity,
+        was_serial: ac.serial,
+        to_serial: tc.serial,
+    };
+    // An identity goes before the column changes; one comes after them
+    // (it needs the column NOT NULL first).
+    let identity_added = ac.identity.is_none() && tc.identity.is_some();
+    if ac.identity != tc.identity && !identity_added {
+        out.push(identity.clone());
     }
     if ac.data_type != tc.data_type {
         out.push(Change::AlterType {
@@ -507,25 +852,47 @@ fn diff_column(table: &str, actual_table: &str, ac: &Column, tc: &Column, out: &
             default: ac.default.clone(),
         });
     }
-    if ac.serial != tc.serial {
+    if ac.collation != tc.collation {
+        out.push(Change::SetCollation {
+            table: table.to_owned(),
+            column: column.clone(),
+            data_type: tc.data_type.clone(),
+            collation: tc.collation.clone(),
+        });
+    }
+    // Identity changes handle the column's sequence themselves.
+    let identity_changes = ac.identity != tc.identity;
+    if ac.serial != tc.serial && (tc.serial || !identity_changes) {
+        // (from serial to identity: the identity step drops the sequence)
+        let existing_sequence = if ac.identity.is_some() {
+            None // dropped with the identity just before
+        } else {
+            // The sequence the column owns first: the one its serial had.
+            ac.owned_sequence
+                .clone()
+                .or_else(|| ac.default.as_ref().and_then(sequence_of))
+        };
         out.push(Change::SetSerial {
             table: table.to_owned(),
             column: column.clone(),
             data_type: tc.data_type.clone(),
             serial: tc.serial,
+            existing_sequence,
         });
     }
     let printed = |c: &Column| c.default.as_ref().map(|d| d.printed.clone());
     let type_changed = ac.data_type != tc.data_type;
+    // A serial column's default is its sequence's: the SetSerial step sets it.
+    let serial_set = tc.serial && !ac.serial;
     // A type change drops the default first and sets the target's after.
-    if printed(ac) != printed(tc) || (type_changed && tc.default.is_some()) {
+    if !serial_set && (printed(ac) != printed(tc) || (type_changed && tc.default.is_some())) {
         match &tc.default {
             Some(d) => out.push(Change::SetDefault {
                 table: table.to_owned(),
                 column: column.clone(),
                 default: d.clone(),
             }),
-            None if !type_changed && !tc.serial => out.push(Change::DropDefault {
+            None if !type_changed && !tc.serial && !ac.serial => out.push(Change::DropDefault {
                 table: table.to_owned(),
                 column: column.clone(),
             }),
@@ -548,6 +915,9 @@ fn diff_column(table: &str, actual_table: &str, ac: &Column, tc: &Column, out: &
             undeclared: false,
         });
     }
+    if identity_added {
+        out.push(identity);
+    }
 }
 
 #[cfg(test)]
@@ -561,10 +931,7 @@ mod tests {
     fn table(name: &str, columns: Vec<Column>) -> Table {
         let mut t = Table::new(name);
         t.columns = columns;
-        t.primary_key = Some(Key {
-            name: format!("{name}_pkey"),
-            columns: vec!["id".into()],
-        });
+        t.primary_key = Some(Key::new(format!("{name}_pkey"), vec!["id".into()]));
         t
     }
 
@@ -634,12 +1001,14 @@ mod tests {
             vec![
                 Change::RenameTable {
                     from: "old_t".into(),
-                    to: "new_t".into()
+                    to: "new_t".into(),
+                    by_shape: false
                 },
                 Change::RenameColumn {
                     table: "new_t".into(),
                     from: "old_c".into(),
-                    to: "new_c".into()
+                    to: "new_c".into(),
+                    by_shape: false
                 },
             ]
         );
@@ -655,11 +1024,8 @@ mod tests {
                 col("note", SqlType::Text, true),
             ],
         );
-        a.indexes.push(Index {
-            name: "a_note_idx".into(),
-            columns: vec!["note".into()],
-            unique: false,
-        });
+        a.indexes
+            .push(Index::new("a_note_idx", vec!["note".into()], false));
         let actual = Schema {
             tables: vec![a, table("old", vec![id()])],
         };

@@ -1,21 +1,35 @@
 //! Reading a live database back into the [`model`](crate::model).
+//!
+//! Everything that changes what the application's statements do is read:
+//! besides columns and keys, constraint validity and deferral, `NULLS NOT
+//! DISTINCT`, disabled foreign-key triggers, collations, identity and
+//! generated columns, owned sequences, whole index definitions,
+//! persistence, and the undeclarable behaviours (user triggers, rules, row
+//! level security and policies, exclusion constraints). The queries expect
+//! a session whose `search_path` is `pg_catalog, public` (as the runner pins
+//! it): names in `public` print unqualified, as declarations write them.
 
 use std::collections::BTreeMap;
 
 use sqlx::PgConnection;
 
-use crate::model::{Check, Column, ColumnDefault, ForeignKey, Index, Key, Schema, Table};
+use crate::model::{
+    Behaviour, BehaviourKind, Check, Column, ColumnDefault, Deferral, ForeignKey, Identity, Index,
+    Key, Schema, Table,
+};
+use schema_core::ident::quote_literal;
 use schema_core::FkAction;
 use schema_core::SqlType;
 
-/// The ordinary tables of `namespace` (usually `public`), their columns in order,
-/// keys, foreign keys, checks and the indexes that back no constraint. Tables
-/// come sorted by name.
+/// The ordinary and partitioned tables of `namespace` (usually `public`),
+/// their columns in order, keys, foreign keys, checks, the indexes that back
+/// no constraint and their behaviours. Tables come sorted by name.
 pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Schema, sqlx::Error> {
     let mut tables: BTreeMap<String, Table> = BTreeMap::new();
 
-    let table_rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT c.relname::text FROM pg_class c
+    let table_rows: Vec<(String, bool, bool, bool)> = sqlx::query_as(
+        "SELECT c.relname::text, c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity
+         FROM pg_class c
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
          ORDER BY c.relname",
@@ -23,18 +37,42 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
     .bind(namespace)
     .fetch_all(&mut *conn)
     .await?;
-    for (name,) in table_rows {
-        tables.insert(name.clone(), Table::new(&name));
+    for (name, unlogged, row_security, forced) in table_rows {
+        let mut table = Table::new(&name);
+        table.unlogged = unlogged;
+        if row_security {
+            table.behaviours.push(Behaviour {
+                kind: BehaviourKind::RowSecurity,
+                name: "row_security".into(),
+                definition: if forced { "enabled, forced" } else { "enabled" }.into(),
+            });
+        }
+        tables.insert(name, table);
     }
 
-    // A serial column is one whose default draws from a sequence the column owns.
-    let column_rows: Vec<(String, String, String, bool, Option<String>, bool)> = sqlx::query_as(
+    // A serial column is one whose default draws from the sequence the column
+    // owns; a default drawing from another sequence is a plain default.
+    type ColumnRow = (
+        String,
+        String,
+        String,
+        bool,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let column_rows: Vec<ColumnRow> = sqlx::query_as(
         "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod),
-                a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
-                a.attidentity = '' AND pg_get_serial_sequence(c.oid::regclass::text, a.attname) IS NOT NULL
+                a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
+                CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation
+                     THEN a.attcollation::regcollation::text END,
+                pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname)::regclass::text
          FROM pg_attribute a
          JOIN pg_class c ON c.oid = a.attrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_type ty ON ty.oid = a.atttypid
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
          WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
          ORDER BY c.relname, a.attnum",
@@ -42,15 +80,28 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
     .bind(namespace)
     .fetch_all(&mut *conn)
     .await?;
-    for (table, name, ty, not_null, default, owns_sequence) in column_rows {
-        let serial = owns_sequence
-            && default
-                .as_deref()
-                .is_some_and(|d| d.starts_with("nextval("));
+    for (table, name, ty, not_null, default, identity, generated, collation, owned) in column_rows {
+        let identity = match identity.as_str() {
+            "a" => Some(Identity::Always),
+            "d" => Some(Identity::ByDefault),
+            _ => None,
+        };
+        let (default, generated) = match generated.as_str() {
+            "s" => (None, default),
+            _ => (default, None),
+        };
+        let serial = identity.is_none()
+            && owned.as_ref().is_some_and(|seq| {
+                default.as_deref() == Some(&format!("nextval({}::regclass)", quote_literal(seq)))
+            });
         if let Some(t) = tables.get_mut(&table) {
             let mut column = Column::new(&name, SqlType::parse(&ty), !not_null);
             column.default = default.filter(|_| !serial).map(ColumnDefault::printed);
             column.serial = serial;
+            column.identity = identity;
+            column.generated = generated;
+            column.collation = collation;
+            column.owned_sequence = owned;
             t.columns.push(column);
         }
     }
@@ -65,6 +116,11 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
         String,
         String,
         String,
+        bool,
+        bool,
+        bool,
+        bool,
+        bool,
     );
     let constraint_rows: Vec<ConstraintRow> = sqlx::query_as(
         "SELECT t.relname::text, c.conname::text, c.contype::text,
@@ -75,27 +131,64 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
                 ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
                       JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum
                       ORDER BY k.ord),
-                c.confdeltype::text, c.confupdtype::text, pg_get_constraintdef(c.oid, true)
+                c.confdeltype::text, c.confupdtype::text, pg_get_constraintdef(c.oid, true),
+                c.convalidated, c.condeferrable, c.condeferred, coalesce(x.indnullsnotdistinct, false),
+                NOT EXISTS (SELECT 1 FROM pg_trigger tg WHERE tg.tgconstraint = c.oid AND tg.tgenabled = 'D')
          FROM pg_constraint c
          JOIN pg_class t ON t.oid = c.conrelid
          JOIN pg_namespace n ON n.oid = t.relnamespace
          LEFT JOIN pg_class rt ON rt.oid = c.confrelid
-         WHERE n.nspname = $1 AND c.contype IN ('p', 'u', 'f', 'c')
+         LEFT JOIN pg_index x ON x.indexrelid = c.conindid AND c.contype IN ('p', 'u')
+         WHERE n.nspname = $1 AND c.contype IN ('p', 'u', 'f', 'c', 'x')
          ORDER BY t.relname, c.conname",
     )
     .bind(namespace)
     .fetch_all(&mut *conn)
     .await?;
-    for (table, name, kind, columns, ref_table, ref_columns, on_delete, on_update, definition) in
-        constraint_rows
+    for (
+        table,
+        name,
+        kind,
+        columns,
+        ref_table,
+        ref_columns,
+        on_delete,
+        on_update,
+        definition,
+        valid,
+        deferrable,
+        deferred,
+        nulls_not_distinct,
+        enforced,
+    ) in constraint_rows
     {
         let Some(t) = tables.get_mut(&table) else {
             continue;
         };
+        let deferral = match (deferrable, deferred) {
+            (false, _) => Deferral::Immediate,
+            (true, false) => Deferral::Deferrable,
+            (true, true) => Deferral::Deferred,
+        };
+        let key = || Key {
+            name: name.clone(),
+            columns: columns.clone(),
+            deferral,
+            nulls_not_distinct,
+        };
         match kind.as_str() {
-            "p" => t.primary_key = Some(Key { name, columns }),
-            "u" => t.unique.push(Key { name, columns }),
-            "c" => t.checks.push(Check { name, definition }),
+            "p" => t.primary_key = Some(key()),
+            "u" => t.unique.push(key()),
+            "c" => t.checks.push(Check {
+                name,
+                definition: definition.trim_end_matches(" NOT VALID").to_owned(),
+                valid,
+            }),
+            "x" => t.behaviours.push(Behaviour {
+                kind: BehaviourKind::Exclusion,
+                name,
+                definition,
+            }),
             _ => t.foreign_keys.push(ForeignKey {
                 name,
                 columns,
@@ -103,37 +196,93 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
                 ref_columns,
                 on_delete: action(&on_delete),
                 on_update: action(&on_update),
+                deferral,
+                valid,
+                enforced,
             }),
         }
     }
 
-    let index_rows: Vec<(String, String, bool, Vec<String>)> = sqlx::query_as(
+    // Indexes that back no constraint, each with what follows `USING` in
+    // its definition (the prefix is cut at its known length: names may hold
+    // any text).
+    let index_rows: Vec<(String, String, bool, Vec<String>, String)> = sqlx::query_as(
         "SELECT t.relname::text, i.relname::text, x.indisunique,
                 ARRAY(SELECT CASE WHEN k.attnum = 0
                                   THEN pg_get_indexdef(x.indexrelid, k.ord::int, true)
                                   ELSE a.attname::text END
                       FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
                       LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
-                      WHERE k.ord <= x.indnkeyatts ORDER BY k.ord)
+                      WHERE k.ord <= x.indnkeyatts ORDER BY k.ord),
+                substr(pg_get_indexdef(x.indexrelid),
+                       length(format('CREATE %sINDEX %I ON %s%I.%I USING ',
+                                     CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END, i.relname,
+                                     CASE WHEN t.relkind = 'p' THEN 'ONLY ' ELSE '' END,
+                                     n.nspname, t.relname)) + 1)
          FROM pg_index x
          JOIN pg_class i ON i.oid = x.indexrelid
          JOIN pg_class t ON t.oid = x.indrelid
          JOIN pg_namespace n ON n.oid = t.relnamespace
          WHERE n.nspname = $1
-           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)
          ORDER BY t.relname, i.relname",
     )
     .bind(namespace)
     .fetch_all(&mut *conn)
     .await?;
-    for (table, name, unique, columns) in index_rows {
+    for (table, name, unique, columns, definition) in index_rows {
         if let Some(t) = tables.get_mut(&table) {
             t.indexes.push(Index {
                 name,
                 columns,
                 unique,
+                definition,
             });
         }
+    }
+
+    // Triggers (not the internal ones of foreign keys), rules, policies.
+    let behaviour_rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT t.relname::text, 'trigger', tg.tgname::text,
+                pg_get_triggerdef(tg.oid, true) || CASE tg.tgenabled WHEN 'D' THEN ' (disabled)' ELSE '' END
+           FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+          WHERE n.nspname = $1 AND NOT tg.tgisinternal
+         UNION ALL
+         SELECT t.relname::text, 'rule', r.rulename::text, pg_get_ruledef(r.oid, true)
+           FROM pg_rewrite r JOIN pg_class t ON t.oid = r.ev_class JOIN pg_namespace n ON n.oid = t.relnamespace
+          WHERE n.nspname = $1 AND t.relkind IN ('r', 'p') AND r.rulename <> '_RETURN'
+         UNION ALL
+         SELECT t.relname::text, 'policy', p.polname::text,
+                concat_ws(' ', CASE WHEN p.polpermissive THEN 'AS PERMISSIVE' ELSE 'AS RESTRICTIVE' END,
+                          'FOR', CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT'
+                                               WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+                          'TO', (SELECT string_agg(CASE WHEN r = 0 THEN 'PUBLIC' ELSE r::regrole::text END, ', ')
+                                   FROM unnest(p.polroles) r),
+                          'USING (' || pg_get_expr(p.polqual, p.polrelid) || ')',
+                          'WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')')
+           FROM pg_policy p JOIN pg_class t ON t.oid = p.polrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+          WHERE n.nspname = $1
+         ORDER BY 1, 2, 3",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (table, kind, name, definition) in behaviour_rows {
+        if let Some(t) = tables.get_mut(&table) {
+            let kind = match kind.as_str() {
+                "trigger" => BehaviourKind::Trigger,
+                "rule" => BehaviourKind::Rule,
+                _ => BehaviourKind::Policy,
+            };
+            t.behaviours.push(Behaviour {
+                kind,
+                name,
+                definition,
+            });
+        }
+    }
+    for t in tables.values_mut() {
+        t.behaviours.sort();
     }
 
     Ok(Schema {
@@ -152,33 +301,60 @@ fn action(code: &str) -> FkAction {
     }
 }
 
-/// One round trip that hashes, on the server, the catalog rows introspection
-/// reads for a namespace ($1): relations, columns, defaults, constraints and
-/// indexes, with relations named (OIDs differ between databases: the OID
-/// counter is the cluster's), defaults deparsed (a serial's names its
-/// sequence), checks and index expressions as stored trees (their OIDs are of
-/// types and functions, the same everywhere). Cheap on a fresh connection: no
-/// constraint or index is deparsed. Equal hashes mean
-/// equal catalogs, hence equal models. Statistics and privileges are left
-/// out: they change no model.
+/// One round trip that hashes, on the server, every catalog row
+/// introspection reads for a namespace ($1): relations (with persistence and
+/// row security), columns (type by name, collation, identity, generated),
+/// defaults, constraints (validity, deferral), indexes (method, key options,
+/// operator classes, collations, predicate, expressions), which sequence
+/// each column owns, triggers (with their enabled state and their
+/// function's source), rules and policies. Relations, types and collations
+/// are named, not numbered (OIDs differ between databases: the OID counter
+/// is the cluster's), and so are the internal triggers of foreign keys (by
+/// their constraint). Cheap on a fresh connection: only rules and policies
+/// are deparsed, and databases rarely have any. Equal hashes mean equal
+/// catalogs, hence equal models. Statistics and privileges are left out:
+/// they change no model.
 pub const CATALOG_HASH_SQL: &str = "SELECT md5(concat_ws(E'\\n',
-  (SELECT string_agg(concat_ws(' ', c.relname, c.relkind), ',' ORDER BY c.relname)
-     FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'i', 'S')),
-  (SELECT string_agg(concat_ws(' ', c.relname, a.attnum, a.attname, a.atttypid, a.atttypmod,
-                               a.attnotnull, a.attidentity, a.attisdropped), ',' ORDER BY c.relname, a.attnum)
+  (SELECT string_agg(concat_ws(' ', c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity,
+                               c.relam), ',' ORDER BY c.relname)
+     FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'i', 'I', 'S')),
+  (SELECT string_agg(concat_ws(' ', c.relname, a.attnum, a.attname, a.atttypid::regtype, a.atttypmod,
+                               a.attnotnull, a.attidentity, a.attgenerated, a.attisdropped,
+                               a.attcollation::regcollation), ',' ORDER BY c.relname, a.attnum)
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
     WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0),
   (SELECT string_agg(concat_ws(' ', c.relname, d.adnum, pg_get_expr(d.adbin, d.adrelid)), ',' ORDER BY c.relname, d.adnum)
      FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid WHERE c.relnamespace = $1::regnamespace),
   (SELECT string_agg(concat_ws(' ', k.conname, k.contype, t.relname, k.conkey, r.relname, k.confkey,
-                               k.confupdtype, k.confdeltype, i.relname, k.conbin::text), ',' ORDER BY t.relname, k.conname)
+                               k.confupdtype, k.confdeltype, i.relname, k.conbin::text,
+                               k.convalidated, k.condeferrable, k.condeferred), ',' ORDER BY t.relname, k.conname)
      FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
      LEFT JOIN pg_class r ON r.oid = k.confrelid LEFT JOIN pg_class i ON i.oid = k.conindid
     WHERE k.connamespace = $1::regnamespace),
   (SELECT string_agg(concat_ws(' ', ic.relname, t.relname, x.indkey, x.indisunique, x.indisprimary,
+                               x.indnkeyatts, x.indnullsnotdistinct, x.indoption, x.indclass,
+                               (SELECT string_agg(co::regcollation::text, ' ') FROM unnest(x.indcollation::oid[]) co WHERE co <> 0),
                                x.indexprs::text, x.indpred::text), ',' ORDER BY ic.relname)
      FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-    WHERE t.relnamespace = $1::regnamespace)
+    WHERE t.relnamespace = $1::regnamespace),
+  (SELECT string_agg(concat_ws(' ', s.relname, t.relname, d.refobjsubid, d.deptype), ',' ORDER BY s.relname, t.relname)
+     FROM pg_depend d JOIN pg_class s ON s.oid = d.objid JOIN pg_class t ON t.oid = d.refobjid
+    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+      AND s.relkind = 'S' AND s.relnamespace = $1::regnamespace AND d.deptype IN ('a', 'i')),
+  (SELECT string_agg(concat_ws(' ', t.relname, CASE WHEN tg.tgisinternal THEN k.conname ELSE tg.tgname END,
+                               tg.tgenabled, tg.tgtype, tg.tgisinternal, tg.tgfoid::regprocedure,
+                               tg.tgattr, tg.tgargs, tg.tgqual::text, CASE WHEN NOT tg.tgisinternal THEN md5(p.prosrc) END),
+                     ',' ORDER BY t.relname, tg.tgisinternal, k.conname, tg.tgname, tg.tgenabled)
+     FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid JOIN pg_proc p ON p.oid = tg.tgfoid
+     LEFT JOIN pg_constraint k ON k.oid = tg.tgconstraint
+    WHERE t.relnamespace = $1::regnamespace),
+  (SELECT string_agg(concat_ws(' ', t.relname, r.rulename, r.ev_enabled, pg_get_ruledef(r.oid)), ',' ORDER BY t.relname, r.rulename)
+     FROM pg_rewrite r JOIN pg_class t ON t.oid = r.ev_class
+    WHERE t.relnamespace = $1::regnamespace AND t.relkind IN ('r', 'p') AND r.rulename <> '_RETURN'),
+  (SELECT string_agg(concat_ws(' ', t.relname, p.polname, p.polcmd, p.polpermissive,
+                               (SELECT string_agg(CASE WHEN r = 0 THEN 'PUBLIC' ELSE r::regrole::text END, ',') FROM unnest(p.polroles) r),
+                               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)), ',' ORDER BY t.relname, p.polname)
+     FROM pg_policy p JOIN pg_class t ON t.oid = p.polrelid WHERE t.relnamespace = $1::regnamespace)
 ))";
 
 /// [`CATALOG_HASH_SQL`] on `conn`.

@@ -30,6 +30,55 @@ pub struct Table {
     pub indexes: Vec<Index>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// `UNLOGGED`: emptied after a crash. Never declared.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unlogged: bool,
+    /// Undeclarable things that change how the table behaves (triggers,
+    /// rules, row level security and its policies, exclusion constraints):
+    /// read from a database, never declared by the derive.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub behaviours: Vec<Behaviour>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Something a table has that changes what the application's statements do,
+/// beyond its columns and keys.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Behaviour {
+    pub kind: BehaviourKind,
+    pub name: String,
+    /// As PostgreSQL prints it (`pg_get_triggerdef`, `pg_get_ruledef`, ...).
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BehaviourKind {
+    /// A user trigger (enabled or not: its definition says).
+    Trigger,
+    /// A rewrite rule (`DO INSTEAD NOTHING` makes inserts vanish).
+    Rule,
+    /// Row level security enabled (definition: `enabled` or `enabled, forced`).
+    RowSecurity,
+    /// A row level security policy.
+    Policy,
+    /// An exclusion constraint.
+    Exclusion,
+}
+
+impl BehaviourKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BehaviourKind::Trigger => "trigger",
+            BehaviourKind::Rule => "rule",
+            BehaviourKind::RowSecurity => "row level security",
+            BehaviourKind::Policy => "policy",
+            BehaviourKind::Exclusion => "exclusion constraint",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +98,35 @@ pub struct Column {
     /// (a new NOT NULL column without default; NULLs before SET NOT NULL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backfill: Option<String>,
+    /// A collation other than the type's default (`"C"`); never declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// `GENERATED ALWAYS AS (expr) STORED`: the expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<String>,
+    /// An identity column: `ALWAYS` or `BY DEFAULT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// The sequence the column owns (`OWNED BY`), when read from a database:
+    /// what a plan reuses rather than creating one under a taken name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_sequence: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    Always,
+    ByDefault,
+}
+
+impl Identity {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Identity::Always => "ALWAYS",
+            Identity::ByDefault => "BY DEFAULT",
+        }
+    }
 }
 
 impl Column {
@@ -62,6 +140,10 @@ impl Column {
             serial: false,
             renamed_from: Vec::new(),
             backfill: None,
+            collation: None,
+            generated: None,
+            identity: None,
+            owned_sequence: None,
         }
     }
 }
@@ -95,6 +177,45 @@ pub struct Check {
     /// `CHECK (...)`: as written when declared, as `pg_get_constraintdef`
     /// prints it when introspected. Compared loosely ([`Check::same_as`]).
     pub definition: String,
+    /// `false` for a check added `NOT VALID`: old rows were never tested.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub valid: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// When a constraint is checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferral {
+    /// At each statement (what the derive declares).
+    #[default]
+    Immediate,
+    /// `DEFERRABLE INITIALLY IMMEDIATE`.
+    Deferrable,
+    /// `DEFERRABLE INITIALLY DEFERRED`: at commit.
+    Deferred,
+}
+
+impl Deferral {
+    pub fn is_immediate(&self) -> bool {
+        *self == Deferral::Immediate
+    }
+
+    /// The clause after a constraint's definition; empty when immediate.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Deferral::Immediate => "",
+            Deferral::Deferrable => " DEFERRABLE",
+            Deferral::Deferred => " DEFERRABLE INITIALLY DEFERRED",
+        }
+    }
 }
 
 impl Check {
@@ -159,6 +280,23 @@ fn normalize_check(definition: &str) -> String {
 pub struct Key {
     pub name: String,
     pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Deferral::is_immediate")]
+    pub deferral: Deferral,
+    /// `NULLS NOT DISTINCT`: two NULLs collide.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
+}
+
+impl Key {
+    /// A plain key: immediate, NULLs distinct.
+    pub fn new(name: impl Into<String>, columns: Vec<String>) -> Key {
+        Key {
+            name: name.into(),
+            columns,
+            deferral: Deferral::Immediate,
+            nulls_not_distinct: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,13 +307,51 @@ pub struct ForeignKey {
     pub ref_columns: Vec<String>,
     pub on_delete: FkAction,
     pub on_update: FkAction,
+    #[serde(default, skip_serializing_if = "Deferral::is_immediate")]
+    pub deferral: Deferral,
+    /// `false` for a key added `NOT VALID`: old rows were never checked.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub valid: bool,
+    /// `false` when one of its internal triggers is disabled (`DISABLE
+    /// TRIGGER ALL`): nothing is checked any more.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub enforced: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
     pub name: String,
+    /// Key columns by name; an expression as PostgreSQL prints it.
     pub columns: Vec<String>,
     pub unique: bool,
+    /// What follows `USING` in `pg_get_indexdef`: method, keys with their
+    /// order, `INCLUDE`, `NULLS NOT DISTINCT`, predicate
+    /// (`btree (a DESC) WHERE (a > 0)`). A declared index is
+    /// `btree (<columns>)` ([`Index::plain_definition`]).
+    pub definition: String,
+}
+
+impl Index {
+    /// A plain B-tree index on `columns`.
+    pub fn new(name: impl Into<String>, columns: Vec<String>, unique: bool) -> Index {
+        let definition = Index::plain_definition(&columns);
+        Index {
+            name: name.into(),
+            columns,
+            unique,
+            definition,
+        }
+    }
+
+    /// `btree (a, "b c")`, as PostgreSQL prints a plain index on these columns.
+    pub fn plain_definition(columns: &[String]) -> String {
+        format!("btree ({})", crate::ddl::column_list(columns))
+    }
+
+    /// A B-tree on plain columns, ascending, no `INCLUDE`, no predicate.
+    pub fn is_plain(&self) -> bool {
+        self.definition == Index::plain_definition(&self.columns)
+    }
 }
 
 impl Schema {
@@ -204,6 +380,8 @@ impl Table {
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
             checks: Vec::new(),
+            unlogged: false,
+            behaviours: Vec::new(),
         }
     }
 }
@@ -229,18 +407,22 @@ impl Table {
                     serial: c.serial,
                     renamed_from: strings(c.renamed_from),
                     backfill: c.backfill.map(str::to_owned),
+                    collation: None,
+                    generated: None,
+                    identity: None,
+                    owned_sequence: None,
                 })
                 .collect(),
-            primary_key: (!def.primary_key.is_empty()).then(|| Key {
-                name: truncate(format!("{name}_pkey")),
-                columns: strings(def.primary_key),
-            }),
+            primary_key: (!def.primary_key.is_empty())
+                .then(|| Key::new(truncate(format!("{name}_pkey")), strings(def.primary_key))),
             unique: def
                 .unique
                 .iter()
-                .map(|cols| Key {
-                    name: truncate(format!("{name}_{}_unique", joined(cols))),
-                    columns: strings(cols),
+                .map(|cols| {
+                    Key::new(
+                        truncate(format!("{name}_{}_unique", joined(cols))),
+                        strings(cols),
+                    )
                 })
                 .collect(),
             foreign_keys: def
@@ -258,15 +440,20 @@ impl Table {
                     ref_columns: strings(fk.ref_columns),
                     on_delete: fk.on_delete,
                     on_update: fk.on_update,
+                    deferral: Deferral::Immediate,
+                    valid: true,
+                    enforced: true,
                 })
                 .collect(),
             indexes: def
                 .indexes
                 .iter()
-                .map(|ix| Index {
-                    name: truncate(format!("{name}_{}_idx", joined(ix.columns))),
-                    columns: strings(ix.columns),
-                    unique: ix.unique,
+                .map(|ix| {
+                    Index::new(
+                        truncate(format!("{name}_{}_idx", joined(ix.columns))),
+                        strings(ix.columns),
+                        ix.unique,
+                    )
                 })
                 .collect(),
             checks: def
@@ -275,8 +462,11 @@ impl Table {
                 .map(|c| Check {
                     name: c.name.to_owned(),
                     definition: format!("CHECK ({})", c.sql),
+                    valid: true,
                 })
                 .collect(),
+            unlogged: false,
+            behaviours: Vec::new(),
         }
     }
 
@@ -375,6 +565,7 @@ mod tests {
         let check = |d: &str| Check {
             name: "c".into(),
             definition: d.into(),
+            valid: true,
         };
         assert!(check("CHECK (total >= 0)").same_as(&check("CHECK ((total >= (0)::numeric))")));
         assert!(check("CHECK (bar > id)").same_as(&check("CHECK ((bar > id))")));

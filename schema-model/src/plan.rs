@@ -20,6 +20,9 @@
 //! drops of columns, then of tables. Undeclared things are kept and listed
 //! unless the options remove them.
 
+mod behaviours;
+mod columns;
+
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -30,6 +33,33 @@ use serde::Serialize;
 use crate::ddl;
 use crate::diff::{diff, Change, Extra};
 use crate::model::{Column, Schema};
+
+/// When a step runs: steps are ordered by phase, then as the diff lists them.
+/// Renames first (so that later steps name things as the target does),
+/// drops of what changes shape before anything takes its name, tables before
+/// their columns, columns before the keys over them, foreign keys once every
+/// key they reference exists, and the drops that lose data last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    RenameTable,
+    RenameColumn,
+    RenameConstraint,
+    /// Foreign keys, and behaviours (triggers, rules, policies) that go.
+    DropForeignKey,
+    /// Other constraints and indexes that go or change shape.
+    DropConstraint,
+    CreateTable,
+    AddColumn,
+    /// Types, defaults, NOT NULL, serial, identity, collation, persistence.
+    AlterColumn,
+    /// Keys, checks, indexes, validations.
+    AddKey,
+    AddForeignKey,
+    /// Behaviours the target has (`diff --from --to`), once the table is whole.
+    AddBehaviour,
+    DropColumn,
+    DropTable,
+}
 
 /// How much a step can cost the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -97,7 +127,7 @@ pub struct Step {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stake: Option<Stake>,
     #[serde(skip)]
-    phase: u8,
+    phase: Phase,
 }
 
 /// Something undeclared that this plan keeps, and what would remove it.
@@ -180,12 +210,20 @@ pub fn describe(extra: &Extra) -> String {
             table,
             name,
             describe,
+            ..
         } => format!("constraint {name} on {table} is not declared: {describe}"),
         Extra::Index {
             table,
             name,
             describe,
+            ..
         } => format!("index {name} on {table} is not declared: {describe}"),
+        Extra::Behaviour { table, behaviour } => format!(
+            "{} {} on {table} is not declared: {}",
+            behaviour.kind.as_str(),
+            behaviour.name,
+            behaviour.definition
+        ),
     }
 }
 
@@ -212,7 +250,7 @@ pub fn plan(actual: &Schema, target: &Schema, options: &PlanOptions) -> Plan {
                     sql: vec![ddl::add_foreign_key(&table.name, fk)],
                     check: None,
                     stake: None,
-                    phase: 9,
+                    phase: Phase::AddForeignKey,
                 });
             }
         }
@@ -241,7 +279,7 @@ impl Names {
             .map(|t| (t.name.clone(), t.name.clone()))
             .collect();
         for c in changes {
-            if let Change::RenameTable { from, to } = c {
+            if let Change::RenameTable { from, to, .. } = c {
                 tables.remove(from);
                 tables.insert(to.clone(), from.clone());
             }
@@ -257,7 +295,9 @@ impl Names {
         let mut reshaped = std::collections::BTreeSet::new();
         for c in changes {
             match c {
-                Change::RenameColumn { table, from, to } => {
+                Change::RenameColumn {
+                    table, from, to, ..
+                } => {
                     columns.remove(&(table.clone(), from.clone()));
                     columns.insert((table.clone(), to.clone()), from.clone());
                     reshaped.insert(table.clone());
@@ -292,7 +332,7 @@ impl Names {
     }
 }
 
-fn step(phase: u8, class: Class, reason: String, table: &str, sql: Vec<String>) -> Step {
+fn step(phase: Phase, class: Class, reason: String, table: &str, sql: Vec<String>) -> Step {
     Step {
         class,
         reason,
@@ -307,7 +347,7 @@ fn step(phase: u8, class: Class, reason: String, table: &str, sql: Vec<String>) 
 
 /// A step on one column of a table.
 fn column_step(
-    phase: u8,
+    phase: Phase,
     class: Class,
     reason: String,
     table: &str,
@@ -345,25 +385,30 @@ fn steps_for(
             let mut sql = vec![ddl::create_table(table, &[])];
             sql.extend(table.indexes.iter().map(|ix| ddl::create_index(&table.name, ix)));
             steps.push(step(
-                5,
+                Phase::CreateTable,
                 Class::Safe,
                 format!("create table {} ({} columns)", table.name, table.columns.len()),
                 &table.name,
                 sql,
             ));
         }
-        Change::RenameTable { from, to } => steps.push(step(
-            0,
+        Change::RenameTable { from, to, by_shape } => steps.push(step(
+            Phase::RenameTable,
             Class::Safe,
-            format!("rename table {from} to {to} (declared renamed_from: the rows stay)"),
+            if *by_shape {
+                format!("rename table {from} to {to} (renamed by hand: the only undeclared table with exactly its columns; the rows stay)")
+            } else {
+                format!("rename table {from} to {to} (declared renamed_from: the rows stay)")
+            },
             to,
             vec![format!("ALTER TABLE {} RENAME TO {};", quote(from), quote(to))],
         )),
-        Change::RenameColumn { table, from, to } => {
-            steps.push(column_step(1, Class::Safe, format!("rename column {table}.{from} to {to} (declared renamed_from: the values stay)"), table, to, vec![format!("{} RENAME COLUMN {} TO {};", alter(table), quote(from), quote(to))]));
+        Change::RenameColumn { table, from, to, by_shape } => {
+            let why = if *by_shape { "renamed by hand: the only undeclared column of the missing one's type" } else { "declared renamed_from" };
+            steps.push(column_step(Phase::RenameColumn, Class::Safe, format!("rename column {table}.{from} to {to} ({why}: the values stay)"), table, to, vec![format!("{} RENAME COLUMN {} TO {};", alter(table), quote(from), quote(to))]));
         }
         Change::RenameConstraint { table, from, to } => steps.push(step(
-            2,
+            Phase::RenameConstraint,
             Class::Safe,
             format!("rename constraint {from} on {table} to {to} (the same constraint under another name)"),
             table,
@@ -372,7 +417,7 @@ fn steps_for(
         Change::RenameIndex { from, to } => steps.push(Step {
             table: None,
             ..step(
-                2,
+                Phase::RenameConstraint,
                 Class::Safe,
                 format!("rename index {from} to {to} (the same index under another name)"),
                 "",
@@ -398,7 +443,7 @@ fn steps_for(
             if default.is_some() {
                 sql.push(format!("{} DROP DEFAULT;", alter_column(table, column)));
             }
-            let using = match conversion {
+            let using = match &conversion {
                 // An assignment cast refuses values that do not fit; an
                 // explicit one (`USING c::varchar(5)`) would cut them silently.
                 Conversion::Narrowing(_) if is_string(to) => String::new(),
@@ -407,17 +452,29 @@ fn steps_for(
                 Conversion::Parse if !is_string(from) => {
                     format!(" USING {}::text::{to}", quote(column))
                 }
+                Conversion::Zoned(expression) => {
+                    format!(" USING {}", expression.replace("{c}", &quote(column)))
+                }
+                Conversion::Lossy(_) if matches!(from, SqlType::Timestamptz) => {
+                    format!(" USING ({} AT TIME ZONE 'UTC')::{to}", quote(column))
+                }
                 Conversion::Widening | Conversion::Narrowing(_) | Conversion::Lossy(_) | Conversion::Parse => {
                     format!(" USING {}::{to}", quote(column))
                 }
             };
             sql.push(format!("{} TYPE {to}{using};", alter_column(table, column)));
             let (at, ac) = (quote(actual_table), quote(actual_column));
-            let mut s = step(7, Class::Safe, String::new(), table, sql);
+            let mut s = step(Phase::AlterColumn, Class::Safe, String::new(), table, sql);
             s.column = Some(column.clone());
             match conversion {
                 Conversion::Widening => {
                     s.reason = format!("widen {table}.{column} from {from} to {to}: every value fits");
+                }
+                Conversion::Zoned(_) => {
+                    // Every value converts, but to what depends on a zone:
+                    // the step names UTC instead of trusting the session's.
+                    s.class = Class::DataDependent;
+                    s.reason = format!("convert {table}.{column} from {from} to {to}, reading the values as UTC (the zone is written in the step, never the session's)");
                 }
                 Conversion::Narrowing(predicate) => {
                     let predicate = predicate.replace("{c}", &ac);
@@ -458,58 +515,74 @@ fn steps_for(
             column,
             data_type,
             serial,
-        } => {
-            let mut s = if *serial {
-                let sequence = schema_core::ident::truncate(format!("{table}_{column}_seq"));
-                step(
-                    7,
-                    Class::Safe,
-                    format!("make {table}.{column} serial: a new owned sequence, starting after the largest value"),
-                    table,
-                    vec![
-                        format!(
-                            "CREATE SEQUENCE {} AS {data_type} OWNED BY {}.{};",
-                            quote(&sequence),
-                            quote(table),
-                            quote(column)
-                        ),
-                        format!(
-                            "{} SET DEFAULT nextval({}::regclass);",
-                            alter_column(table, column),
-                            quote_literal(&quote(&sequence))
-                        ),
-                        format!(
-                            "SELECT setval({}::regclass, COALESCE((SELECT max({}) FROM {}), 0) + 1, false);",
-                            quote_literal(&quote(&sequence)),
-                            quote(column),
-                            quote(table)
-                        ),
-                    ],
-                )
-            } else {
-                let mut s = step(
-                    7,
-                    Class::Destructive,
-                    format!("make {table}.{column} a plain {data_type}: its sequence is dropped (the values stay, the next value is lost)"),
-                    table,
-                    vec![
-                        format!("{} DROP DEFAULT;", alter_column(table, column)),
-                        format!(
-                            "DO $rsm$ BEGIN EXECUTE format('DROP SEQUENCE %s', pg_get_serial_sequence({}, {})); END $rsm$;",
-                            quote_literal(&quote(table)),
-                            quote_literal(column)
-                        ),
-                    ],
-                );
-                s.stake = Some(Stake {
-                    count_sql: "SELECT 1::bigint".into(),
-                    what: "sequence (its next value)".into(),
-                });
-                s
-            };
-            s.column = Some(column.clone());
-            steps.push(s);
-        }
+            existing_sequence,
+        } => steps.push(columns::set_serial(
+            table,
+            column,
+            data_type,
+            *serial,
+            existing_sequence.as_deref(),
+        )),
+        Change::SetCollation {
+            table,
+            column,
+            data_type,
+            collation,
+        } => steps.push(columns::set_collation(
+            table,
+            column,
+            data_type,
+            collation.as_deref(),
+        )),
+        Change::SetIdentity {
+            table,
+            column,
+            from,
+            to,
+            was_serial,
+            to_serial,
+        } => steps.push(columns::set_identity(
+            table,
+            column,
+            *from,
+            *to,
+            *was_serial,
+            *to_serial,
+        )),
+        Change::SetGenerated {
+            table,
+            column,
+            actual_table,
+            from,
+            to,
+        } => steps.push(columns::set_generated(
+            table,
+            actual_table,
+            column,
+            from.as_deref(),
+            to,
+        )),
+        Change::SetLogged { table, logged } => steps.push(columns::set_logged(table, *logged)),
+        Change::SetDeferral {
+            table,
+            name,
+            deferral,
+        } => steps.push(behaviours::set_deferral(table, name, *deferral)),
+        Change::ValidateConstraint {
+            table,
+            actual_table,
+            name,
+            foreign_key,
+            check,
+        } => steps.push(behaviours::validate(
+            names,
+            table,
+            actual_table,
+            name,
+            foreign_key.as_ref(),
+            check.as_ref(),
+        )),
+        Change::AddBehaviour { table, behaviour } => steps.push(behaviours::add(table, behaviour)),
         Change::SetNotNull {
             table,
             actual_table,
@@ -518,7 +591,7 @@ fn steps_for(
             backfill,
         } => {
             let mut sql = Vec::new();
-            let mut s = step(7, Class::DataDependent, String::new(), table, Vec::new());
+            let mut s = step(Phase::AlterColumn, Class::DataDependent, String::new(), table, Vec::new());
             s.column = Some(column.clone());
             match backfill {
                 Some(expr) => {
@@ -554,7 +627,7 @@ fn steps_for(
             } else {
                 format!("drop NOT NULL on {table}.{column}")
             };
-            let mut s = step(7, Class::Safe, reason, table, vec![format!("{} DROP NOT NULL;", alter_column(table, column))]);
+            let mut s = step(Phase::AlterColumn, Class::Safe, reason, table, vec![format!("{} DROP NOT NULL;", alter_column(table, column))]);
             s.column = Some(column.clone());
             steps.push(s);
         }
@@ -563,10 +636,10 @@ fn steps_for(
             column,
             default,
         } => {
-            steps.push(column_step(7, Class::Safe, format!("set the default of {table}.{column} to {}", default.sql), table, column, vec![format!("{} SET DEFAULT {};", alter_column(table, column), default.sql)]));
+            steps.push(column_step(Phase::AlterColumn, Class::Safe, format!("set the default of {table}.{column} to {}", default.sql), table, column, vec![format!("{} SET DEFAULT {};", alter_column(table, column), default.sql)]));
         }
         Change::DropDefault { table, column } => {
-            steps.push(column_step(7, Class::Safe, format!("drop the default of {table}.{column}"), table, column, vec![format!("{} DROP DEFAULT;", alter_column(table, column))]));
+            steps.push(column_step(Phase::AlterColumn, Class::Safe, format!("drop the default of {table}.{column}"), table, column, vec![format!("{} DROP DEFAULT;", alter_column(table, column))]));
         }
         Change::AddPrimaryKey {
             table,
@@ -584,7 +657,7 @@ fn steps_for(
             index,
         } => {
             let mut s = step(
-                8,
+                Phase::AddKey,
                 Class::Safe,
                 format!(
                     "add {}index ({}) on {table}",
@@ -607,7 +680,7 @@ fn steps_for(
             check,
         } => {
             let mut s = step(
-                8,
+                Phase::AddKey,
                 Class::Safe,
                 format!("add check {} on {table}", check.definition),
                 table,
@@ -638,7 +711,7 @@ fn steps_for(
             foreign_key,
         } => {
             let mut s = step(
-                9,
+                Phase::AddForeignKey,
                 Class::Safe,
                 format!(
                     "add foreign key ({}) on {table} -> {} ({})",
@@ -657,7 +730,7 @@ fn steps_for(
             steps.push(s);
         }
         Change::DropConstraint { table, name } => {
-            let phase = if is_foreign_key(actual, names, table, name) { 3 } else { 4 };
+            let phase = if is_foreign_key(actual, names, table, name) { Phase::DropForeignKey } else { Phase::DropConstraint };
             steps.push(step(
                 phase,
                 Class::Safe,
@@ -668,7 +741,7 @@ fn steps_for(
         }
         Change::DropIndex { name } => steps.push(Step {
             table: None,
-            ..step(4, Class::Safe, format!("drop index {name}"), "", vec![format!("DROP INDEX {};", quote(name))])
+            ..step(Phase::DropConstraint, Class::Safe, format!("drop index {name}"), "", vec![format!("DROP INDEX {};", quote(name))])
         }),
         Change::Extra(extra) => extra_steps(extra, names, options, plan),
     }
@@ -688,7 +761,7 @@ fn add_key(
         ("unique", ddl::unique_clause(key))
     };
     let mut s = step(
-        8,
+        Phase::AddKey,
         Class::Safe,
         format!("add {what} ({}) on {table}", key.columns.join(", ")),
         table,
@@ -708,7 +781,13 @@ fn add_key(
 
 fn add_column(table: &str, actual_table: &str, column: &Column) -> Step {
     let needs_value = !column.nullable && column.default.is_none() && !column.serial;
-    let mut s = step(6, Class::Safe, String::new(), table, Vec::new());
+    let mut s = step(
+        Phase::AddColumn,
+        Class::Safe,
+        String::new(),
+        table,
+        Vec::new(),
+    );
     s.column = Some(column.name.clone());
     match (&column.backfill, needs_value) {
         (Some(expr), true) => {
@@ -802,7 +881,7 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
                 .collect();
             sql.push(format!("DROP TABLE {};", quote(table)));
             let mut s = step(
-                11,
+                Phase::DropTable,
                 Class::Destructive,
                 format!("drop table {table}: not declared"),
                 table,
@@ -823,7 +902,7 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
                 .table(table)
                 .unwrap_or_else(|| quote(table).into_owned());
             let mut s = step(
-                10,
+                Phase::DropColumn,
                 Class::Destructive,
                 format!("drop column {table}.{column}: not declared"),
                 table,
@@ -836,19 +915,27 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
             });
             plan.steps.push(s);
         }
+        Extra::Behaviour { table, behaviour } => {
+            if !(options.prune || options.exact) {
+                plan.kept.push(keep("--prune"));
+                return;
+            }
+            plan.steps.push(behaviours::remove(table, behaviour));
+        }
         Extra::Constraint {
             table,
             name,
             describe,
+            ..
         } => {
             if !(options.prune || options.exact) {
                 plan.kept.push(keep("--prune"));
                 return;
             }
             let phase = if describe.starts_with("foreign key") {
-                3
+                Phase::DropForeignKey
             } else {
-                4
+                Phase::DropConstraint
             };
             plan.steps.push(step(
                 phase,
@@ -864,13 +951,14 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
             table,
             name,
             describe,
+            ..
         } => {
             if !(options.prune || options.exact) {
                 plan.kept.push(keep("--prune"));
                 return;
             }
             plan.steps.push(step(
-                4,
+                Phase::DropConstraint,
                 Class::Safe,
                 format!("drop index {name} on {table}: not declared ({describe}); no data is lost"),
                 table,
@@ -993,6 +1081,9 @@ enum Conversion {
     Parse,
     /// Values lose precision; the predicate finds those that change.
     Lossy(String),
+    /// Every value converts, to a result that depends on a time zone: the
+    /// `USING` expression (on `{c}`) names the zone.
+    Zoned(String),
 }
 
 /// Integer widths: (rank, min, max).
@@ -1067,12 +1158,22 @@ fn conversion(from: &SqlType, to: &SqlType) -> Conversion {
             }
         };
     }
-    let temporal_loss = matches!(
-        (from, to),
-        (SqlType::Timestamp | SqlType::Timestamptz, SqlType::Date)
-    );
-    if temporal_loss {
-        return Conversion::Lossy("{c}::date::timestamp <> {c}::timestamp".into());
+    match (from, to) {
+        (SqlType::Timestamp, SqlType::Timestamptz) | (SqlType::Timestamptz, SqlType::Timestamp) => {
+            return Conversion::Zoned("{c} AT TIME ZONE 'UTC'".into())
+        }
+        (SqlType::Date, SqlType::Timestamptz) => {
+            return Conversion::Zoned("{c}::timestamp AT TIME ZONE 'UTC'".into())
+        }
+        (SqlType::Timestamp, SqlType::Date) => {
+            return Conversion::Lossy("{c}::date::timestamp <> {c}".into())
+        }
+        (SqlType::Timestamptz, SqlType::Date) => {
+            return Conversion::Lossy(
+                "({c} AT TIME ZONE 'UTC')::date::timestamp <> ({c} AT TIME ZONE 'UTC')".into(),
+            )
+        }
+        _ => {}
     }
     if matches!(from, SqlType::Numeric(_)) && int_range(to).is_some() {
         let (_, min, max) = int_range(to).unwrap_or((3, i64::MIN, i64::MAX));
@@ -1084,9 +1185,7 @@ fn conversion(from: &SqlType, to: &SqlType) -> Conversion {
     let widening = to_text
         || matches!(
             (from, to),
-            (SqlType::Date, SqlType::Timestamp | SqlType::Timestamptz)
-                | (SqlType::Timestamp, SqlType::Timestamptz)
-                | (SqlType::Timestamptz, SqlType::Timestamp)
+            (SqlType::Date, SqlType::Timestamp)
                 | (SqlType::Json, SqlType::Jsonb)
                 | (SqlType::Jsonb, SqlType::Json)
         )
@@ -1126,10 +1225,7 @@ mod tests {
         let mut id = col("id", SqlType::Integer, false);
         id.serial = true;
         t.columns = std::iter::once(id).chain(columns).collect();
-        t.primary_key = Some(Key {
-            name: format!("{name}_pkey"),
-            columns: vec!["id".into()],
-        });
+        t.primary_key = Some(Key::new(format!("{name}_pkey"), vec!["id".into()]));
         t
     }
 
@@ -1152,13 +1248,16 @@ mod tests {
             ref_columns: vec!["id".into()],
             on_delete: schema_core::FkAction::Cascade,
             on_update: schema_core::FkAction::NoAction,
+            deferral: crate::model::Deferral::Immediate,
+            valid: true,
+            enforced: true,
         });
         let mut clients = table("clients", vec![col("nickname", SqlType::Text, true)]);
-        clients.indexes.push(Index {
-            name: "clients_nickname_idx".into(),
-            columns: vec!["nickname".into()],
-            unique: false,
-        });
+        clients.indexes.push(Index::new(
+            "clients_nickname_idx",
+            vec!["nickname".into()],
+            false,
+        ));
         let target = Schema {
             tables: vec![sessions, clients],
         };
@@ -1305,11 +1404,8 @@ mod tests {
     fn undeclared_things_are_kept_unless_pruned_and_a_type_change_moves_the_default() {
         let mut a = table("t", vec![col("c", SqlType::Text, true)]);
         a.columns[1].default = Some(ColumnDefault::printed("'0'::text"));
-        a.indexes.push(Index {
-            name: "t_c_idx".into(),
-            columns: vec!["c".into()],
-            unique: false,
-        });
+        a.indexes
+            .push(Index::new("t_c_idx", vec!["c".into()], false));
         let mut t = table("t", vec![col("c", SqlType::Integer, true)]);
         t.columns[1].default = Some(ColumnDefault {
             sql: "0".into(),

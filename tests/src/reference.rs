@@ -76,11 +76,7 @@ pub fn load(db: DbKind) -> Schema {
                     .indexes
                     .into_iter()
                     .filter(|i| i.constraint.is_none())
-                    .map(|i| Index {
-                        name: i.name,
-                        columns: i.columns,
-                        unique: i.unique,
-                    })
+                    .map(|i| Index::new(i.name, i.columns, i.unique))
                     .collect();
                 table
             })

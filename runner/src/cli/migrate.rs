@@ -28,9 +28,14 @@ pub struct MigrateArgs {
     /// Apply destructive steps (drops, lossy type changes), undeclared columns and tables included.
     #[arg(long)]
     pub allow_destructive: bool,
-    /// Drop undeclared indexes, checks and constraints.
+    /// Drop undeclared indexes, checks, constraints, triggers, rules and row level security.
     #[arg(long)]
     pub prune: bool,
+    /// Adopt registered tenants made by other tools (checked first: never a
+    /// system database, a master, a template, another master's database or
+    /// one without the declared tenant tables).
+    #[arg(long)]
+    pub adopt: bool,
     /// Tenants migrated at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -85,6 +90,7 @@ pub async fn run(
         canary: args.canary,
         max_failures: args.max_failures,
         resume: args.resume,
+        adopt: args.adopt,
     };
     let target = args.conn.target()?;
     let started = Instant::now();
@@ -181,8 +187,8 @@ fn write_report(
     let s = &report.summary;
     writeln!(
         w,
-        "tenants: {} migrated, {} unchanged, {} stamped, {} planned, {} blocked, {} need --allow-destructive, {} busy, {} failed, {} skipped; {} plan{}; {seconds:.1} s",
-        s.migrated, s.unchanged, s.stamped, s.planned, s.blocked, s.needs_destructive, s.busy, s.failed, s.skipped, report.plans,
+        "tenants: {} migrated, {} unchanged, {} stamped, {} planned, {} blocked, {} need --allow-destructive, {} need --prune, {} busy, {} not adopted, {} failed, {} skipped; {} plan{}; {seconds:.1} s",
+        s.migrated, s.unchanged, s.stamped, s.planned, s.blocked, s.needs_destructive, s.needs_prune, s.busy, s.not_adopted, s.failed, s.skipped, report.plans,
         if report.plans == 1 { "" } else { "s" }
     )?;
     if let Some(why) = &report.stopped {

@@ -11,10 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use schema_core::DbKind;
-use schema_model::compare::{compare, Difference};
 use schema_model::fingerprint::fingerprint;
 use schema_model::introspect::{catalog_hash, introspect};
-use schema_model::plan::{plan, Class, Plan, PlanOptions};
+use schema_model::plan::{describe, plan, Class, Plan, PlanOptions};
 use sqlx::{Connection, Executor, PgConnection};
 
 use super::assess::{assess, Assessed};
@@ -76,8 +75,15 @@ pub enum Outcome {
     Blocked,
     /// The plan has destructive steps and `--allow-destructive` was not given.
     NeedsDestructive,
+    /// Brought to the declared schema, but undeclared things that change
+    /// what statements do (a trigger, a rule, row level security, a second
+    /// foreign key) were kept: `--prune` removes them.
+    NeedsPrune,
     /// Another runner holds the database; nothing changed.
     Busy,
+    /// Registered by other tools and not adopted (no `--adopt`, or it may
+    /// not be: the detail says why); nothing changed.
+    NotAdopted,
     /// A statement failed (after the retries); the database was rolled back.
     Failed,
     /// Not reached: the run stopped before it (canary, --max-failures).
@@ -93,7 +99,9 @@ impl Outcome {
             Outcome::Planned => "planned",
             Outcome::Blocked => "blocked",
             Outcome::NeedsDestructive => "needs_destructive",
+            Outcome::NeedsPrune => "needs_prune",
             Outcome::Busy => "busy",
+            Outcome::NotAdopted => "not_adopted",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
         }
@@ -323,14 +331,21 @@ async fn unchanged_without_lock(
         .stamp
         .as_ref()
         .filter(|s| stamped_current(ctx, db, s))
-        .and_then(|s| s.catalog_if_unchanged(kept.journal));
+        .and_then(|s| s.catalog_if_unchanged(&kept.journal));
     let pending = pending_data_migrations(ctx, db, &kept.data_migrations)
         .next()
         .is_some();
     let planned = current.and_then(|catalog| ctx.cache.get(db, catalog));
     if let Some(planned) = planned.filter(|_| !pending) {
+        // The journal vouches for the catalog; it is measured all the same
+        // (one query): a database is found unchanged only on what this run
+        // read of it.
+        let measured = catalog_hash(&mut conn, "public")
+            .await
+            .map_err(|e| RunnerError::db("reading the catalog", database, e))?;
         let p = planned.lock().unwrap_or_else(|p| p.into_inner());
-        if p.plan.is_empty() {
+        let keeps_behaviour = p.plan.kept.iter().any(|k| k.extra.changes_behaviour());
+        if p.plan.is_empty() && !keeps_behaviour && current == Some(measured.as_str()) {
             report.outcome = Outcome::Unchanged;
             report.fingerprint_before = Some(p.fingerprint.clone());
             report.fingerprint_after = Some(p.fingerprint.clone());
@@ -368,14 +383,15 @@ async fn attempt_once(
     let stamp = kept.stamp.clone();
     let recorded = stamp
         .as_ref()
-        .and_then(|s| s.catalog_if_unchanged(kept.journal))
+        .and_then(|s| s.catalog_if_unchanged(&kept.journal))
         .map(str::to_owned);
-    let catalog = match &recorded {
-        Some(c) => c.clone(),
-        None => catalog_hash(&mut tx, "public")
-            .await
-            .map_err(failed("reading the catalog"))?,
-    };
+    // Measured here, under the lock, whatever the journal says: a plan is
+    // shared only with databases whose catalog this run read itself (DDL
+    // under `session_replication_role = replica` leaves no journal row).
+    let catalog = catalog_hash(&mut tx, "public")
+        .await
+        .map_err(failed("reading the catalog"))?;
+    let recorded = recorded.filter(|r| *r == catalog);
     let planned = match ctx.cache.get(db, &catalog) {
         Some(p) => p,
         None => {
@@ -384,7 +400,7 @@ async fn attempt_once(
                 .map_err(failed("reading the schema"))?;
             let planned = Planned {
                 fingerprint: fingerprint(&actual),
-                plan: plan(&actual, declared, &ctx.options.plan_options()),
+                plan: plan_of(&actual, declared, ctx),
                 verified: false,
                 after: None,
             };
@@ -406,16 +422,31 @@ async fn attempt_once(
         .copied()
         .collect();
     report.data_migrations = pending.iter().map(|m| m.name.to_owned()).collect();
+    let kept_behaviour: Vec<String> = plan
+        .kept
+        .iter()
+        .filter(|k| k.extra.changes_behaviour())
+        .map(|k| format!("kept: {} ({} removes it)", describe(&k.extra), k.removed_by))
+        .collect();
+    let outcome_if_done = |done: Outcome, report: &mut DbReport| {
+        if kept_behaviour.is_empty() {
+            report.outcome = done;
+        } else {
+            report.outcome = Outcome::NeedsPrune;
+            report.detail = Some(kept_behaviour.join("\n"));
+        }
+    };
 
     if plan.is_empty() && pending.is_empty() {
         let stamped = stamp.as_ref().is_some_and(|s| stamped_current(ctx, db, s));
         report.fingerprint_after = Some(before.clone());
         if ctx.options.dry_run || (stamped && recorded.is_some()) {
-            report.outcome = if stamped {
+            let done = if stamped {
                 Outcome::Unchanged
             } else {
                 Outcome::Planned
             };
+            outcome_if_done(done, report);
             return Ok(());
         }
         // Stamped now, or verified for the first time (journal and catalog
@@ -429,11 +460,12 @@ async fn attempt_once(
             .await
             .map_err(failed("recording the catalog"))?;
         tx.commit().await.map_err(failed("committing"))?;
-        report.outcome = if stamped {
+        let done = if stamped {
             Outcome::Unchanged
         } else {
             Outcome::Stamped
         };
+        outcome_if_done(done, report);
         return Ok(());
     }
 
@@ -489,25 +521,6 @@ async fn attempt_once(
             .await
             .map_err(|e| RunnerError::db(format!("data migration `{}`", m.name), database, e))?;
     }
-    if !verified {
-        // The first database of a plan proves it: it now holds the declared
-        // schema (undeclared things the plan keeps aside).
-        let after = introspect(&mut tx, "public")
-            .await
-            .map_err(failed("reading the schema"))?;
-        let left: Vec<Difference> = compare(declared, &after)
-            .into_iter()
-            .filter(|d| !is_kept(d))
-            .collect();
-        if !left.is_empty() {
-            let lines: Vec<String> = left.iter().take(5).map(|d| d.to_string()).collect();
-            return Err(RunnerError::InvalidInput(format!(
-                "the plan for `{database}` did not reach the declared schema ({}); nothing was changed — please report this",
-                lines.join("; ")
-            )));
-        }
-        planned.lock().unwrap_or_else(|p| p.into_inner()).verified = true;
-    }
     kept.write_stamp(&mut tx, &declared_fp, ctx.master_id.as_deref())
         .await
         .map_err(failed("stamping"))?;
@@ -525,29 +538,45 @@ async fn attempt_once(
     )
     .await
     .map_err(failed("recording the history"))?;
-    // The catalog it now holds. When it started from a catalog the journal
-    // vouched for and ran the plan's statements alone, the hash they give is
-    // known from the first database of the plan (measured there with no one
-    // else's DDL in its journal); otherwise measured here.
-    let alone = recorded.is_some() && kept.journal.is_some() && pending.is_empty();
-    match (alone, after) {
-        (true, Some(after)) => kept.record_known_catalog(&mut tx, &after).await,
-        (true, None) => kept.measure_own(&mut tx).await.map(|(measured, clean)| {
-            if clean {
-                planned.lock().unwrap_or_else(|p| p.into_inner()).after = Some(measured);
-            }
-        }),
-        (false, _) => kept.verify(&mut tx).await.map(|_| ()),
+    // Every migrated database is checked before it commits: its catalog
+    // hash equals the one the plan gave on the first database it was proved
+    // on (one query), else its schema is read and planned again, and must
+    // need nothing more (undeclared things the plan keeps aside).
+    let (measured, clean) = match kept.journal {
+        crate::stamp::Journal::Working { .. } => kept.measure_own(&mut tx).await,
+        crate::stamp::Journal::Absent => kept.verify(&mut tx).await.map(|c| (c, false)),
     }
     .map_err(failed("recording the catalog"))?;
+    if !(verified && after.as_deref() == Some(measured.as_str())) {
+        let now = introspect(&mut tx, "public")
+            .await
+            .map_err(failed("reading the schema"))?;
+        let left = plan_of(&now, declared, ctx).steps;
+        if !left.is_empty() {
+            let lines: Vec<String> = left.iter().take(5).map(|s| s.reason.clone()).collect();
+            return Err(RunnerError::InvalidInput(format!(
+                "the plan for `{database}` did not reach the declared schema (still: {}); nothing was changed — please report this",
+                lines.join("; ")
+            )));
+        }
+        let mut p = planned.lock().unwrap_or_else(|p| p.into_inner());
+        p.verified = true;
+        // Shared with the next databases only when no one else's DDL is in it.
+        if clean && p.after.is_none() {
+            p.after = Some(measured);
+        }
+    }
     tx.commit().await.map_err(failed("committing"))?;
-    report.outcome = Outcome::Migrated;
+    outcome_if_done(Outcome::Migrated, report);
     report.fingerprint_after = Some(declared_fp);
     Ok(())
 }
 
-/// Differences the plan leaves on purpose: undeclared things it keeps, and
-/// column order.
-fn is_kept(d: &Difference) -> bool {
-    d.is_extra() || matches!(d, Difference::ColumnOrder { .. })
+/// The plan for `actual` under this run's options.
+fn plan_of(
+    actual: &schema_model::model::Schema,
+    declared: &schema_model::model::Schema,
+    ctx: &Context,
+) -> Plan {
+    plan(actual, declared, &ctx.options.plan_options())
 }

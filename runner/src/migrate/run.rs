@@ -43,6 +43,10 @@ pub struct RunOptions {
     pub max_failures: Option<usize>,
     /// Go on with the latest unfinished run instead of starting one.
     pub resume: bool,
+    /// Adopt registered tenants made by other tools: without it they are
+    /// reported `not_adopted` and never touched (a registry row is a claim
+    /// anyone who may write the master can make, not a proof).
+    pub adopt: bool,
 }
 
 impl Default for RunOptions {
@@ -54,6 +58,7 @@ impl Default for RunOptions {
             canary: None,
             max_failures: None,
             resume: false,
+            adopt: false,
         }
     }
 }
@@ -66,7 +71,9 @@ pub struct Summary {
     pub planned: usize,
     pub blocked: usize,
     pub needs_destructive: usize,
+    pub needs_prune: usize,
     pub busy: usize,
+    pub not_adopted: usize,
     pub failed: usize,
     pub skipped: usize,
 }
@@ -80,7 +87,9 @@ impl Summary {
             Outcome::Planned => self.planned += 1,
             Outcome::Blocked => self.blocked += 1,
             Outcome::NeedsDestructive => self.needs_destructive += 1,
+            Outcome::NeedsPrune => self.needs_prune += 1,
             Outcome::Busy => self.busy += 1,
+            Outcome::NotAdopted => self.not_adopted += 1,
             Outcome::Failed => self.failed += 1,
             Outcome::Skipped => self.skipped += 1,
         }
@@ -115,7 +124,9 @@ impl RunReport {
             [] => exit::SUCCESS,
             [Outcome::Blocked] => exit::BLOCKED,
             [Outcome::NeedsDestructive] => exit::NEEDS_DESTRUCTIVE,
+            [Outcome::NeedsPrune] => exit::NEEDS_PRUNE,
             [Outcome::Busy] => exit::BUSY,
+            [Outcome::NotAdopted] => exit::NOT_OWNED,
             _ => exit::NOT_MIGRATED,
         }
     }
@@ -185,6 +196,25 @@ pub async fn migrate(
         names: mut tenants,
         owned,
     } = select(target, &options.tenants).await?;
+    // Registered by other tools: adopted only when asked, and only what may be.
+    let mut refused = Vec::new();
+    for name in tenants.iter().filter(|t| !owned.contains(*t)) {
+        let why = if options.adopt {
+            adoption_refused(target, ctx.master_id.as_deref(), name).await
+        } else {
+            Some("registered by other tools and not adopted: `runner migrate --adopt` adopts it (after checking it holds the tenant tables)".to_owned())
+        };
+        if let Some(why) = why {
+            let mut r = DbReport::skipped(name, DbKind::Tenant, &why);
+            r.outcome = Outcome::NotAdopted;
+            refused.push(r);
+        }
+    }
+    tenants.retain(|t| !refused.iter().any(|r| &r.database == t));
+    for r in refused {
+        done(&r, 1 + tenants.len());
+        report.tenants.push(r);
+    }
     ctx.owned = Arc::new(owned);
     let mut total = 1 + tenants.len();
     if !options.migrate.dry_run {
@@ -394,6 +424,65 @@ async fn finish_tenant(
     )
     .await
     .map_err(|e| RunnerError::db("recording the run", master_db, e))
+}
+
+/// Why a registered database made by other tools may not be adopted, if
+/// it may not: a system database, the master, a template, a master of its
+/// own, a database stamped by another master, or one that does not hold the
+/// declared tenant tables (a third of them at least, by name and primary
+/// key: an older schema is adopted and brought forward; an application's
+/// other database is not).
+async fn adoption_refused(target: &Target, master_id: Option<&str>, name: &str) -> Option<String> {
+    use crate::target::{SYSTEM_DATABASES, TEMPLATE_PREFIX};
+    if SYSTEM_DATABASES.contains(&name)
+        || name == target.master_db
+        || name.starts_with(TEMPLATE_PREFIX)
+    {
+        return Some("a system database, the master or a template is never adopted".into());
+    }
+    let mut conn = match target.connect(name).await {
+        Ok(conn) => conn,
+        Err(e) => return Some(format!("could not be read: {e}")),
+    };
+    let found = async {
+        let is_master: bool = sqlx::query_scalar("SELECT to_regclass('rsm.identity') IS NOT NULL")
+            .fetch_one(&mut conn)
+            .await?;
+        let stamp = crate::stamp::read(&mut conn).await?;
+        let actual = schema_model::introspect::introspect(&mut conn, "public").await?;
+        Ok::<_, sqlx::Error>((is_master, stamp, actual))
+    }
+    .await;
+    let (is_master, stamp, actual) = match found {
+        Ok(found) => found,
+        Err(e) => return Some(format!("could not be read: {e}")),
+    };
+    if is_master {
+        return Some("it is a master (it has the runner's identity)".into());
+    }
+    if let (Some(theirs), Some(ours)) = (stamp.and_then(|s| s.master_id), master_id) {
+        if theirs != ours {
+            return Some(format!("it is stamped by another master ({theirs})"));
+        }
+    }
+    let declared = target.declared.schema(DbKind::Tenant);
+    let held = declared
+        .tables
+        .iter()
+        .filter(|t| {
+            actual.table(&t.name).is_some_and(|a| {
+                a.primary_key.as_ref().map(|k| &k.columns)
+                    == t.primary_key.as_ref().map(|k| &k.columns)
+            })
+        })
+        .count();
+    if held * 3 < declared.tables.len() || held == 0 {
+        return Some(format!(
+            "it holds {held} of the {} declared tenant tables: not a tenant of this schema",
+            declared.tables.len()
+        ));
+    }
+    None
 }
 
 /// The tenant databases a run takes, by name: registered tenants whose

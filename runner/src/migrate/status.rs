@@ -16,7 +16,7 @@ use schema_core::DbKind;
 use schema_model::compare::{compare, Difference};
 use schema_model::fingerprint::fingerprint;
 use schema_model::introspect::{catalog_hash, introspect};
-use schema_model::plan::{plan, PlanOptions};
+use schema_model::plan::{describe, plan, PlanOptions};
 use sqlx::{Connection, PgConnection};
 
 use crate::stamp::{self, Stamp};
@@ -86,6 +86,11 @@ pub struct Group {
     /// included.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<String>,
+    /// Undeclared things that change what the application's statements do
+    /// (a trigger, a rule, row level security, an extra foreign key, unique
+    /// key or check): the databases are drifted; `migrate --prune` removes them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub behaviour: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -138,7 +143,7 @@ async fn probe(conn: &mut PgConnection, deep: bool) -> Result<Probe, sqlx::Error
     let (stamp, journal) = stamp::read_with_journal(conn).await?;
     let vouched = stamp
         .as_ref()
-        .and_then(|s| s.catalog_if_unchanged(journal))
+        .and_then(|s| s.catalog_if_unchanged(&journal))
         .filter(|_| !deep)
         .map(str::to_owned);
     Ok(match vouched {
@@ -161,11 +166,14 @@ struct Read {
     differences: Vec<Difference>,
     extras: Vec<Difference>,
     pending: Vec<String>,
+    behaviour: Vec<String>,
 }
 
 impl Read {
+    /// Judged by the plan `migrate` would run: no step, and nothing kept that
+    /// changes behaviour.
     fn is_current(&self) -> bool {
-        self.differences.is_empty() && self.pending.is_empty()
+        self.differences.is_empty() && self.pending.is_empty() && self.behaviour.is_empty()
     }
 }
 
@@ -187,7 +195,14 @@ async fn read_model(
         .into_iter()
         .filter(|d| options.strict_order || !matches!(d, Difference::ColumnOrder { .. }))
         .partition(Difference::is_extra);
-    let pending = plan(&actual, declared, &PlanOptions::default())
+    let planned = plan(&actual, declared, &PlanOptions::default());
+    let behaviour = planned
+        .kept
+        .iter()
+        .filter(|k| k.extra.changes_behaviour())
+        .map(|k| format!("{} ({} removes it)", describe(&k.extra), k.removed_by))
+        .collect();
+    let pending = planned
         .steps
         .into_iter()
         .map(|s| format!("[{}] {}", s.class.as_str(), s.reason))
@@ -199,6 +214,7 @@ async fn read_model(
             differences,
             extras,
             pending,
+            behaviour,
         },
     ))
 }
@@ -318,6 +334,10 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
             .filter(|_| behind_or_drifted)
             .map(|r| r.pending.clone())
             .unwrap_or_default();
+        let behaviour = read
+            .filter(|_| behind_or_drifted)
+            .map(|r| r.behaviour.clone())
+            .unwrap_or_default();
         let extras = read.map(|r| r.extras.clone()).unwrap_or_default();
         match groups
             .iter_mut()
@@ -336,6 +356,7 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
                 differences,
                 extras,
                 pending,
+                behaviour,
                 note,
             }),
         }

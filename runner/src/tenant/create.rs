@@ -450,7 +450,7 @@ async fn stamp(
         .map_err(|e| RunnerError::db("stamping", tenant, e))?;
     // The journal holds the grants just given (they change no schema): the
     // template's verified catalog hash is this clone's too.
-    if journal.is_some() {
+    if journal.is_working() {
         crate::journal::clear(conn)
             .await
             .map_err(|e| RunnerError::db("clearing the journal", tenant, e))?;

@@ -152,11 +152,11 @@ async fn main() {
     clients
         .columns
         .push(Column::new("loyalty_tier", SqlType::Text, true));
-    clients.indexes.push(Index {
-        name: "clients_loyalty_tier_idx".into(),
-        columns: vec!["loyalty_tier".into()],
-        unique: false,
-    });
+    clients.indexes.push(Index::new(
+        "clients_loyalty_tier_idx",
+        vec!["loyalty_tier".into()],
+        false,
+    ));
     let v2 = target.clone().with_declared(Arc::new(Declared::new(
         Schema::from_def(schema_defs::schema(DbKind::Master)),
         next,

@@ -216,7 +216,11 @@ async fn an_old_fleet_is_described_exactly_adopted_and_converged_with_every_row(
     );
 
     // The first migrate adopts the master and the tenants.
-    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
+    let adopt = RunOptions {
+        adopt: true,
+        ..RunOptions::default()
+    };
+    let report = run::migrate(&fleet.target, &adopt, &mut |_, _| {})
         .await
         .unwrap();
     assert_eq!(report.master.outcome, Outcome::Stamped, "{report:#?}");
@@ -327,6 +331,7 @@ async fn a_stopped_run_resumes_without_redoing_its_tenants() {
         &fleet.target,
         &RunOptions {
             tenants: Tenants::Named(order.clone()),
+            adopt: true,
             concurrency: 1,
             max_failures: Some(0),
             migrate: MigrateOptions {
@@ -362,6 +367,7 @@ async fn a_stopped_run_resumes_without_redoing_its_tenants() {
         &fleet.target,
         &RunOptions {
             tenants: Tenants::Named(order),
+            adopt: true,
             resume: true,
             ..RunOptions::default()
         },

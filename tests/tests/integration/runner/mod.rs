@@ -9,3 +9,4 @@ mod legacy;
 mod lifecycle;
 mod migrate;
 mod safety;
+mod truth;

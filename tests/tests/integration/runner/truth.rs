@@ -1,0 +1,359 @@
+//! Hand changes outside the columns and keys the engine used to read, each
+//! made as a superuser on a tenant the runner made: `status` (plain and
+//! `--deep`) no longer calls it current and says why, `migrate` (with
+//! `--prune` and `--allow-destructive`, as the class of each step asks)
+//! repairs it with every row kept, and `status` is current again. Also:
+//! a database setting cannot redirect a step, a silenced journal vouches
+//! for nothing, and a registry row alone adopts nothing.
+
+use runner::migrate::apply::{MigrateOptions, Outcome};
+use runner::migrate::run::{self, RunOptions, Tenants};
+use runner::migrate::status::{self, DbState, StatusOptions};
+use runner::tenant::{self, CreateOptions};
+use sqlx::{Executor, PgConnection};
+
+use super::fleet::TestFleet;
+
+async fn state_of(fleet: &TestFleet, tenant: &str, deep: bool) -> (DbState, String) {
+    let options = StatusOptions {
+        deep,
+        ..StatusOptions::default()
+    };
+    let st = status::status(&fleet.target, &options).await.unwrap();
+    let g = st
+        .groups
+        .iter()
+        .find(|g| g.databases.iter().any(|d| d == tenant))
+        .unwrap();
+    (g.state, format!("{g:#?}"))
+}
+
+async fn count(conn: &mut PgConnection, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(conn).await.unwrap()
+}
+
+/// (what, the hand change, a word the status must give as its reason)
+const CASES: &[(&str, &str, &str)] = &[
+    (
+        "a foreign key re-added NOT VALID over an orphan",
+        "ALTER TABLE client_notes DROP CONSTRAINT client_notes_client_id_clients_id_fk;
+         INSERT INTO client_notes (client_id, note) VALUES (999999, 'orphan');
+         DELETE FROM client_notes WHERE client_id = 999999;
+         ALTER TABLE client_notes ADD CONSTRAINT client_notes_client_id_clients_id_fk
+           FOREIGN KEY (client_id) REFERENCES clients (id) ON DELETE CASCADE NOT VALID;",
+        "validate foreign key",
+    ),
+    (
+        "foreign key triggers disabled",
+        "ALTER TABLE client_notes DISABLE TRIGGER ALL;",
+        "client_notes",
+    ),
+    (
+        "a unique key made NULLS NOT DISTINCT",
+        "ALTER TABLE invoices DROP CONSTRAINT invoices_invoice_number_unique;
+         ALTER TABLE invoices ADD CONSTRAINT invoices_invoice_number_unique UNIQUE NULLS NOT DISTINCT (invoice_number);",
+        "invoice_number",
+    ),
+    (
+        "a unique key made deferrable",
+        "ALTER TABLE invoices DROP CONSTRAINT invoices_invoice_number_unique;
+         ALTER TABLE invoices ADD CONSTRAINT invoices_invoice_number_unique UNIQUE (invoice_number) DEFERRABLE INITIALLY DEFERRED;",
+        "invoice_number",
+    ),
+    (
+        "a deferred foreign key",
+        "ALTER TABLE client_notes ALTER CONSTRAINT client_notes_client_id_clients_id_fk DEFERRABLE INITIALLY DEFERRED;",
+        "DEFERRABLE",
+    ),
+    (
+        "an exclusion constraint",
+        "ALTER TABLE clients ADD CONSTRAINT one_name EXCLUDE USING btree (name WITH =);",
+        "exclusion constraint one_name",
+    ),
+    (
+        "the serial default drawing from another sequence",
+        "CREATE SEQUENCE public.other_seq; ALTER TABLE clients ALTER COLUMN id SET DEFAULT nextval('other_seq');",
+        "clients.id",
+    ),
+    (
+        "the serial's sequence owned by nothing",
+        "ALTER SEQUENCE clients_id_seq OWNED BY NONE;",
+        "clients.id",
+    ),
+    (
+        "a trigger that discards inserts",
+        "CREATE FUNCTION public.swallow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+         CREATE TRIGGER swallow BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION public.swallow();",
+        "trigger swallow",
+    ),
+    (
+        "a rule that discards inserts",
+        "CREATE RULE swallow AS ON INSERT TO clients DO INSTEAD NOTHING;",
+        "rule swallow",
+    ),
+    (
+        "row level security",
+        "ALTER TABLE clients ENABLE ROW LEVEL SECURITY;",
+        "row level security",
+    ),
+    (
+        "a collation",
+        "ALTER TABLE clients ALTER COLUMN email TYPE varchar(255) COLLATE \"C\";",
+        "collation",
+    ),
+    (
+        "an unlogged table",
+        "ALTER TABLE client_notes SET UNLOGGED;",
+        "logged",
+    ),
+    (
+        "a restrictive second foreign key beside the declared cascade",
+        "ALTER TABLE client_notes ADD CONSTRAINT notes_restrict FOREIGN KEY (client_id) REFERENCES clients (id) ON DELETE RESTRICT;",
+        "notes_restrict",
+    ),
+    (
+        "a column renamed by hand",
+        "ALTER TABLE clients RENAME COLUMN notes TO remarks;",
+        "rename column clients.remarks to notes",
+    ),
+];
+
+#[tokio::test]
+async fn every_hand_change_reads_drifted_and_migrate_repairs_it_with_every_row() {
+    let fleet = TestFleet::initialised().await;
+    for (what, sql, reason) in CASES {
+        let made = tenant::create(&fleet.target, &CreateOptions::default())
+            .await
+            .unwrap();
+        let name = made.tenant;
+        let mut conn = fleet.target.connect(&name).await.unwrap();
+        conn.execute(
+            "INSERT INTO clients (name, email, notes) VALUES ('A', 'a@x', 'kept'), ('B', NULL, 'kept'), ('C', 'c@x', NULL);
+             INSERT INTO client_notes (client_id, note) SELECT id, 'n' FROM clients;",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            state_of(&fleet, &name, false).await.0,
+            DbState::Current,
+            "{what}: before"
+        );
+        conn.execute(*sql)
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        for deep in [false, true] {
+            let (state, said) = state_of(&fleet, &name, deep).await;
+            assert_ne!(state, DbState::Current, "{what} (deep {deep}): {said}");
+            assert!(said.contains(reason), "{what}: `{reason}` in {said}");
+        }
+        let report = run::migrate(
+            &fleet.target,
+            &RunOptions {
+                tenants: Tenants::Named(vec![name.clone()]),
+                migrate: MigrateOptions {
+                    prune: true,
+                    allow_destructive: true,
+                    ..MigrateOptions::default()
+                },
+                ..RunOptions::default()
+            },
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            report.tenants[0].outcome,
+            Outcome::Migrated,
+            "{what}: {report:#?}"
+        );
+        let (state, said) = state_of(&fleet, &name, true).await;
+        assert_eq!(state, DbState::Current, "{what}: after {said}");
+        assert_eq!(
+            count(&mut conn, "SELECT count(*) FROM clients").await,
+            3,
+            "{what}"
+        );
+        assert_eq!(
+            count(
+                &mut conn,
+                "SELECT count(*) FROM clients WHERE notes = 'kept'"
+            )
+            .await,
+            2,
+            "{what}: values kept"
+        );
+        assert_eq!(
+            count(&mut conn, "SELECT count(*) FROM client_notes").await,
+            3,
+            "{what}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_trigger_kept_without_prune_is_never_called_unchanged() {
+    let fleet = TestFleet::initialised().await;
+    let name = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap()
+        .tenant;
+    let mut conn = fleet.target.connect(&name).await.unwrap();
+    conn.execute("CREATE RULE swallow AS ON INSERT TO clients DO INSTEAD NOTHING;")
+        .await
+        .unwrap();
+    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
+        .await
+        .unwrap();
+    let r = report.tenants.iter().find(|t| t.database == name).unwrap();
+    assert_eq!(r.outcome, Outcome::NeedsPrune, "{report:#?}");
+    assert!(r.detail.as_deref().unwrap_or("").contains("--prune"));
+    assert_eq!(report.exit_code(), runner::error::exit::NEEDS_PRUNE);
+}
+
+#[tokio::test]
+async fn a_database_search_path_cannot_redirect_a_step() {
+    let fleet = TestFleet::initialised().await;
+    let name = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap()
+        .tenant;
+    let mut conn = fleet.target.connect(&name).await.unwrap();
+    conn.execute(
+        format!(
+            "CREATE SCHEMA shadow; CREATE TABLE shadow.clients (id int, name varchar(255));
+             ALTER TABLE public.clients ALTER COLUMN name DROP NOT NULL;
+             ALTER DATABASE {name} SET search_path = shadow, public;"
+        )
+        .as_str(),
+    )
+    .await
+    .unwrap();
+    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
+        .await
+        .unwrap();
+    let r = report.tenants.iter().find(|t| t.database == name).unwrap();
+    assert_eq!(r.outcome, Outcome::Migrated, "{report:#?}");
+    let mut fresh = fleet.target.connect(&name).await.unwrap();
+    let not_null: bool = sqlx::query_scalar(
+        "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'public.clients'::regclass AND attname = 'name'",
+    )
+    .fetch_one(&mut fresh)
+    .await
+    .unwrap();
+    assert!(not_null, "the step went to public.clients");
+    assert_eq!(state_of(&fleet, &name, true).await.0, DbState::Current);
+}
+
+#[tokio::test]
+async fn a_silenced_journal_vouches_for_nothing() {
+    let fleet = TestFleet::initialised().await;
+    let name = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap()
+        .tenant;
+    let mut conn = fleet.target.connect(&name).await.unwrap();
+    // The trigger disabled around DDL, then enabled again: no journal row.
+    conn.execute(
+        "ALTER EVENT TRIGGER rsm_note_ddl DISABLE;
+         ALTER TABLE clients DROP COLUMN artist_name;
+         ALTER EVENT TRIGGER rsm_note_ddl ENABLE;",
+    )
+    .await
+    .unwrap();
+    assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Drifted);
+    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:#?}");
+    assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Current);
+
+    // The journal's function replaced by a no-op: it vouches for nothing.
+    conn.execute(
+        "CREATE OR REPLACE FUNCTION rsm.note_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+         ALTER TABLE clients DROP COLUMN middle_name;",
+    )
+    .await
+    .unwrap();
+    assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Drifted);
+    run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Current);
+    // ... and migrate put the runner's function back.
+    conn.execute("ALTER TABLE clients DROP COLUMN prefix")
+        .await
+        .unwrap();
+    assert!(count(&mut conn, "SELECT count(*) FROM rsm.ddl_journal").await > 0);
+}
+
+#[tokio::test]
+async fn a_registry_row_alone_adopts_nothing() {
+    let fleet = TestFleet::initialised().await;
+    let mut admin = fleet.admin().await;
+    // An application's own database, with rows, registered by anyone.
+    let app = format!("{}app", fleet.target.tenant_prefix);
+    admin
+        .execute(format!("CREATE DATABASE {app}").as_str())
+        .await
+        .unwrap();
+    let mut app_conn = fleet.target.connect(&app).await.unwrap();
+    app_conn
+        .execute("CREATE TABLE things (id int PRIMARY KEY); INSERT INTO things SELECT generate_series(1, 100)")
+        .await
+        .unwrap();
+    let mut master = fleet.master().await;
+    sqlx::query(
+        "WITH u AS (INSERT INTO users (email) VALUES ('app@app.example') RETURNING id),
+              o AS (INSERT INTO organizations (name, slug, subdomain, owner_id)
+                    SELECT 'App', 'app', 'app', id FROM u RETURNING id)
+         INSERT INTO tenant_databases (organization_id, database_name) SELECT id, $1 FROM o",
+    )
+    .bind(&app)
+    .execute(&mut master)
+    .await
+    .unwrap();
+    {
+        for adopt in [false, true] {
+            let report = run::migrate(
+                &fleet.target,
+                &RunOptions {
+                    adopt,
+                    ..RunOptions::default()
+                },
+                &mut |_, _| {},
+            )
+            .await
+            .unwrap();
+            let r = report.tenants.iter().find(|t| t.database == app).unwrap();
+            assert_eq!(r.outcome, Outcome::NotAdopted, "adopt {adopt}: {report:#?}");
+            if adopt {
+                let why = r.detail.as_deref().unwrap_or("");
+                assert!(why.contains("declared tenant tables"), "{why}");
+            }
+        }
+    }
+    // Whatever the registry says: untouched, and never dropped.
+    let tables = count(
+        &mut app_conn,
+        "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'",
+    )
+    .await;
+    assert_eq!(tables, 1);
+    assert_eq!(
+        count(
+            &mut app_conn,
+            "SELECT count(*) FROM pg_namespace WHERE nspname = 'rsm'"
+        )
+        .await,
+        0
+    );
+    drop(app_conn);
+    if let Ok(plan) = tenant::plan_cleanup(&fleet.target, tenant::Selection::All).await {
+        tenant::cleanup(&fleet.target, &plan, |_| {}).await.ok();
+    }
+    assert!(fleet.database_exists(&app).await, "never dropped");
+    admin
+        .execute(format!("DROP DATABASE {app} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
+}
