@@ -542,9 +542,12 @@ async fn attempt_once(
     // hash equals the one the plan gave on the first database it was proved
     // on (one query), else its schema is read and planned again, and must
     // need nothing more (undeclared things the plan keeps aside).
-    let (measured, clean) = match kept.journal {
-        crate::stamp::Journal::Working { .. } => kept.measure_own(&mut tx).await,
-        crate::stamp::Journal::Absent => kept.verify(&mut tx).await.map(|c| (c, false)),
+    // The journal's rows from before this run (the DDL that made the
+    // catalog this run measured under its lock) go too; DDL committed since
+    // keeps its row when the journal vouched for the start.
+    let (measured, clean) = match (&kept.journal, &recorded) {
+        (crate::stamp::Journal::Working { .. }, Some(_)) => kept.measure_own(&mut tx).await,
+        _ => kept.verify(&mut tx).await.map(|c| (c, false)),
     }
     .map_err(failed("recording the catalog"))?;
     if !(verified && after.as_deref() == Some(measured.as_str())) {
