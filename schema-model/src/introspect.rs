@@ -51,7 +51,9 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
     }
 
     // A serial column is one whose default draws from the sequence the column
-    // owns; a default drawing from another sequence is a plain default.
+    // owns; a default drawing from another sequence is a plain default. The
+    // owned sequence is read from `pg_depend` (as `pg_get_serial_sequence`
+    // does, without its lock on the table: a read never waits on a writer).
     type ColumnRow = (
         String,
         String,
@@ -68,7 +70,11 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
                 a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
                 CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation
                      THEN a.attcollation::regcollation::text END,
-                pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname)::regclass::text
+                (SELECT s.oid::regclass::text FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid
+                  WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+                    AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum
+                    AND dep.deptype IN ('a', 'i') AND s.relkind = 'S'
+                  ORDER BY s.relname LIMIT 1)
          FROM pg_attribute a
          JOIN pg_class c ON c.oid = a.attrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace

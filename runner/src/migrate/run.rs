@@ -196,25 +196,6 @@ pub async fn migrate(
         names: mut tenants,
         owned,
     } = select(target, &options.tenants).await?;
-    // Registered by other tools: adopted only when asked, and only what may be.
-    let mut refused = Vec::new();
-    for name in tenants.iter().filter(|t| !owned.contains(*t)) {
-        let why = if options.adopt {
-            adoption_refused(target, ctx.master_id.as_deref(), name).await
-        } else {
-            Some("registered by other tools and not adopted: `runner migrate --adopt` adopts it (after checking it holds the tenant tables)".to_owned())
-        };
-        if let Some(why) = why {
-            let mut r = DbReport::skipped(name, DbKind::Tenant, &why);
-            r.outcome = Outcome::NotAdopted;
-            refused.push(r);
-        }
-    }
-    tenants.retain(|t| !refused.iter().any(|r| &r.database == t));
-    for r in refused {
-        done(&r, 1 + tenants.len());
-        report.tenants.push(r);
-    }
     ctx.owned = Arc::new(owned);
     let mut total = 1 + tenants.len();
     if !options.migrate.dry_run {
@@ -274,7 +255,7 @@ pub async fn migrate(
     let canary = options.canary.unwrap_or(0).min(tenants.len());
     let rest = tenants.split_off(canary);
     for name in &tenants {
-        let r = migrate_one(&ctx, &mut admin, name, DbKind::Tenant).await;
+        let r = migrate_tenant(&ctx, &mut admin, name, options.adopt).await;
         let ok = r.outcome.is_ok();
         finish_tenant(&ctx, &mut master_conn, &r).await?;
         done(&r, total);
@@ -348,7 +329,7 @@ async fn run_rest(
         let over = options.max_failures.is_some_and(|max| failures > max);
         while !over && running.len() < options.concurrency.max(1) {
             let Some(name) = pending.next() else { break };
-            let (ctx, admins) = (ctx.clone(), Arc::clone(&admins));
+            let (ctx, admins, adopt) = (ctx.clone(), Arc::clone(&admins), options.adopt);
             running.spawn(async move {
                 let pooled = admins.lock().unwrap_or_else(|p| p.into_inner()).pop();
                 let mut admin = match pooled {
@@ -363,7 +344,7 @@ async fn run_rest(
                         }
                     },
                 };
-                let r = migrate_one(&ctx, &mut admin, &name, DbKind::Tenant).await;
+                let r = migrate_tenant(&ctx, &mut admin, &name, adopt).await;
                 admins.lock().unwrap_or_else(|p| p.into_inner()).push(admin);
                 r
             });
@@ -426,23 +407,63 @@ async fn finish_tenant(
     .map_err(|e| RunnerError::db("recording the run", master_db, e))
 }
 
+/// A tenant of the run: one this master made or adopted is migrated; one
+/// registered by other tools only with `--adopt` and once it may be adopted
+/// (else reported `not_adopted`, untouched).
+async fn migrate_tenant(
+    ctx: &Context,
+    admin: &mut PgConnection,
+    name: &str,
+    adopt: bool,
+) -> DbReport {
+    if !ctx.owned.contains(name) {
+        let refused = if adopt {
+            let lock_timeout = ctx.options.lock_timeout.as_millis().to_string();
+            adoption_refused(&ctx.target, ctx.master_id.as_deref(), name, &lock_timeout).await
+        } else {
+            Some((Outcome::NotAdopted, "registered by other tools and not adopted: `runner migrate --adopt` adopts it (after checking it holds the tenant tables)".to_owned()))
+        };
+        if let Some((outcome, why)) = refused {
+            let mut r = DbReport::skipped(name, DbKind::Tenant, &why);
+            r.outcome = outcome;
+            return r;
+        }
+    }
+    migrate_one(ctx, admin, name, DbKind::Tenant).await
+}
+
 /// Why a registered database made by other tools may not be adopted, if
 /// it may not: a system database, the master, a template, a master of its
 /// own, a database stamped by another master, or one that does not hold the
 /// declared tenant tables (a third of them at least, by name and primary
 /// key: an older schema is adopted and brought forward; an application's
 /// other database is not).
-async fn adoption_refused(target: &Target, master_id: Option<&str>, name: &str) -> Option<String> {
+async fn adoption_refused(
+    target: &Target,
+    master_id: Option<&str>,
+    name: &str,
+    lock_timeout: &str,
+) -> Option<(Outcome, String)> {
+    let refuse = |why: String| Some((Outcome::NotAdopted, why));
+    let unread = |why: String| {
+        Some((
+            Outcome::Failed,
+            format!("could not be read to check it may be adopted: {why}"),
+        ))
+    };
     use crate::target::{SYSTEM_DATABASES, TEMPLATE_PREFIX};
     if SYSTEM_DATABASES.contains(&name)
         || name == target.master_db
         || name.starts_with(TEMPLATE_PREFIX)
     {
-        return Some("a system database, the master or a template is never adopted".into());
+        return refuse("a system database, the master or a template is never adopted".into());
     }
-    let mut conn = match target.connect(name).await {
+    let mut conn = match target
+        .connect_setting(name, "lock_timeout", lock_timeout)
+        .await
+    {
         Ok(conn) => conn,
-        Err(e) => return Some(format!("could not be read: {e}")),
+        Err(e) => return unread(e.to_string()),
     };
     let found = async {
         let is_master: bool = sqlx::query_scalar("SELECT to_regclass('rsm.identity') IS NOT NULL")
@@ -455,14 +476,14 @@ async fn adoption_refused(target: &Target, master_id: Option<&str>, name: &str) 
     .await;
     let (is_master, stamp, actual) = match found {
         Ok(found) => found,
-        Err(e) => return Some(format!("could not be read: {e}")),
+        Err(e) => return unread(e.to_string()),
     };
     if is_master {
-        return Some("it is a master (it has the runner's identity)".into());
+        return refuse("it is a master (it has the runner's identity)".into());
     }
     if let (Some(theirs), Some(ours)) = (stamp.and_then(|s| s.master_id), master_id) {
         if theirs != ours {
-            return Some(format!("it is stamped by another master ({theirs})"));
+            return refuse(format!("it is stamped by another master ({theirs})"));
         }
     }
     let declared = target.declared.schema(DbKind::Tenant);
@@ -477,7 +498,7 @@ async fn adoption_refused(target: &Target, master_id: Option<&str>, name: &str) 
         })
         .count();
     if held * 3 < declared.tables.len() || held == 0 {
-        return Some(format!(
+        return refuse(format!(
             "it holds {held} of the {} declared tenant tables: not a tenant of this schema",
             declared.tables.len()
         ));

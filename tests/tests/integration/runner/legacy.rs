@@ -351,12 +351,11 @@ async fn a_stopped_run_resumes_without_redoing_its_tenants() {
         [Outcome::Migrated, Outcome::Migrated, Outcome::Failed],
         "{first:#?}"
     );
+    // Locked: either its migration or the check that it may be adopted
+    // (which reads its catalog) gave up waiting.
+    let detail = first.tenants[2].detail.as_deref().unwrap();
     assert!(
-        first.tenants[2]
-            .detail
-            .as_deref()
-            .unwrap()
-            .contains("stayed locked through 2 attempts"),
+        detail.contains("stayed locked through 2 attempts") || detail.contains("lock timeout"),
         "{first:#?}"
     );
     assert!(first.stopped.is_some(), "{first:#?}");
