@@ -226,12 +226,11 @@ pub enum Extra {
         /// RESTRICT beside the declared CASCADE refuses deletes).
         changes_behaviour: bool,
     },
+    /// Listed, never drift: an index changes no statement's result.
     Index {
         table: String,
         name: String,
         describe: String,
-        /// Never, today: an undeclared index is listed, not drift.
-        changes_behaviour: bool,
     },
     /// A trigger, rule, row level security, policy or exclusion constraint.
     Behaviour {
@@ -245,11 +244,8 @@ impl Extra {
     /// database is drifted, not merely carrying extras).
     pub fn changes_behaviour(&self) -> bool {
         match self {
-            Extra::Table { .. } | Extra::Column { .. } => false,
+            Extra::Table { .. } | Extra::Column { .. } | Extra::Index { .. } => false,
             Extra::Constraint {
-                changes_behaviour, ..
-            }
-            | Extra::Index {
                 changes_behaviour, ..
             } => *changes_behaviour,
             // Policies do nothing while row level security is off; the
@@ -495,15 +491,12 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
             rename_constraint(&table, &ak.name, &tk.name, out)
         }
         (Some(ak), Some(tk)) => {
-            out.push(Change::DropConstraint {
-                table: table.clone(),
-                name: ak.name.clone(),
-            });
-            out.push(Change::AddPrimaryKey {
+            let add = Change::AddPrimaryKey {
                 table: table.clone(),
                 actual_table: at.clone(),
                 key: tk.clone(),
-            });
+            };
+            remake(&table, &ak.name, add, out);
         }
         (None, Some(tk)) => {
             wanted.push(&tk.name);
@@ -531,15 +524,12 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
             }
             Some((i, ak)) => {
                 claimed[i] = true;
-                out.push(Change::DropConstraint {
-                    table: table.clone(),
-                    name: ak.name.clone(),
-                });
-                out.push(Change::AddUnique {
+                let add = Change::AddUnique {
                     table: table.clone(),
                     actual_table: at.clone(),
                     key: tk.clone(),
-                });
+                };
+                remake(&table, &ak.name, add, out);
             }
             None => {
                 wanted.push(&tk.name);
@@ -574,15 +564,12 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
             // Its checks disabled: made again, so that every row is checked.
             Some((i, af)) if !af.enforced => {
                 fk_claimed[i] = true;
-                out.push(Change::DropConstraint {
-                    table: table.clone(),
-                    name: af.name.clone(),
-                });
-                out.push(Change::AddForeignKey {
+                let add = Change::AddForeignKey {
                     table: table.clone(),
                     actual_table: at.clone(),
                     foreign_key: tf.clone(),
-                });
+                };
+                remake(&table, &af.name, add, out);
             }
             Some((i, af)) => {
                 fk_claimed[i] = true;
@@ -594,9 +581,7 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
                         deferral: tf.deferral,
                     });
                 }
-                if af.valid && !tf.valid {
-                    // Only a copied database asks for a key not validated.
-                } else if !af.valid {
+                if !af.valid && tf.valid {
                     out.push(Change::ValidateConstraint {
                         table: table.clone(),
                         actual_table: actual_table.clone(),
@@ -725,7 +710,6 @@ fn diff_table(a: &Table, t: &Table, table_map: &BTreeMap<&str, &str>, out: &mut 
                     if ai.unique { "unique " } else { "" },
                     ai.definition
                 ),
-                changes_behaviour: false,
             });
             drop_or_extra(&ai.name, &wanted, extra, out);
         }
@@ -766,6 +750,15 @@ fn ref_columns_match(af: &ForeignKey, tf: &ForeignKey) -> bool {
     af.ref_columns == tf.ref_columns
 }
 
+/// A constraint made again: the database's goes first, the target's is added.
+fn remake(table: &str, name: &str, add: Change, out: &mut Vec<Change>) {
+    out.push(Change::DropConstraint {
+        table: table.to_owned(),
+        name: name.to_owned(),
+    });
+    out.push(add);
+}
+
 fn rename_constraint(table: &str, from: &str, to: &str, out: &mut Vec<Change>) {
     if from != to {
         out.push(Change::RenameConstraint {
@@ -786,15 +779,6 @@ fn extra_constraint(table: &str, key: &Key, kind: &str) -> Change {
         // rules, row security, a second foreign key's action).
         changes_behaviour: false,
     })
-}
-
-/// `nextval('clients_id_seq'::regclass)` → `clients_id_seq`.
-fn sequence_of(default: &ColumnDefault) -> Option<String> {
-    let inner = default
-        .printed
-        .strip_prefix("nextval('")?
-        .strip_suffix("'::regclass)")?;
-    Some(inner.replace("''", "'"))
 }
 
 fn diff_column(
@@ -827,19 +811,19 @@ fn diff_column(
             return;
         }
     }
-    let identity = Change::SetIdentity {
+    // An identity goes before the column changes; one comes after them
+    // (it needs the column NOT NULL first).
+    let identity = (ac.identity != tc.identity).then(|| Change::SetIdentity {
         table: table.to_owned(),
         column: column.clone(),
         from: ac.identity,
         to: tc.identity,
         was_serial: ac.serial,
         to_serial: tc.serial,
-    };
-    // An identity goes before the column changes; one comes after them
-    // (it needs the column NOT NULL first).
+    });
     let identity_added = ac.identity.is_none() && tc.identity.is_some();
-    if ac.identity != tc.identity && !identity_added {
-        out.push(identity.clone());
+    if !identity_added {
+        out.extend(identity.clone());
     }
     if ac.data_type != tc.data_type {
         out.push(Change::AlterType {
@@ -860,17 +844,17 @@ fn diff_column(
             collation: tc.collation.clone(),
         });
     }
-    // Identity changes handle the column's sequence themselves.
-    let identity_changes = ac.identity != tc.identity;
-    if ac.serial != tc.serial && (tc.serial || !identity_changes) {
-        // (from serial to identity: the identity step drops the sequence)
-        let existing_sequence = if ac.identity.is_some() {
-            None // dropped with the identity just before
+    // From serial to identity, the identity step drops the sequence.
+    if ac.serial != tc.serial && (tc.serial || identity.is_none()) {
+        // Made serial: the sequence the column owns (the one its serial
+        // had), else the one its default draws from; none after an
+        // identity, whose sequence went with it.
+        let existing_sequence = if !tc.serial || ac.identity.is_some() {
+            None
         } else {
-            // The sequence the column owns first: the one its serial had.
             ac.owned_sequence
                 .clone()
-                .or_else(|| ac.default.as_ref().and_then(sequence_of))
+                .or_else(|| ac.default.as_ref().and_then(ColumnDefault::sequence))
         };
         out.push(Change::SetSerial {
             table: table.to_owned(),
@@ -892,7 +876,7 @@ fn diff_column(
                 column: column.clone(),
                 default: d.clone(),
             }),
-            None if !type_changed && !tc.serial && !ac.serial => out.push(Change::DropDefault {
+            None if !type_changed && !tc.serial => out.push(Change::DropDefault {
                 table: table.to_owned(),
                 column: column.clone(),
             }),
@@ -916,7 +900,7 @@ fn diff_column(
         });
     }
     if identity_added {
-        out.push(identity);
+        out.extend(identity);
     }
 }
 

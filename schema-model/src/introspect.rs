@@ -17,7 +17,6 @@ use crate::model::{
     Behaviour, BehaviourKind, Check, Column, ColumnDefault, Deferral, ForeignKey, Identity, Index,
     Key, Schema, Table,
 };
-use schema_core::ident::quote_literal;
 use schema_core::FkAction;
 use schema_core::SqlType;
 
@@ -98,7 +97,7 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
         };
         let serial = identity.is_none()
             && owned.as_ref().is_some_and(|seq| {
-                default.as_deref() == Some(&format!("nextval({}::regclass)", quote_literal(seq)))
+                default.as_deref() == Some(ColumnDefault::nextval(seq).printed.as_str())
             });
         if let Some(t) = tables.get_mut(&table) {
             let mut column = Column::new(&name, SqlType::parse(&ty), !not_null);

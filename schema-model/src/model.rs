@@ -168,6 +168,22 @@ impl ColumnDefault {
             printed: text,
         }
     }
+
+    /// A serial's default: `nextval('clients_id_seq'::regclass)`, for a
+    /// sequence named as `regclass` prints it (quoted where needed).
+    pub fn nextval(sequence: &str) -> ColumnDefault {
+        ColumnDefault::printed(format!("nextval({}::regclass)", quote_literal(sequence)))
+    }
+
+    /// The sequence a `nextval(...)` default draws from, as `regclass`
+    /// prints it; `None` for any other default.
+    pub fn sequence(&self) -> Option<String> {
+        let inner = self
+            .printed
+            .strip_prefix("nextval('")?
+            .strip_suffix("'::regclass)")?;
+        Some(inner.replace("''", "'"))
+    }
 }
 
 /// A CHECK constraint.

@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use crate::ddl;
 use crate::diff::{diff, Change, Extra};
-use crate::model::{Column, Schema};
+use crate::model::{Check, Column, Schema};
 
 /// When a step runs: steps are ordered by phase, then as the diff lists them.
 /// Renames first (so that later steps name things as the target does),
@@ -149,6 +149,17 @@ impl Plan {
         self.steps.is_empty()
     }
 
+    /// What the plan keeps that changes what statements do (a trigger, a
+    /// rule, row level security, a second foreign key): the database is
+    /// drifted while it stays. One line each, with what removes it.
+    pub fn kept_behaviour(&self) -> Vec<String> {
+        self.kept
+            .iter()
+            .filter(|k| k.extra.changes_behaviour())
+            .map(|k| format!("{} ({} removes it)", describe(&k.extra), k.removed_by))
+            .collect()
+    }
+
     /// The most costly class among the steps.
     pub fn class(&self) -> Option<Class> {
         self.steps.iter().map(|s| s.class).max()
@@ -216,7 +227,6 @@ pub fn describe(extra: &Extra) -> String {
             table,
             name,
             describe,
-            ..
         } => format!("index {name} on {table} is not declared: {describe}"),
         Extra::Behaviour { table, behaviour } => format!(
             "{} {} on {table} is not declared: {}",
@@ -452,15 +462,7 @@ fn steps_for(
                 Conversion::Parse if !is_string(from) => {
                     format!(" USING {}::text::{to}", quote(column))
                 }
-                Conversion::Zoned(expression) => {
-                    format!(" USING {}", expression.replace("{c}", &quote(column)))
-                }
-                Conversion::Lossy(_) if matches!(from, SqlType::Timestamptz) => {
-                    format!(" USING ({} AT TIME ZONE 'UTC')::{to}", quote(column))
-                }
-                Conversion::Widening | Conversion::Narrowing(_) | Conversion::Lossy(_) | Conversion::Parse => {
-                    format!(" USING {}::{to}", quote(column))
-                }
+                _ => format!(" USING {}", cast(from, to, &quote(column))),
             };
             sql.push(format!("{} TYPE {to}{using};", alter_column(table, column)));
             let (at, ac) = (quote(actual_table), quote(actual_column));
@@ -470,7 +472,7 @@ fn steps_for(
                 Conversion::Widening => {
                     s.reason = format!("widen {table}.{column} from {from} to {to}: every value fits");
                 }
-                Conversion::Zoned(_) => {
+                Conversion::Zoned => {
                     // Every value converts, but to what depends on a zone:
                     // the step names UTC instead of trusting the session's.
                     s.class = Class::DataDependent;
@@ -689,19 +691,7 @@ fn steps_for(
             if let Some(at) = actual_table {
                 s.class = Class::DataDependent;
                 s.reason.push_str(": every row must pass it");
-                let expression = check_expression(&check.definition);
-                // Written in the target's columns: checked on the data as it is
-                // only where this plan changes no column of the table (else the
-                // step itself tests every row when it runs).
-                if !names.reshaped.contains(table) {
-                    let predicate = format!("NOT ({expression})");
-                    s.check = Some(DataCheck {
-                        count_sql: format!("SELECT count(*) FROM {} WHERE {predicate}", quote(at)),
-                        example_sql: example(at, &predicate),
-                        what: format!("rows of {table} that fail {}", check.definition),
-                        fix: "change those rows, or the check".into(),
-                    });
-                }
+                s.check = failing_rows(names, table, at, check);
             }
             steps.push(s);
         }
@@ -951,7 +941,6 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
             table,
             name,
             describe,
-            ..
         } => {
             if !(options.prune || options.exact) {
                 plan.kept.push(keep("--prune"));
@@ -1013,6 +1002,30 @@ fn duplicates(names: &Names, table: &str, columns: &[String], primary: bool) -> 
             columns.join(", ")
         ),
         fix: "remove or change the duplicates first".into(),
+    })
+}
+
+/// Rows that fail a check. Written in the target's columns: counted on the
+/// data as it is only where this plan changes no column of the table (else
+/// the step itself tests every row when it runs).
+fn failing_rows(
+    names: &Names,
+    table: &str,
+    actual_table: &str,
+    check: &Check,
+) -> Option<DataCheck> {
+    if names.reshaped.contains(table) {
+        return None;
+    }
+    let predicate = format!("NOT ({})", check_expression(&check.definition));
+    Some(DataCheck {
+        count_sql: format!(
+            "SELECT count(*) FROM {} WHERE {predicate}",
+            quote(actual_table)
+        ),
+        example_sql: example(actual_table, &predicate),
+        what: format!("rows of {table} that fail {}", check.definition),
+        fix: "change those rows, or the check".into(),
     })
 }
 
@@ -1081,9 +1094,22 @@ enum Conversion {
     Parse,
     /// Values lose precision; the predicate finds those that change.
     Lossy(String),
-    /// Every value converts, to a result that depends on a time zone: the
-    /// `USING` expression (on `{c}`) names the zone.
-    Zoned(String),
+    /// Every value converts, to a result that depends on a time zone
+    /// ([`cast`] names UTC).
+    Zoned,
+}
+
+/// A value of `from` written as `to` in a `USING` clause: through UTC
+/// wherever a time zone would decide the result, never the session's zone.
+fn cast(from: &SqlType, to: &SqlType, column: &str) -> String {
+    match (from, to) {
+        (SqlType::Timestamp, SqlType::Timestamptz) | (SqlType::Timestamptz, SqlType::Timestamp) => {
+            format!("{column} AT TIME ZONE 'UTC'")
+        }
+        (SqlType::Date, SqlType::Timestamptz) => format!("{column}::timestamp AT TIME ZONE 'UTC'"),
+        (SqlType::Timestamptz, SqlType::Date) => format!("({column} AT TIME ZONE 'UTC')::{to}"),
+        _ => format!("{column}::{to}"),
+    }
 }
 
 /// Integer widths: (rank, min, max).
@@ -1159,12 +1185,9 @@ fn conversion(from: &SqlType, to: &SqlType) -> Conversion {
         };
     }
     match (from, to) {
-        (SqlType::Timestamp, SqlType::Timestamptz) | (SqlType::Timestamptz, SqlType::Timestamp) => {
-            return Conversion::Zoned("{c} AT TIME ZONE 'UTC'".into())
-        }
-        (SqlType::Date, SqlType::Timestamptz) => {
-            return Conversion::Zoned("{c}::timestamp AT TIME ZONE 'UTC'".into())
-        }
+        (SqlType::Timestamp, SqlType::Timestamptz)
+        | (SqlType::Timestamptz, SqlType::Timestamp)
+        | (SqlType::Date, SqlType::Timestamptz) => return Conversion::Zoned,
         (SqlType::Timestamp, SqlType::Date) => {
             return Conversion::Lossy("{c}::date::timestamp <> {c}".into())
         }

@@ -4,9 +4,7 @@
 
 use schema_core::ident::quote;
 
-use super::{
-    alter, check_expression, example, orphans, step, Class, DataCheck, Names, Phase, Step,
-};
+use super::{alter, failing_rows, orphans, step, Class, Names, Phase, Step};
 use crate::model::{Behaviour, BehaviourKind, Check, Deferral, ForeignKey};
 
 /// A foreign key checked at each statement again (or as the target says).
@@ -60,18 +58,7 @@ pub(super) fn validate(
                 table,
                 sql,
             );
-            s.check = check.map(|c| {
-                let predicate = format!("NOT ({})", check_expression(&c.definition));
-                DataCheck {
-                    count_sql: format!(
-                        "SELECT count(*) FROM {} WHERE {predicate}",
-                        quote(actual_table)
-                    ),
-                    example_sql: example(actual_table, &predicate),
-                    what: format!("rows of {table} that fail {}", c.definition),
-                    fix: "change those rows, or the check".into(),
-                }
-            });
+            s.check = check.and_then(|c| failing_rows(names, table, actual_table, c));
             s
         }
     }

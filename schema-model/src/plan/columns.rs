@@ -7,7 +7,7 @@ use schema_core::SqlType;
 
 use super::{alter, alter_column, column_step, step, Class, Phase, Stake, Step};
 use crate::ddl;
-use crate::model::{Column, Identity};
+use crate::model::{Column, ColumnDefault, Identity};
 
 /// `setval` past the largest value of the column and the sequence's own
 /// position, whichever is further: no value already used is handed out again.
@@ -20,6 +20,18 @@ fn restart_past_values(sequence: &str, table: &str, column: &str) -> String {
         c = quote(column),
         t = quote(table),
     )
+}
+
+/// A serial's default and the sequence it owns, dropped (the values stay).
+fn drop_serial(table: &str, column: &str) -> Vec<String> {
+    vec![
+        format!("{} DROP DEFAULT;", alter_column(table, column)),
+        format!(
+            "DO $rsm$ BEGIN EXECUTE format('DROP SEQUENCE %s', pg_get_serial_sequence({}, {})); END $rsm$;",
+            quote_literal(&quote(table)),
+            quote_literal(column)
+        ),
+    ]
 }
 
 /// A plain column made serial (reusing the sequence it has, under the name
@@ -55,10 +67,10 @@ pub(super) fn set_serial(
                 )
             }
         };
-        let literal = format!("{}::regclass", quote_literal(&sequence));
         sql.push(format!(
-            "{} SET DEFAULT nextval({literal});",
-            alter_column(table, column)
+            "{} SET DEFAULT {};",
+            alter_column(table, column),
+            ColumnDefault::nextval(&sequence).sql
         ));
         sql.push(restart_past_values(&sequence, table, column));
         return column_step(Phase::AlterColumn, Class::Safe, reason, table, column, sql);
@@ -69,14 +81,7 @@ pub(super) fn set_serial(
         format!("make {table}.{column} a plain {data_type}: its sequence is dropped (the values stay, the next value is lost)"),
         table,
         column,
-        vec![
-            format!("{} DROP DEFAULT;", alter_column(table, column)),
-            format!(
-                "DO $rsm$ BEGIN EXECUTE format('DROP SEQUENCE %s', pg_get_serial_sequence({}, {})); END $rsm$;",
-                quote_literal(&quote(table)),
-                quote_literal(column)
-            ),
-        ],
+        drop_serial(table, column),
     );
     s.stake = Some(Stake {
         count_sql: "SELECT 1::bigint".into(),
@@ -139,15 +144,11 @@ pub(super) fn set_identity(
             s
         }
         (None, Some(kind)) => {
-            let mut sql = Vec::new();
-            if was_serial {
-                sql.push(format!("{} DROP DEFAULT;", alter_column(table, column)));
-                sql.push(format!(
-                    "DO $rsm$ BEGIN EXECUTE format('DROP SEQUENCE %s', pg_get_serial_sequence({}, {})); END $rsm$;",
-                    quote_literal(&quote(table)),
-                    quote_literal(column)
-                ));
-            }
+            let mut sql = if was_serial {
+                drop_serial(table, column)
+            } else {
+                Vec::new()
+            };
             sql.push(format!(
                 "{} ADD GENERATED {} AS IDENTITY;",
                 alter_column(table, column),
