@@ -316,20 +316,6 @@ impl Bookkeeping {
         crate::migrate::history::record_known(conn, self.history, entry).await
     }
 
-    /// After a migration that started from a catalog the journal vouched for
-    /// and ran only the plan's statements: the catalog hash those statements
-    /// are known to give (measured on the first database of the plan) is
-    /// recorded, and only this transaction's journal rows go — DDL by anyone
-    /// else keeps its row, and the next reader measures.
-    pub async fn record_known_catalog(
-        &self,
-        conn: &mut PgConnection,
-        catalog: &str,
-    ) -> Result<(), sqlx::Error> {
-        crate::journal::clear_own(conn).await?;
-        set_catalog(conn, catalog).await
-    }
-
     /// Measure the catalog after this transaction's statements: its own
     /// journal rows cleared, the hash measured and recorded; with whether no
     /// one else's DDL is in the journal (then the hash is the statements'

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use schema_core::DbKind;
 use schema_model::fingerprint::fingerprint;
 use schema_model::introspect::{catalog_hash, introspect};
-use schema_model::plan::{describe, plan, Class, Plan, PlanOptions};
+use schema_model::model::Schema;
+use schema_model::plan::{plan, Class, Plan, PlanOptions};
 use sqlx::{Connection, Executor, PgConnection};
 
 use super::assess::{assess, Assessed};
@@ -336,19 +337,22 @@ async fn unchanged_without_lock(
         .next()
         .is_some();
     let planned = current.and_then(|catalog| ctx.cache.get(db, catalog));
-    if let Some(planned) = planned.filter(|_| !pending) {
+    // An empty plan that keeps nothing changing behaviour, for this catalog.
+    let nothing_to_do = planned.filter(|_| !pending).and_then(|planned| {
+        let p = planned.lock().unwrap_or_else(|p| p.into_inner());
+        (p.plan.is_empty() && p.plan.kept_behaviour().is_empty()).then(|| p.fingerprint.clone())
+    });
+    if let Some(fingerprint) = nothing_to_do {
         // The journal vouches for the catalog; it is measured all the same
         // (one query): a database is found unchanged only on what this run
         // read of it.
         let measured = catalog_hash(&mut conn, "public")
             .await
             .map_err(|e| RunnerError::db("reading the catalog", database, e))?;
-        let p = planned.lock().unwrap_or_else(|p| p.into_inner());
-        let keeps_behaviour = p.plan.kept.iter().any(|k| k.extra.changes_behaviour());
-        if p.plan.is_empty() && !keeps_behaviour && current == Some(measured.as_str()) {
+        if current == Some(measured.as_str()) {
             report.outcome = Outcome::Unchanged;
-            report.fingerprint_before = Some(p.fingerprint.clone());
-            report.fingerprint_after = Some(p.fingerprint.clone());
+            report.fingerprint_before = Some(fingerprint.clone());
+            report.fingerprint_after = Some(fingerprint);
             return Ok(None);
         }
     }
@@ -422,18 +426,13 @@ async fn attempt_once(
         .copied()
         .collect();
     report.data_migrations = pending.iter().map(|m| m.name.to_owned()).collect();
-    let kept_behaviour: Vec<String> = plan
-        .kept
-        .iter()
-        .filter(|k| k.extra.changes_behaviour())
-        .map(|k| format!("kept: {} ({} removes it)", describe(&k.extra), k.removed_by))
-        .collect();
+    let kept_behaviour = plan.kept_behaviour();
     let outcome_if_done = |done: Outcome, report: &mut DbReport| {
         if kept_behaviour.is_empty() {
             report.outcome = done;
         } else {
             report.outcome = Outcome::NeedsPrune;
-            report.detail = Some(kept_behaviour.join("\n"));
+            report.detail = Some(format!("kept: {}", kept_behaviour.join("\nkept: ")));
         }
     };
 
@@ -576,10 +575,6 @@ async fn attempt_once(
 }
 
 /// The plan for `actual` under this run's options.
-fn plan_of(
-    actual: &schema_model::model::Schema,
-    declared: &schema_model::model::Schema,
-    ctx: &Context,
-) -> Plan {
+fn plan_of(actual: &Schema, declared: &Schema, ctx: &Context) -> Plan {
     plan(actual, declared, &ctx.options.plan_options())
 }

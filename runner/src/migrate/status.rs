@@ -16,7 +16,7 @@ use schema_core::DbKind;
 use schema_model::compare::{compare, Difference};
 use schema_model::fingerprint::fingerprint;
 use schema_model::introspect::{catalog_hash, introspect};
-use schema_model::plan::{describe, plan, PlanOptions};
+use schema_model::plan::{plan, PlanOptions};
 use sqlx::{Connection, PgConnection};
 
 use crate::stamp::{self, Stamp};
@@ -87,8 +87,8 @@ pub struct Group {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<String>,
     /// Undeclared things that change what the application's statements do
-    /// (a trigger, a rule, row level security, an extra foreign key, unique
-    /// key or check): the databases are drifted; `migrate --prune` removes them.
+    /// (a trigger, a rule, row level security, a second foreign key): the
+    /// databases are drifted; `migrate --prune` removes them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub behaviour: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,12 +196,7 @@ async fn read_model(
         .filter(|d| options.strict_order || !matches!(d, Difference::ColumnOrder { .. }))
         .partition(Difference::is_extra);
     let planned = plan(&actual, declared, &PlanOptions::default());
-    let behaviour = planned
-        .kept
-        .iter()
-        .filter(|k| k.extra.changes_behaviour())
-        .map(|k| format!("{} ({} removes it)", describe(&k.extra), k.removed_by))
-        .collect();
+    let behaviour = planned.kept_behaviour();
     let pending = planned
         .steps
         .into_iter()
