@@ -6,8 +6,8 @@
 //! a database setting cannot redirect a step, a silenced journal vouches
 //! for nothing, and a registry row alone adopts nothing.
 
-use runner::migrate::apply::{MigrateOptions, Outcome};
-use runner::migrate::run::{self, RunOptions, Tenants};
+use runner::migrate::apply::{DbReport, MigrateOptions, Outcome};
+use runner::migrate::run::{self, RunOptions, RunReport, Tenants};
 use runner::migrate::status::{self, DbState, StatusOptions};
 use runner::tenant::{self, CreateOptions};
 use sqlx::{Executor, PgConnection};
@@ -26,6 +26,31 @@ async fn state_of(fleet: &TestFleet, tenant: &str, deep: bool) -> (DbState, Stri
         .find(|g| g.databases.iter().any(|d| d == tenant))
         .unwrap();
     (g.state, format!("{g:#?}"))
+}
+
+/// A tenant made by the runner, and a superuser connection to it.
+async fn fresh_tenant(fleet: &TestFleet) -> (String, PgConnection) {
+    let name = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap()
+        .tenant;
+    let conn = fleet.target.connect(&name).await.unwrap();
+    (name, conn)
+}
+
+async fn migrate(fleet: &TestFleet, options: &RunOptions) -> RunReport {
+    run::migrate(&fleet.target, options, &mut |_, _| {})
+        .await
+        .unwrap()
+}
+
+/// The report of `tenant` in a run.
+fn of<'r>(report: &'r RunReport, tenant: &str) -> &'r DbReport {
+    report
+        .tenants
+        .iter()
+        .find(|t| t.database == tenant)
+        .unwrap_or_else(|| panic!("{tenant} in {report:#?}"))
 }
 
 async fn count(conn: &mut PgConnection, sql: &str) -> i64 {
@@ -122,11 +147,7 @@ const CASES: &[(&str, &str, &str)] = &[
 async fn every_hand_change_reads_drifted_and_migrate_repairs_it_with_every_row() {
     let fleet = TestFleet::initialised().await;
     for (what, sql, reason) in CASES {
-        let made = tenant::create(&fleet.target, &CreateOptions::default())
-            .await
-            .unwrap();
-        let name = made.tenant;
-        let mut conn = fleet.target.connect(&name).await.unwrap();
+        let (name, mut conn) = fresh_tenant(&fleet).await;
         conn.execute(
             "INSERT INTO clients (name, email, notes) VALUES ('A', 'a@x', 'kept'), ('B', NULL, 'kept'), ('C', 'c@x', NULL);
              INSERT INTO client_notes (client_id, note) SELECT id, 'n' FROM clients;",
@@ -146,23 +167,18 @@ async fn every_hand_change_reads_drifted_and_migrate_repairs_it_with_every_row()
             assert_ne!(state, DbState::Current, "{what} (deep {deep}): {said}");
             assert!(said.contains(reason), "{what}: `{reason}` in {said}");
         }
-        let report = run::migrate(
-            &fleet.target,
-            &RunOptions {
-                tenants: Tenants::Named(vec![name.clone()]),
-                migrate: MigrateOptions {
-                    prune: true,
-                    allow_destructive: true,
-                    ..MigrateOptions::default()
-                },
-                ..RunOptions::default()
+        let repair = RunOptions {
+            tenants: Tenants::Named(vec![name.clone()]),
+            migrate: MigrateOptions {
+                prune: true,
+                allow_destructive: true,
+                ..MigrateOptions::default()
             },
-            &mut |_, _| {},
-        )
-        .await
-        .unwrap();
+            ..RunOptions::default()
+        };
+        let report = migrate(&fleet, &repair).await;
         assert_eq!(
-            report.tenants[0].outcome,
+            of(&report, &name).outcome,
             Outcome::Migrated,
             "{what}: {report:#?}"
         );
@@ -193,18 +209,12 @@ async fn every_hand_change_reads_drifted_and_migrate_repairs_it_with_every_row()
 #[tokio::test]
 async fn a_trigger_kept_without_prune_is_never_called_unchanged() {
     let fleet = TestFleet::initialised().await;
-    let name = tenant::create(&fleet.target, &CreateOptions::default())
-        .await
-        .unwrap()
-        .tenant;
-    let mut conn = fleet.target.connect(&name).await.unwrap();
+    let (name, mut conn) = fresh_tenant(&fleet).await;
     conn.execute("CREATE RULE swallow AS ON INSERT TO clients DO INSTEAD NOTHING;")
         .await
         .unwrap();
-    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
-        .await
-        .unwrap();
-    let r = report.tenants.iter().find(|t| t.database == name).unwrap();
+    let report = migrate(&fleet, &RunOptions::default()).await;
+    let r = of(&report, &name);
     assert_eq!(r.outcome, Outcome::NeedsPrune, "{report:#?}");
     assert!(r.detail.as_deref().unwrap_or("").contains("--prune"));
     assert_eq!(report.exit_code(), runner::error::exit::NEEDS_PRUNE);
@@ -213,11 +223,7 @@ async fn a_trigger_kept_without_prune_is_never_called_unchanged() {
 #[tokio::test]
 async fn a_database_search_path_cannot_redirect_a_step() {
     let fleet = TestFleet::initialised().await;
-    let name = tenant::create(&fleet.target, &CreateOptions::default())
-        .await
-        .unwrap()
-        .tenant;
-    let mut conn = fleet.target.connect(&name).await.unwrap();
+    let (name, mut conn) = fresh_tenant(&fleet).await;
     conn.execute(
         format!(
             "CREATE SCHEMA shadow; CREATE TABLE shadow.clients (id int, name varchar(255));
@@ -228,10 +234,8 @@ async fn a_database_search_path_cannot_redirect_a_step() {
     )
     .await
     .unwrap();
-    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
-        .await
-        .unwrap();
-    let r = report.tenants.iter().find(|t| t.database == name).unwrap();
+    let report = migrate(&fleet, &RunOptions::default()).await;
+    let r = of(&report, &name);
     assert_eq!(r.outcome, Outcome::Migrated, "{report:#?}");
     let mut fresh = fleet.target.connect(&name).await.unwrap();
     let not_null: bool = sqlx::query_scalar(
@@ -247,11 +251,7 @@ async fn a_database_search_path_cannot_redirect_a_step() {
 #[tokio::test]
 async fn a_silenced_journal_vouches_for_nothing() {
     let fleet = TestFleet::initialised().await;
-    let name = tenant::create(&fleet.target, &CreateOptions::default())
-        .await
-        .unwrap()
-        .tenant;
-    let mut conn = fleet.target.connect(&name).await.unwrap();
+    let (name, mut conn) = fresh_tenant(&fleet).await;
     // The trigger disabled around DDL, then enabled again: no journal row.
     conn.execute(
         "ALTER EVENT TRIGGER rsm_note_ddl DISABLE;
@@ -261,9 +261,7 @@ async fn a_silenced_journal_vouches_for_nothing() {
     .await
     .unwrap();
     assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Drifted);
-    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
-        .await
-        .unwrap();
+    let report = migrate(&fleet, &RunOptions::default()).await;
     assert_eq!(report.exit_code(), 0, "{report:#?}");
     assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Current);
 
@@ -275,9 +273,7 @@ async fn a_silenced_journal_vouches_for_nothing() {
     .await
     .unwrap();
     assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Drifted);
-    run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
-        .await
-        .unwrap();
+    migrate(&fleet, &RunOptions::default()).await;
     assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Current);
     // ... and migrate put the runner's function back.
     conn.execute("ALTER TABLE clients DROP COLUMN prefix")
@@ -312,24 +308,20 @@ async fn a_registry_row_alone_adopts_nothing() {
     .execute(&mut master)
     .await
     .unwrap();
-    {
-        for adopt in [false, true] {
-            let report = run::migrate(
-                &fleet.target,
-                &RunOptions {
-                    adopt,
-                    ..RunOptions::default()
-                },
-                &mut |_, _| {},
-            )
-            .await
-            .unwrap();
-            let r = report.tenants.iter().find(|t| t.database == app).unwrap();
-            assert_eq!(r.outcome, Outcome::NotAdopted, "adopt {adopt}: {report:#?}");
-            if adopt {
-                let why = r.detail.as_deref().unwrap_or("");
-                assert!(why.contains("declared tenant tables"), "{why}");
-            }
+    for adopt in [false, true] {
+        let report = migrate(
+            &fleet,
+            &RunOptions {
+                adopt,
+                ..RunOptions::default()
+            },
+        )
+        .await;
+        let r = of(&report, &app);
+        assert_eq!(r.outcome, Outcome::NotAdopted, "adopt {adopt}: {report:#?}");
+        if adopt {
+            let why = r.detail.as_deref().unwrap_or("");
+            assert!(why.contains("declared tenant tables"), "{why}");
         }
     }
     // Whatever the registry says: untouched, and never dropped.
