@@ -281,7 +281,14 @@ pub fn diff(actual: &Schema, target: &Schema) -> Vec<Change> {
                 }
                 diff_table(a, t, &table_map, &mut out);
             }
-            None => out.push(Change::CreateTable { table: t.clone() }),
+            None => {
+                out.push(Change::CreateTable { table: t.clone() });
+                // What `CREATE TABLE` cannot say, once the table exists.
+                out.extend(t.behaviours.iter().map(|b| Change::AddBehaviour {
+                    table: t.name.clone(),
+                    behaviour: b.clone(),
+                }));
+            }
         }
     }
     for a in &actual.tables {

@@ -866,7 +866,12 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
                         .iter()
                         .find(|(_, a)| *a == from)
                         .map_or(from.as_str(), |(t, _)| t.as_str());
-                    format!("{} DROP CONSTRAINT IF EXISTS {};", alter(from), quote(fk))
+                    // A table dropped before it (circular keys) took its keys along.
+                    format!(
+                        "ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {};",
+                        quote(from),
+                        quote(fk)
+                    )
                 })
                 .collect();
             sql.push(format!("DROP TABLE {};", quote(table)));

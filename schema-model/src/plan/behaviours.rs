@@ -103,9 +103,14 @@ pub(super) fn add(table: &str, b: &Behaviour) -> Step {
             b.definition
         )],
     };
+    // An exclusion constraint refuses the rows already in its way.
+    let class = match b.kind {
+        BehaviourKind::Exclusion => Class::DataDependent,
+        _ => Class::Safe,
+    };
     step(
         Phase::AddBehaviour,
-        Class::Safe,
+        class,
         format!(
             "add {} {} on {table} (as the target has it)",
             b.kind.as_str(),

@@ -5,6 +5,7 @@ mod builder;
 mod factory;
 mod fidelity;
 mod groups;
+mod plan_cases;
 mod pull;
 mod round_trip;
 mod runner;
