@@ -432,6 +432,18 @@ pub async fn drop_database(admin: &mut PgConnection, db: OwnedDatabase) -> Resul
     admin.execute(drop.as_str()).await.map(|_| ())
 }
 
+/// Whether `name` was left invalid by an interrupted `DROP DATABASE`
+/// (`datconnlimit = -2`): no one can connect to it, and it holds nothing
+/// usable; the only thing left to do with it is to finish the drop.
+pub async fn is_invalid(admin: &mut PgConnection, name: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT coalesce((SELECT datconnlimit = -2 FROM pg_database WHERE datname = $1), false)",
+    )
+    .bind(name)
+    .fetch_one(admin)
+    .await
+}
+
 /// Drop a login role this master made; gone already is fine. The only way the
 /// runner drops a role.
 pub async fn drop_role(admin: &mut PgConnection, role: OwnedRole) -> Result<(), sqlx::Error> {

@@ -100,6 +100,8 @@ struct Facts {
     busy: BTreeSet<String>,
     /// Databases of interest on the server, with their owner.
     owners: BTreeMap<String, String>,
+    /// Those left invalid by an interrupted `DROP DATABASE`.
+    invalid: BTreeSet<String>,
 }
 
 /// The master's records and the server's databases; only `only` when given.
@@ -157,8 +159,8 @@ async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerErro
     master.close().await.ok();
 
     let mut admin = target.admin().await?;
-    let databases: Vec<(String, String)> = sqlx::query_as(
-        "SELECT datname::text, pg_get_userbyid(datdba)::text FROM pg_database
+    let databases: Vec<(String, String, bool)> = sqlx::query_as(
+        "SELECT datname::text, pg_get_userbyid(datdba)::text, datconnlimit = -2 FROM pg_database
           WHERE $1::text IS NULL OR datname = $1",
     )
     .bind(only)
@@ -171,15 +173,19 @@ async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerErro
         intents,
         busy: BTreeSet::new(),
         owners: BTreeMap::new(),
+        invalid: BTreeSet::new(),
     };
-    facts.owners = databases
-        .into_iter()
-        .filter(|(name, _)| {
-            target.tenant_number(name).is_some()
-                || facts.registry.contains_key(name)
-                || facts.intents.contains_key(name)
-        })
-        .collect();
+    for (name, owner, invalid) in databases {
+        let of_interest = target.tenant_number(&name).is_some()
+            || facts.registry.contains_key(&name)
+            || facts.intents.contains_key(&name);
+        if of_interest {
+            if invalid {
+                facts.invalid.insert(name.clone());
+            }
+            facts.owners.insert(name, owner);
+        }
+    }
     for intent in facts.intents.values() {
         if intent.phase != Phase::Ready
             && lock::is_held(&mut admin, LockKey::database(&intent.name))
@@ -220,6 +226,19 @@ fn classify(facts: &Facts, name: &str) -> Option<(TenantInfo, bool)> {
         note: None,
     };
     let live = facts.busy.contains(name);
+    if facts.invalid.contains(name) && !live {
+        let (state, note) = if owned {
+            (State::Orphan, "a DROP DATABASE was interrupted inside the statement: the database is invalid (no one can connect); `runner tenant cleanup --orphans` finishes the drop")
+        } else {
+            (
+                State::Unregistered,
+                "left invalid by an interrupted DROP DATABASE, not by this runner; never touched",
+            )
+        };
+        info.state = state;
+        info.note = Some(note.to_owned());
+        return Some((info, false));
+    }
     let (state, note) = match (intent.map(|i| i.phase), registered, owner) {
         (Some(Phase::Creating), _, _) if live => (State::Creating, None),
         (Some(Phase::Dropping), _, _) if live => (State::Dropping, None),

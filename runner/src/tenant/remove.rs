@@ -110,7 +110,12 @@ async fn drop_locked(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerE
         registry_rows: registered,
     };
     if let Some(db) = db {
-        if is_protected(&fleet.target, tenant).await? {
+        // Left invalid by an interrupted DROP DATABASE: nothing to protect,
+        // and no connection possible; the drop is finished.
+        let invalid = ownership::is_invalid(&mut fleet.admin, tenant)
+            .await
+            .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+        if !invalid && is_protected(&fleet.target, tenant).await? {
             return Err(RunnerError::Protected {
                 tenant: tenant.to_owned(),
             });
@@ -310,11 +315,29 @@ pub async fn repair_all(target: &Target) -> Result<Repaired, RunnerError> {
 }
 
 /// Finish or undo what interrupted runs of this master left: each unfinished
-/// record whose runner is gone (its lock free), decided again under its lock.
+/// record whose runner is gone (its lock free), decided again under its lock,
+/// and each recorded database left invalid by an interrupted `DROP DATABASE`
+/// (whatever its record says: an older runner set such records back to ready).
 pub async fn repair(fleet: &mut Fleet) -> Result<Repaired, RunnerError> {
-    let unfinished = ownership::unfinished(&mut fleet.master)
+    let mut unfinished = ownership::unfinished(&mut fleet.master)
         .await
         .map_err(|e| fleet.master_error("reading the master's records", e))?;
+    let mut recorded = Vec::new();
+    for kind in [Kind::Tenant, Kind::Template] {
+        recorded.extend(
+            ownership::intents(&mut fleet.master, kind)
+                .await
+                .map_err(|e| fleet.master_error("reading the master's records", e))?,
+        );
+    }
+    for intent in recorded {
+        let invalid = ownership::is_invalid(&mut fleet.admin, &intent.name)
+            .await
+            .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+        if invalid && !unfinished.iter().any(|u| u.name == intent.name) {
+            unfinished.push(intent);
+        }
+    }
     let mut report = Repaired::default();
     for intent in unfinished {
         let key = LockKey::database(&intent.name);
@@ -362,6 +385,35 @@ async fn repair_locked(fleet: &mut Fleet, name: &str) -> Result<Outcome, RunnerE
     let proof = ownership::prove_database(fleet, name)
         .await
         .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+    let invalid = ownership::is_invalid(&mut fleet.admin, name)
+        .await
+        .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+    let proof = match proof {
+        // A DROP DATABASE of ours was interrupted inside the statement: the
+        // database is unusable; finish the drop without connecting to it.
+        Proof::Owned(db) if invalid => db,
+        proof => return repair_record(fleet, name, intent, proof).await,
+    };
+    {
+        ownership::drop_database(&mut fleet.admin, proof)
+            .await
+            .map_err(|e| RunnerError::db("finishing an interrupted drop", name, e))?;
+        if intent.kind == Kind::Tenant {
+            drop_role_if_ours(fleet, name).await?;
+        }
+        unregister_and_forget(fleet, name).await?;
+        Ok(Outcome::Removed)
+    }
+}
+
+/// A record left unfinished, decided by its phase and what the server has.
+async fn repair_record(
+    fleet: &mut Fleet,
+    name: &str,
+    intent: ownership::Intent,
+    proof: Proof<ownership::OwnedDatabase>,
+) -> Result<Outcome, RunnerError> {
+    let master_error = |fleet: &Fleet, e| fleet.master_error("reading the master's records", e);
     match intent.phase {
         Phase::Ready => Ok(Outcome::Nothing),
         Phase::Creating => {

@@ -349,3 +349,51 @@ async fn a_registry_row_alone_adopts_nothing() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_database_left_invalid_by_an_interrupted_drop_is_finished_without_connecting() {
+    let fleet = TestFleet::initialised().await;
+    let mut admin = fleet.admin().await;
+    // What a server crash inside DROP DATABASE leaves (PostgreSQL 15.4+).
+    let invalidate =
+        |name: &str| format!("UPDATE pg_database SET datconnlimit = -2 WHERE datname = '{name}'");
+
+    // Its record still says ready (as an older runner's cleanup left it).
+    let (ready, conn) = fresh_tenant(&fleet).await;
+    drop(conn);
+    admin.execute(invalidate(&ready).as_str()).await.unwrap();
+    let listed = tenant::find(&fleet.target, &ready).await.unwrap();
+    assert_eq!(listed.state, tenant::State::Orphan, "{listed:?}");
+    assert!(
+        listed.note.as_deref().unwrap_or("").contains("invalid"),
+        "{listed:?}"
+    );
+    let dropped = tenant::drop(&fleet.target, &ready).await.unwrap();
+    assert!(dropped.database, "{dropped:?}");
+    assert!(!fleet.database_exists(&ready).await);
+
+    // Its record says dropping: repair (run by cleanup and create) finishes it.
+    let (dropping, conn) = fresh_tenant(&fleet).await;
+    drop(conn);
+    fleet
+        .master()
+        .await
+        .execute(
+            format!("UPDATE rsm.databases SET state = 'dropping' WHERE name = '{dropping}'")
+                .as_str(),
+        )
+        .await
+        .unwrap();
+    admin.execute(invalidate(&dropping).as_str()).await.unwrap();
+    let repaired = tenant::repair_all(&fleet.target).await.unwrap();
+    assert_eq!(
+        repaired.removed,
+        std::slice::from_ref(&dropping),
+        "{repaired:?}"
+    );
+    assert!(!fleet.database_exists(&dropping).await);
+    assert!(
+        tenant::find(&fleet.target, &dropping).await.is_err(),
+        "forgotten"
+    );
+}
