@@ -73,6 +73,52 @@ pub async fn seal(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Erro
     admin.execute(seal.as_str()).await.map(|_| ())
 }
 
+/// Whether a fresh clone holds what its template held when the runner
+/// verified it: the catalog hash recorded in the stamp it carries, measured
+/// again (a template altered by hand since would pass its change on to every
+/// tenant; its journal, cleared at stamping, cannot be trusted to say so).
+/// A template built without a journal (no superuser) recorded no hash: its
+/// clone is read in full and compared with the declared schema.
+pub async fn clone_is_faithful(
+    conn: &mut PgConnection,
+    declared: &Declared,
+) -> Result<bool, sqlx::Error> {
+    let recorded = stamp::read(conn).await?.and_then(|s| s.catalog);
+    match recorded {
+        Some(catalog) => {
+            Ok(schema_model::introspect::catalog_hash(conn, "public").await? == catalog)
+        }
+        None => {
+            let actual = schema_model::introspect::introspect(conn, "public").await?;
+            Ok(schema_model::fingerprint::fingerprint(&actual)
+                == declared.fingerprint(DbKind::Tenant))
+        }
+    }
+}
+
+/// A template found changed since it was verified: no longer marked a
+/// template, so that [`ensure_template`] builds it again. Only this master's.
+pub async fn set_aside(fleet: &mut Fleet) -> Result<(), RunnerError> {
+    let name = template_name(&fleet.identity, fleet.target.declared.tenant_fingerprint());
+    match ownership::prove_database(fleet, &name)
+        .await
+        .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
+    {
+        Proof::Owned(_) => fleet
+            .admin
+            .execute(format!("ALTER DATABASE {} IS_TEMPLATE false", quote(&name)).as_str())
+            .await
+            .map(|_| ())
+            .map_err(|e| RunnerError::db("setting the changed template aside", &name, e)),
+        Proof::Absent => Ok(()),
+        Proof::NotOwned(reason) => Err(RunnerError::NotOwned {
+            database: name,
+            master: fleet.master_db().to_owned(),
+            reason,
+        }),
+    }
+}
+
 /// How a tenant database got its schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

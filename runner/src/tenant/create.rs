@@ -356,14 +356,13 @@ async fn build(
     step: &mut (dyn FnMut(&str) + Send),
 ) -> Result<Created, Failure> {
     let tenant = allocated.tenant.as_str();
-    let method = template::create_database(fleet, tenant).await?;
+    let (method, mut conn) = faithful_database(fleet, tenant).await?;
     step("database");
     fault_at(options, Step::CreateDatabase)?;
 
     let password =
         crate::scram::random_password().map_err(RunnerError::system("reading /dev/urandom"))?;
     access::create_role(fleet, tenant, &password, options.connection_limit).await?;
-    let mut conn = fleet.target.connect(tenant).await?;
     access::grant_tables(&mut conn, tenant).await?;
     fault_at(options, Step::CreateRole)?;
     step("role");
@@ -422,6 +421,47 @@ async fn build(
             .credentials
             .then(|| access::credentials_for(&fleet.target, tenant, password)),
         warnings,
+    })
+}
+
+/// The tenant's database, and a connection to it. A clone is checked
+/// against its template's verified catalog: a template changed by hand since
+/// is set aside, rebuilt, and cloned again (once).
+async fn faithful_database(
+    fleet: &mut Fleet,
+    tenant: &str,
+) -> Result<(template::Method, PgConnection), RunnerError> {
+    for attempt in 0..2 {
+        let method = template::create_database(fleet, tenant).await?;
+        let mut conn = fleet.target.connect(tenant).await?;
+        if method != template::Method::Cloned
+            || template::clone_is_faithful(&mut conn, &fleet.target.declared)
+                .await
+                .map_err(|e| RunnerError::db("checking the clone", tenant, e))?
+        {
+            return Ok((method, conn));
+        }
+        conn.close().await.ok();
+        if attempt == 1 {
+            break;
+        }
+        template::set_aside(fleet).await?;
+        if let ownership::Proof::Owned(db) = ownership::prove_database(fleet, tenant)
+            .await
+            .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
+        {
+            ownership::drop_database(&mut fleet.admin, db)
+                .await
+                .map_err(|e| RunnerError::db("dropping the unfaithful clone", tenant, e))?;
+        }
+    }
+    Err(RunnerError::Database {
+        what: "checking the clone".into(),
+        database: tenant.to_owned(),
+        hint: "the template changed again while it was rebuilt; run the command again".into(),
+        source: sqlx::Error::Protocol(
+            "the clone does not hold its template's verified catalog".into(),
+        ),
     })
 }
 

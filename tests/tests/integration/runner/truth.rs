@@ -10,7 +10,7 @@ use runner::migrate::apply::{DbReport, MigrateOptions, Outcome};
 use runner::migrate::run::{self, RunOptions, RunReport, Tenants};
 use runner::migrate::status::{self, DbState, StatusOptions};
 use runner::tenant::{self, CreateOptions};
-use sqlx::{Executor, PgConnection};
+use sqlx::{Connection, Executor, PgConnection};
 
 use super::fleet::TestFleet;
 
@@ -395,5 +395,46 @@ async fn a_database_left_invalid_by_an_interrupted_drop_is_finished_without_conn
     assert!(
         tenant::find(&fleet.target, &dropping).await.is_err(),
         "forgotten"
+    );
+}
+
+#[tokio::test]
+async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
+    let fleet = TestFleet::initialised().await;
+    let (_, conn) = fresh_tenant(&fleet).await;
+    drop(conn);
+    let template: String = sqlx::query_scalar(
+        "SELECT name FROM rsm.databases WHERE kind = 'template' AND state = 'ready'",
+    )
+    .fetch_one(&mut fleet.master().await)
+    .await
+    .unwrap();
+    let mut inside = fleet.target.connect(&template).await.unwrap();
+    inside
+        .execute("ALTER TABLE invoices DROP CONSTRAINT invoices_invoice_number_unique")
+        .await
+        .unwrap();
+    inside.close().await.unwrap();
+    let (name, mut conn) = fresh_tenant(&fleet).await;
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) FROM pg_constraint WHERE conname = 'invoices_invoice_number_unique'"
+        )
+        .await,
+        1,
+        "the new tenant has what the template was verified with"
+    );
+    assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Current);
+    assert_eq!(state_of(&fleet, &name, true).await.0, DbState::Current);
+    // The template itself was set aside and built again.
+    let mut rebuilt = fleet.target.connect(&template).await.unwrap();
+    assert_eq!(
+        count(
+            &mut rebuilt,
+            "SELECT count(*) FROM pg_constraint WHERE conname = 'invoices_invoice_number_unique'"
+        )
+        .await,
+        1
     );
 }
