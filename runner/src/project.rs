@@ -12,15 +12,59 @@ pub const STATE_DIR: &str = ".rsm";
 
 /// The project folder for `start`: the nearest folder at or above it that
 /// holds `.rsm/`; failing that, the nearest that holds `.git`; failing that,
-/// `start` itself.
+/// `start` itself. The walk up stops at the first folder the current user
+/// may not trust ([`trusted`]): another user could plant a `.rsm/` there.
 pub fn find_project_dir(start: &Path) -> PathBuf {
     let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
-    for marker in [STATE_DIR, ".git"] {
-        if let Some(dir) = start.ancestors().find(|d| d.join(marker).exists()) {
-            return dir.to_path_buf();
-        }
+    let ours: Vec<&Path> = start.ancestors().take_while(|d| trusted(d)).collect();
+    let holds_state = |d: &&Path| {
+        std::fs::symlink_metadata(d.join(STATE_DIR)).is_ok_and(|m| m.is_dir() && owned_by_me(&m))
+    };
+    if let Some(dir) = ours.iter().copied().find(holds_state) {
+        return dir.to_path_buf();
+    }
+    if let Some(dir) = ours.iter().copied().find(|d| d.join(".git").exists()) {
+        return dir.to_path_buf();
     }
     start
+}
+
+/// A folder the current user may take as a project's: owned by them (or by
+/// root) and not writable by every user.
+pub fn trusted(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(dir)
+        .is_ok_and(|m| (owned_by_me(&m) || m.uid() == 0) && m.mode() & 0o002 == 0)
+}
+
+fn owned_by_me(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    meta.uid() == unsafe { libc::geteuid() }
+}
+
+/// Refuse `path` when it is a symbolic link (the runner never follows one it
+/// did not make) or someone else's.
+fn check_own(path: &Path) -> Result<(), RunnerError> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(()); // not there yet: the runner makes it
+    };
+    let why = if meta.file_type().is_symlink() {
+        "is a symbolic link"
+    } else if !owned_by_me(&meta) {
+        "belongs to another user"
+    } else {
+        return Ok(());
+    };
+    Err(RunnerError::system(format!("using {}", path.display()))(
+        std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "{} {why}; the runner keeps its cluster only in folders of its own user",
+                path.display()
+            ),
+        ),
+    ))
 }
 
 /// Where the project is: the folder given (taken as is), else the one found
@@ -38,9 +82,12 @@ pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, RunnerError> {
 pub fn local_cluster(project_dir: &Path) -> Result<LocalCluster, RunnerError> {
     let home = project_dir.join(STATE_DIR);
     let in_home = |what: &str| RunnerError::system(format!("{what} {}", home.display()));
+    check_own(&home)?;
     std::fs::create_dir_all(&home).map_err(in_home("creating"))?;
     let home = std::fs::canonicalize(&home).map_err(in_home("resolving"))?;
     let port_file = home.join("port");
+    check_own(&port_file)?;
+    check_own(&home.join("cluster"))?;
     let port = match std::fs::read_to_string(&port_file)
         .ok()
         .and_then(|p| p.trim().parse().ok())
@@ -73,6 +120,33 @@ mod tests {
         // `.rsm` wins over `.git`: a cluster already made in a subproject is kept.
         std::fs::create_dir_all(root.join("a/.rsm")).unwrap();
         assert_eq!(find_project_dir(&deep), root.join("a"));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn the_walk_up_stops_at_a_folder_every_user_may_write() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = std::env::temp_dir().join(format!("rsm-shared-{}", std::process::id()));
+        let shared = root.join("shared");
+        let mine = shared.join("mine/deep");
+        std::fs::create_dir_all(&mine).unwrap();
+        std::fs::create_dir_all(shared.join(STATE_DIR)).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        let found = find_project_dir(&mine);
+        assert_ne!(found, std::fs::canonicalize(&shared).unwrap());
+        assert_eq!(found, std::fs::canonicalize(&mine).unwrap());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_planted_symbolic_link_is_never_followed() {
+        let root = std::env::temp_dir().join(format!("rsm-planted-{}", std::process::id()));
+        std::fs::create_dir_all(root.join(STATE_DIR)).unwrap();
+        std::os::unix::fs::symlink("/etc", root.join(STATE_DIR).join("cluster")).unwrap();
+        let Err(err) = local_cluster(&root) else {
+            panic!("a symbolic link was followed")
+        };
+        assert!(err.to_string().contains("symbolic link"), "{err}");
         std::fs::remove_dir_all(&root).unwrap();
     }
 }
