@@ -44,14 +44,15 @@ fn owned_by_me(meta: &std::fs::Metadata) -> bool {
 }
 
 /// Refuse `path` when it is a symbolic link (the runner never follows one it
-/// did not make) or someone else's.
-fn check_own(path: &Path) -> Result<(), RunnerError> {
+/// did not make) or, with `mine`, someone else's. (The cluster's own folder
+/// belongs to `postgres` when the runner runs as root.)
+fn check_own(path: &Path, mine: bool) -> Result<(), RunnerError> {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return Ok(()); // not there yet: the runner makes it
     };
     let why = if meta.file_type().is_symlink() {
         "is a symbolic link"
-    } else if !owned_by_me(&meta) {
+    } else if mine && !owned_by_me(&meta) {
         "belongs to another user"
     } else {
         return Ok(());
@@ -82,12 +83,12 @@ pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, RunnerError> {
 pub fn local_cluster(project_dir: &Path) -> Result<LocalCluster, RunnerError> {
     let home = project_dir.join(STATE_DIR);
     let in_home = |what: &str| RunnerError::system(format!("{what} {}", home.display()));
-    check_own(&home)?;
+    check_own(&home, true)?;
     std::fs::create_dir_all(&home).map_err(in_home("creating"))?;
     let home = std::fs::canonicalize(&home).map_err(in_home("resolving"))?;
     let port_file = home.join("port");
-    check_own(&port_file)?;
-    check_own(&home.join("cluster"))?;
+    check_own(&port_file, true)?;
+    check_own(&home.join("cluster"), false)?;
     let port = match std::fs::read_to_string(&port_file)
         .ok()
         .and_then(|p| p.trim().parse().ok())
