@@ -217,6 +217,8 @@ pub struct Context {
     pub master_id: Option<String>,
     /// Tenants this master made or adopted already.
     pub owned: Arc<std::collections::BTreeSet<String>>,
+    /// Data migrations the master records as run, by database.
+    pub data_migrations_run: Arc<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 /// Migrate one database; `admin` (a connection to the maintenance database)
@@ -304,16 +306,23 @@ fn stamped_current(ctx: &Context, db: DbKind, stamp: &stamp::Stamp) -> bool {
         && (ctx.master_id.is_none() || stamp.master_id == ctx.master_id)
 }
 
-/// The data migrations declared for `db` that the history does not record.
+/// The data migrations declared for `db` that neither the database's
+/// history nor the master records as run in `database`.
 fn pending_data_migrations<'a>(
     ctx: &'a Context,
     db: DbKind,
+    database: &str,
     done: &'a [String],
 ) -> impl Iterator<Item = &'a super::data::DataMigration> {
+    let recorded = ctx
+        .data_migrations_run
+        .get(database)
+        .cloned()
+        .unwrap_or_default();
     ctx.target
         .declared
         .data_migrations(db)
-        .filter(move |m| !done.iter().any(|d| d == m.name))
+        .filter(move |m| !done.iter().chain(&recorded).any(|d| d == m.name))
 }
 
 /// `Ok(None)` when the database is found as it should be (the report says
@@ -333,7 +342,7 @@ async fn unchanged_without_lock(
         .as_ref()
         .filter(|s| stamped_current(ctx, db, s))
         .and_then(|s| s.catalog_if_unchanged(&kept.journal));
-    let pending = pending_data_migrations(ctx, db, &kept.data_migrations)
+    let pending = pending_data_migrations(ctx, db, database, &kept.data_migrations)
         .next()
         .is_some();
     let planned = current.and_then(|catalog| ctx.cache.get(db, catalog));
@@ -422,7 +431,7 @@ async fn attempt_once(
     };
     report.fingerprint_before = Some(before.clone());
     report.steps = plan.steps.len();
-    let pending: Vec<_> = pending_data_migrations(ctx, db, &kept.data_migrations)
+    let pending: Vec<_> = pending_data_migrations(ctx, db, database, &kept.data_migrations)
         .copied()
         .collect();
     report.data_migrations = pending.iter().map(|m| m.name.to_owned()).collect();

@@ -3,6 +3,8 @@
 //! redoing the databases it finished. A run holds its own advisory lock while
 //! it lives: a run whose lock is free was killed.
 
+use std::collections::BTreeMap;
+
 use sqlx::{Executor, PgConnection};
 
 use crate::lock::{self, LockKey};
@@ -23,6 +25,15 @@ CREATE TABLE IF NOT EXISTS rsm.run_databases (
     detail text,
     at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (run_id, database)
+);
+-- Which data migrations ran in which database: kept here as well as in the
+-- database's own history, so that a database restored without its `rsm`
+-- schema never runs one again.
+CREATE TABLE IF NOT EXISTS rsm.data_migrations (
+    database text NOT NULL,
+    name text NOT NULL,
+    at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (database, name)
 );";
 
 /// The lock a live run holds (on an admin connection).
@@ -34,7 +45,8 @@ pub fn run_lock(id: &str) -> LockKey {
 /// NOT EXISTS` is DDL, and would leave a row in the master's journal).
 pub async fn ensure(master: &mut PgConnection) -> Result<(), sqlx::Error> {
     let exists: bool = sqlx::query_scalar(
-        "SELECT to_regclass('rsm.runs') IS NOT NULL AND to_regclass('rsm.run_databases') IS NOT NULL",
+        "SELECT to_regclass('rsm.runs') IS NOT NULL AND to_regclass('rsm.run_databases') IS NOT NULL
+                AND to_regclass('rsm.data_migrations') IS NOT NULL",
     )
     .fetch_one(&mut *master)
     .await?;
@@ -119,6 +131,61 @@ pub async fn record(
     .execute(master)
     .await
     .map(|_| ())
+}
+
+/// The data migrations the master records as run, by database (none when
+/// no run ever recorded one).
+pub async fn data_migrations(
+    master: &mut PgConnection,
+) -> Result<BTreeMap<String, Vec<String>>, sqlx::Error> {
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.data_migrations') IS NOT NULL")
+        .fetch_one(&mut *master)
+        .await?;
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if exists {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT database, name FROM rsm.data_migrations")
+                .fetch_all(master)
+                .await?;
+        for (database, name) in rows {
+            out.entry(database).or_default().push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// Record that these data migrations ran in `database`.
+pub async fn record_data_migrations(
+    master: &mut PgConnection,
+    database: &str,
+    names: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO rsm.data_migrations (database, name) SELECT $1, unnest($2::text[])
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(database)
+    .bind(names)
+    .execute(master)
+    .await
+    .map(|_| ())
+}
+
+/// Forget what ran in a database that is gone (its name may be taken again).
+pub async fn forget_data_migrations(
+    master: &mut PgConnection,
+    database: &str,
+) -> Result<(), sqlx::Error> {
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.data_migrations') IS NOT NULL")
+        .fetch_one(&mut *master)
+        .await?;
+    if exists {
+        sqlx::query("DELETE FROM rsm.data_migrations WHERE database = $1")
+            .bind(database)
+            .execute(master)
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn finish(master: &mut PgConnection, id: &str, state: &str) -> Result<(), sqlx::Error> {

@@ -150,6 +150,9 @@ pub async fn migrate(
     let identity = ownership::read_identity(&mut master_conn)
         .await
         .map_err(|e| RunnerError::db("reading the master's identity", &target.master_db, e))?;
+    let data_migrations_run = ledger::data_migrations(&mut master_conn)
+        .await
+        .map_err(|e| RunnerError::db("reading the run ledger", &target.master_db, e))?;
 
     // The master first; the tenants only when it is where it should be.
     let mut ctx = Context {
@@ -159,6 +162,7 @@ pub async fn migrate(
         run_id: None,
         master_id: identity.as_ref().map(|i| i.master_id.clone()),
         owned: Arc::default(),
+        data_migrations_run: Arc::new(data_migrations_run),
     };
     let master = migrate_one(&ctx, &mut admin, &target.master_db, DbKind::Master).await;
     done(&master, 0); // the total is known once the tenants are listed
@@ -395,6 +399,13 @@ async fn finish_tenant(
         .execute(&mut *master)
         .await
         .map_err(|e| RunnerError::db("recording the adopted tenant", master_db, e))?;
+    }
+    // Committed with its data migrations (kept behaviours aside, it was migrated).
+    let committed = matches!(r.outcome, Outcome::Migrated | Outcome::NeedsPrune);
+    if committed && !r.data_migrations.is_empty() {
+        ledger::record_data_migrations(master, &r.database, &r.data_migrations)
+            .await
+            .map_err(|e| RunnerError::db("recording the data migrations", master_db, e))?;
     }
     ledger::record(
         master,

@@ -38,6 +38,11 @@ pub enum DbState {
     /// Holds something its stamp does not say (changed by hand, or made by
     /// other tools and never stamped): each difference is listed.
     Drifted,
+    /// Made by this master, but its bookkeeping (`rsm`: stamp, journal,
+    /// history) is gone, as after a restore from a dump of `public` alone:
+    /// whatever it holds, `migrate` stamps it again (and runs no data
+    /// migration the master records as run).
+    Unstamped,
     /// Refused the runner's connection.
     Unreachable,
     /// A database named like a tenant that no registry row points at.
@@ -56,6 +61,7 @@ impl DbState {
             DbState::Current => "current",
             DbState::Behind => "behind",
             DbState::Drifted => "drifted",
+            DbState::Unstamped => "unstamped",
             DbState::Unreachable => "unreachable",
             DbState::Unregistered => "unregistered",
             DbState::Dangling => "dangling",
@@ -282,9 +288,19 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
     for (info, result) in &probed {
         match result {
             Ok(p) => {
-                let (state, fp) = judge(p, &models);
-                let note = (state == DbState::Unreachable)
-                    .then(|| "changed while it was read; run status again".to_owned());
+                let (state, fp) = match judge(p, &models) {
+                    (DbState::Unreachable, fp) => (DbState::Unreachable, fp),
+                    (_, fp) if info.owned && p.stamp.is_none() => (DbState::Unstamped, fp),
+                    judged => judged,
+                };
+                let note = match state {
+                    DbState::Unreachable => Some("changed while it was read; run status again"),
+                    DbState::Unstamped => Some(
+                        "made by this master, but its `rsm` schema is missing (restored from a dump without it?); `runner migrate` stamps it again",
+                    ),
+                    _ => None,
+                }
+                .map(str::to_owned);
                 entries.push((DbKind::Tenant, state, fp, info.tenant.clone(), note));
             }
             Err(e) => entries.push((
@@ -320,7 +336,10 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
         let read = fp
             .as_ref()
             .and_then(|fp| models.values().find(|r| &r.fingerprint == fp));
-        let behind_or_drifted = matches!(state, DbState::Behind | DbState::Drifted);
+        let behind_or_drifted = matches!(
+            state,
+            DbState::Behind | DbState::Drifted | DbState::Unstamped
+        );
         let differences = read
             .filter(|_| behind_or_drifted)
             .map(|r| r.differences.clone())

@@ -16,6 +16,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use schema_core::DbKind;
 use sqlx::{Connection, PgConnection};
 
 use super::access::{self, Credentials};
@@ -395,6 +396,19 @@ async fn build(
     ownership::set_phase(&mut tx, tenant, Phase::Ready)
         .await
         .map_err(failed)?;
+    // Made at the current schema: the data migrations its history marks as
+    // done are recorded in the master too (a restore without `rsm` must not
+    // run them on data that never needed them).
+    let baseline = crate::migrate::history::Entry::baseline(&fleet.target.declared, DbKind::Tenant)
+        .data_migrations;
+    if !baseline.is_empty() {
+        crate::migrate::ledger::ensure(&mut tx)
+            .await
+            .map_err(failed)?;
+        crate::migrate::ledger::record_data_migrations(&mut tx, tenant, &baseline)
+            .await
+            .map_err(failed)?;
+    }
     fault_at(options, Step::Register)?;
     tx.commit().await.map_err(failed)?;
     step("register");

@@ -167,6 +167,9 @@ async fn unregister_and_forget(fleet: &mut Fleet, tenant: &str) -> Result<(), Ru
         .await
         .map_err(failed)?;
     ownership::forget(&mut tx, tenant).await.map_err(failed)?;
+    crate::migrate::ledger::forget_data_migrations(&mut tx, tenant)
+        .await
+        .map_err(failed)?;
     tx.commit().await.map_err(failed)
 }
 

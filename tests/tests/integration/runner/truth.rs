@@ -438,3 +438,43 @@ async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_tenant_that_lost_its_rsm_schema_reads_unstamped_and_runs_no_data_migration_again() {
+    let fleet = TestFleet::initialised().await;
+    let options = CreateOptions {
+        seed: tenant::SeedSet::Realistic,
+        scale: 1,
+        ..CreateOptions::default()
+    };
+    let name = tenant::create(&fleet.target, &options)
+        .await
+        .unwrap()
+        .tenant;
+    let mut conn = fleet.target.connect(&name).await.unwrap();
+    let clients = count(&mut conn, "SELECT count(*) FROM clients").await;
+    let members = count(&mut conn, "SELECT count(*) FROM company_members").await;
+    assert!(
+        count(&mut conn, "SELECT count(*) FROM client_contacts").await > 0,
+        "the seed has contacts for the data migration to convert"
+    );
+    // A restore from a dump of `public` alone.
+    conn.execute("DROP SCHEMA rsm CASCADE").await.unwrap();
+    for deep in [false, true] {
+        let (state, said) = state_of(&fleet, &name, deep).await;
+        assert_eq!(state, DbState::Unstamped, "{said}");
+    }
+    let report = migrate(&fleet, &RunOptions::default()).await;
+    let r = of(&report, &name);
+    assert!(r.outcome.is_ok(), "{report:#?}");
+    assert!(r.data_migrations.is_empty(), "{report:#?}");
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) FROM clients").await,
+        clients
+    );
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) FROM company_members").await,
+        members
+    );
+    assert_eq!(state_of(&fleet, &name, true).await.0, DbState::Current);
+}
