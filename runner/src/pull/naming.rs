@@ -33,7 +33,13 @@ impl Names {
             "Volumes",
         ];
         let mut names = Names::default();
-        let mut modules = BTreeSet::new();
+        // `mod.rs` is the index of the pulled folder; `lib.rs` and `main.rs`
+        // are a crate's roots: a table named so gets `mod_2.rs` (and keeps
+        // its SQL name in `schema!`).
+        let mut modules: BTreeSet<String> = ["r#mod", "lib", "main"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
         let mut types: BTreeSet<String> = TAKEN.iter().map(|s| (*s).to_owned()).collect();
         for t in tables {
             let module = ident_for(&t.name);

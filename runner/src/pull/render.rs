@@ -111,6 +111,10 @@ fn render_table(
         }
     };
 
+    for what in undeclarable(table) {
+        not_expressed(what, false);
+    }
+
     let mut imports: BTreeSet<&str> = BTreeSet::from(["Table"]);
     let mut parents: BTreeSet<&str> = BTreeSet::new();
     let mut table_attrs: Vec<String> = vec![format!("name = {name:?}"), format!("db = {db}")];
@@ -354,6 +358,12 @@ fn index_form<'a>(
             index.name
         ));
     }
+    if !index.is_plain() {
+        return Err(format!(
+            "index `{}` is not a plain B-tree on its columns: {}",
+            index.name, index.definition
+        ));
+    }
     Ok(match (index.columns.as_slice(), index.unique) {
         ([col], false) => IndexForm::Column(col),
         (_, false) => IndexForm::Table(format!(
@@ -365,6 +375,74 @@ fn index_form<'a>(
             names.fields(&table.name, &index.columns)
         )),
     })
+}
+
+/// What the table has that the derive cannot declare at all, one line each:
+/// pulled as the nearest declaration (a plain column, a plain key) or left
+/// out, never silently.
+fn undeclarable(table: &Table) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &table.columns {
+        if let Some(identity) = c.identity {
+            out.push(format!(
+                "column `{}` is GENERATED {} AS IDENTITY: pulled as a plain column (declare `serial` for a sequence of its own)",
+                c.name,
+                identity.as_sql()
+            ));
+        }
+        if let Some(expr) = &c.generated {
+            out.push(format!(
+                "column `{}` is GENERATED ALWAYS AS ({expr}) STORED: pulled as a plain column",
+                c.name
+            ));
+        }
+        if let Some(collation) = &c.collation {
+            out.push(format!(
+                "column `{}` has the collation {collation}: pulled with its type's",
+                c.name
+            ));
+        }
+    }
+    let keys = table.primary_key.iter().chain(&table.unique);
+    for key in keys.filter(|k| !k.deferral.is_immediate() || k.nulls_not_distinct) {
+        out.push(format!(
+            "key `{}` is{}{}: pulled as a plain key",
+            key.name,
+            key.deferral.as_sql(),
+            if key.nulls_not_distinct {
+                " NULLS NOT DISTINCT"
+            } else {
+                ""
+            }
+        ));
+    }
+    for fk in &table.foreign_keys {
+        if !fk.deferral.is_immediate() || !fk.valid || !fk.enforced {
+            out.push(format!(
+                "foreign key `{}` is{}{}{}: pulled as a plain foreign key",
+                fk.name,
+                fk.deferral.as_sql(),
+                if fk.valid { "" } else { " NOT VALID" },
+                if fk.enforced {
+                    ""
+                } else {
+                    " not enforced (its triggers are disabled)"
+                }
+            ));
+        }
+    }
+    if table.unlogged {
+        out.push("the table is UNLOGGED: pulled as a logged table".into());
+    }
+    for b in &table.behaviours {
+        out.push(format!(
+            "{} `{}` is not declarable: {}",
+            b.kind.as_str(),
+            b.name,
+            b.definition
+        ));
+    }
+    out
 }
 
 /// The column, its `references`/action keys and the parent's type.

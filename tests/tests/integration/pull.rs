@@ -52,6 +52,8 @@ CREATE TABLE "LineItem" (
 CREATE INDEX people_lower_email ON people (lower(email));
 CREATE INDEX people_adults ON people (email) WHERE age > 18;
 CREATE UNIQUE INDEX people_email_type ON people (email, "type");
+CREATE TABLE "mod" (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, a integer,
+                    doubled integer GENERATED ALWAYS AS (a * 2) STORED);
 "#;
 
 const MOVED_ON: &str = "
@@ -208,6 +210,8 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
         "foreign key `people_org_id_org_code_fkey` is composite",
         "index `people_lower_email` is on an expression (`lower(email)`)",
         "index `people_adults` is partial",
+        "`mod`: column `id` is GENERATED ALWAYS AS IDENTITY: pulled as a plain column",
+        "`mod`: column `doubled` is GENERATED ALWAYS AS ((a * 2)) STORED: pulled as a plain column",
     ] {
         assert!(said.contains(expected), "{expected}\nnot in\n{said}");
     }
@@ -242,6 +246,12 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
         module.contains("mod r#type;") && module.contains("r#type => Type,"),
         "{module}"
     );
+    // A table named `mod` does not write over the index.
+    assert!(
+        module.contains("mod mod_2;") && module.contains("mod_2 = \"mod\" => Mod,"),
+        "{module}"
+    );
+    assert!(dir.join("odd/mod_2.rs").exists());
     let orgs = std::fs::read_to_string(dir.join("odd/orgs.rs")).unwrap();
     assert!(orgs.contains("primary_key(id, code)"), "{orgs}");
 
@@ -280,11 +290,12 @@ fn main() {{
         assert!(differences.is_empty(), "{{differences:?}}");
         assert_eq!(sorted(pulled), sorted(Schema::from_def(declared)));
     }}
-    assert_eq!(odd::SCHEMA.tables.len(), 4);
+    assert_eq!(odd::SCHEMA.tables.len(), 5);
     assert_eq!(<odd::Type as schema_core::Table>::NAME, "type");
     assert_eq!(<odd::LineItem as schema_core::Table>::NAME, "LineItem");
-    assert_eq!(odd::Volumes::TABLES, 4);
-    let volumes = odd::Volumes {{ orgs: 1, people: 2, r#type: 3, line_item: 4 }};
+    assert_eq!(odd::Volumes::TABLES, 5);
+    assert_eq!(<odd::Mod as schema_core::Table>::NAME, "mod");
+    let volumes = odd::Volumes {{ orgs: 1, people: 2, r#type: 3, line_item: 4, mod_2: 5 }};
     assert_eq!(volumes.by_name("type"), Some(3));
     assert_eq!(volumes.by_name("LineItem"), Some(4));
     // The tables with nothing left out render as their database has them.
