@@ -62,6 +62,9 @@ pub mod exit {
     /// trigger, a rule, row level security, a second foreign key) were
     /// kept; `--prune` removes them.
     pub const NEEDS_PRUNE: u8 = 90;
+    /// `diff --from --to`: the databases differ in something the engine does
+    /// not plan (types, partitions, views, loose sequences); named, no script.
+    pub const CANNOT_PLAN: u8 = 91;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +164,17 @@ pub enum RunnerError {
     AlreadyDropped { tenant: String },
 
     #[error(
+        "no plan from `{from}` to `{to}`: they differ in what the engine does not plan:\n  - {}\n\
+         hint: nothing was printed; make these the same by hand (or in the application's migrations), then diff again",
+        what.join("\n  - ")
+    )]
+    CannotPlan {
+        from: String,
+        to: String,
+        what: Vec<String>,
+    },
+
+    #[error(
         "`{database}` was not made by this runner's master `{master}`: {reason}\n\
          hint: nothing was changed; the runner never drops, alters or revokes what it cannot prove it made"
     )]
@@ -246,6 +260,7 @@ impl RunnerError {
             PermissionDenied { .. } => exit::PERMISSION_DENIED,
             Busy { .. } => exit::BUSY,
             AlreadyDropped { .. } => exit::ALREADY_DROPPED,
+            CannotPlan { .. } => exit::CANNOT_PLAN,
             NotOwned { .. } => exit::NOT_OWNED,
             NotEmpty { .. } => exit::NOT_EMPTY,
         }
@@ -271,6 +286,7 @@ impl RunnerError {
             Declined(_) => "not_confirmed",
             Busy { .. } => "busy",
             AlreadyDropped { .. } => "already_dropped",
+            CannotPlan { .. } => "cannot_plan",
             NotOwned { .. } => "not_owned",
             NotEmpty { .. } => "not_empty",
             Database { .. } => "database",

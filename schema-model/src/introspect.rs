@@ -295,6 +295,78 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
     })
 }
 
+/// What a namespace holds that the model does not describe and no plan
+/// creates: user-defined types (enum, domain, composite, range) with their
+/// definition, partitioned tables and partitions, views with their
+/// definition and the tables they read, sequences no column owns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unmodeled {
+    /// (name, definition): `enum ('happy', 'sad')`, `domain integer CHECK ...`.
+    pub types: Vec<(String, String)>,
+    pub partitioned: Vec<String>,
+    /// (name, definition, tables it reads).
+    pub views: Vec<(String, String, Vec<String>)>,
+    pub loose_sequences: Vec<String>,
+}
+
+/// [`Unmodeled`] of `namespace`.
+pub async fn unmodeled(conn: &mut PgConnection, namespace: &str) -> Result<Unmodeled, sqlx::Error> {
+    let types: Vec<(String, String)> = sqlx::query_as(
+        "SELECT t.typname::text,
+                CASE t.typtype
+                  WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+                                              FROM pg_enum e WHERE e.enumtypid = t.oid) || ')'
+                  WHEN 'd' THEN 'domain ' || format_type(t.typbasetype, t.typtypmod)
+                                || coalesce(' ' || (SELECT string_agg(pg_get_constraintdef(c.oid), ' ' ORDER BY c.conname)
+                                                     FROM pg_constraint c WHERE c.contypid = t.oid), '')
+                  WHEN 'r' THEN 'range'
+                  ELSE 'composite'
+                END
+           FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+          WHERE n.nspname = $1 AND t.typtype IN ('e', 'd', 'r', 'c')
+            AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+          ORDER BY 1",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    let partitioned: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $1 AND (c.relkind = 'p' OR c.relispartition) ORDER BY 1",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    let views: Vec<(String, String, Vec<String>)> = sqlx::query_as(
+        "SELECT v.relname::text, pg_get_viewdef(v.oid, true),
+                ARRAY(SELECT DISTINCT t.relname::text FROM pg_rewrite r
+                        JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                        JOIN pg_class t ON t.oid = d.refobjid
+                       WHERE r.ev_class = v.oid AND t.oid <> v.oid AND t.relkind IN ('r', 'p'))
+           FROM pg_class v JOIN pg_namespace n ON n.oid = v.relnamespace
+          WHERE n.nspname = $1 AND v.relkind IN ('v', 'm') ORDER BY 1",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    let loose_sequences: Vec<String> = sqlx::query_scalar(
+        "SELECT s.relname::text FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
+          WHERE n.nspname = $1 AND s.relkind = 'S'
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                              AND d.objid = s.oid AND d.deptype IN ('a', 'i'))
+          ORDER BY 1",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Unmodeled {
+        types,
+        partitioned,
+        views,
+        loose_sequences,
+    })
+}
+
 /// `pg_constraint.confdeltype` / `confupdtype` codes.
 fn action(code: &str) -> FkAction {
     match code {

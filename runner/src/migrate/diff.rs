@@ -3,8 +3,8 @@
 //! script `psql -1` runs in one transaction). Both change nothing.
 
 use schema_core::DbKind;
-use schema_model::introspect::introspect;
-use schema_model::plan::{plan, PlanOptions};
+use schema_model::introspect::{introspect, unmodeled, Unmodeled};
+use schema_model::plan::{plan, Plan, PlanOptions};
 use sqlx::Connection;
 
 use super::assess::{assess, Assessed};
@@ -36,7 +36,6 @@ pub async fn between(from_url: &str, to_url: &str) -> Result<Between, RunnerErro
     let target = introspect(&mut to, "public")
         .await
         .map_err(|e| RunnerError::db("reading the schema", &to_label, e))?;
-    to.close().await.ok();
     let actual = introspect(&mut from, "public")
         .await
         .map_err(|e| RunnerError::db("reading the schema", &from_label, e))?;
@@ -44,13 +43,85 @@ pub async fn between(from_url: &str, to_url: &str) -> Result<Between, RunnerErro
         exact: true,
         ..PlanOptions::default()
     };
-    let assessed = assess(&mut from, &from_label, plan(&actual, &target, &options)).await?;
+    let planned = plan(&actual, &target, &options);
+    let read = |label: &str| {
+        let label = label.to_owned();
+        move |e| RunnerError::db("reading types, partitions and views", &label, e)
+    };
+    let theirs = unmodeled(&mut to, "public")
+        .await
+        .map_err(read(&to_label))?;
+    to.close().await.ok();
+    let ours = unmodeled(&mut from, "public")
+        .await
+        .map_err(read(&from_label))?;
+    let what = cannot_plan(&ours, &theirs, &planned);
+    if !what.is_empty() {
+        return Err(RunnerError::CannotPlan {
+            from: from_label,
+            to: to_label,
+            what,
+        });
+    }
+    let assessed = assess(&mut from, &from_label, planned).await?;
     from.close().await.ok();
     Ok(Between {
         from: from_label,
         to: to_label,
         assessed,
     })
+}
+
+/// What differs between the two databases outside the model, or stands in
+/// the way of the plan: each a line, nothing when the plan can be trusted.
+fn cannot_plan(from: &Unmodeled, to: &Unmodeled, plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, def) in &to.types {
+        match from.types.iter().find(|(n, _)| n == name) {
+            Some((_, d)) if d == def => {}
+            Some((_, d)) => out.push(format!("type `{name}` is {d} here, {def} in the target")),
+            None => out.push(format!("type `{name}` ({def}) is only in the target")),
+        }
+    }
+    for (name, def) in &from.types {
+        if !to.types.iter().any(|(n, _)| n == name) {
+            out.push(format!("type `{name}` ({def}) is not in the target"));
+        }
+    }
+    let partitioned: std::collections::BTreeSet<&String> =
+        from.partitioned.iter().chain(&to.partitioned).collect();
+    out.extend(
+        partitioned
+            .into_iter()
+            .map(|t| format!("`{t}` is partitioned (or a partition): partitions are not planned")),
+    );
+    for (name, def, _) in &to.views {
+        if !from.views.iter().any(|(n, d, _)| n == name && d == def) {
+            out.push(format!("view `{name}` differs or is only in the target"));
+        }
+    }
+    let touched: std::collections::BTreeSet<&str> = plan
+        .steps
+        .iter()
+        .filter_map(|s| s.table.as_deref())
+        .collect();
+    for (name, _, tables) in &from.views {
+        if !to.views.iter().any(|(n, _, _)| n == name) {
+            out.push(format!("view `{name}` is not in the target"));
+        } else if let Some(t) = tables.iter().find(|t| touched.contains(t.as_str())) {
+            out.push(format!(
+                "view `{name}` reads `{t}`, which the plan changes (views are not dropped and made again)"
+            ));
+        }
+    }
+    for seq in &to.loose_sequences {
+        if !from.loose_sequences.contains(seq) {
+            out.push(format!(
+                "sequence `{seq}` (no column owns it) is only in the target"
+            ));
+        }
+    }
+    out
 }
 
 /// A plan for one database of the fleet.

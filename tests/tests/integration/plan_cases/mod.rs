@@ -10,6 +10,7 @@ mod behaviours;
 mod columns;
 mod indexes;
 mod keys;
+mod refusals;
 mod tables;
 
 use runner::migrate::diff::between;

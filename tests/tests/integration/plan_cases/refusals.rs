@@ -1,0 +1,66 @@
+//! What the engine does not plan is refused by name, before any script is
+//! printed, with its own exit code: never a script that leaves a difference.
+
+use runner::error::exit;
+use runner::migrate::diff::between;
+use sqlx::Executor;
+use tests::fresh_database;
+
+/// (what, old, new, a word the refusal must name)
+const CASES: &[(&str, &str, &str, &str)] = &[
+    (
+        "an enum type the target adds",
+        "CREATE TABLE t (id serial PRIMARY KEY);",
+        "CREATE TYPE mood AS ENUM ('happy', 'sad'); CREATE TABLE t (id serial PRIMARY KEY, m mood);",
+        "type `mood`",
+    ),
+    (
+        "an enum value added",
+        "CREATE TYPE mood AS ENUM ('happy'); CREATE TABLE t (id serial PRIMARY KEY, m mood);",
+        "CREATE TYPE mood AS ENUM ('happy', 'sad'); CREATE TABLE t (id serial PRIMARY KEY, m mood);",
+        "'sad'",
+    ),
+    (
+        "a domain",
+        "CREATE TABLE t (id serial PRIMARY KEY, p int);",
+        "CREATE DOMAIN positive AS int CHECK (VALUE > 0); CREATE TABLE t (id serial PRIMARY KEY, p positive);",
+        "type `positive`",
+    ),
+    (
+        "a partitioned table",
+        "CREATE TABLE t (id int, at date);",
+        "CREATE TABLE t (id int, at date) PARTITION BY RANGE (at);",
+        "partitioned",
+    ),
+    (
+        "a column retyped under a view",
+        "CREATE TABLE t (id serial PRIMARY KEY, a int); CREATE VIEW v AS SELECT a FROM t;",
+        "CREATE TABLE t (id serial PRIMARY KEY, a bigint); CREATE VIEW v AS SELECT a FROM t;",
+        "view `v` reads `t`",
+    ),
+    (
+        "a default drawing from a sequence the source lacks",
+        "CREATE TABLE t (id int PRIMARY KEY);",
+        "CREATE SEQUENCE shared_ids; CREATE TABLE t (id int PRIMARY KEY DEFAULT nextval('shared_ids'));",
+        "sequence `shared_ids`",
+    ),
+];
+
+#[tokio::test]
+async fn what_is_not_planned_is_refused_by_name() {
+    for (what, old, new, named) in CASES {
+        let from = fresh_database().await;
+        let to = fresh_database().await;
+        from.pool.execute(*old).await.unwrap();
+        to.pool.execute(*new).await.unwrap();
+        let err = between(&from.url, &to.url)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{what}: a plan was printed"));
+        assert_eq!(err.code(), exit::CANNOT_PLAN, "{what}: {err}");
+        assert!(
+            err.to_string().contains(named),
+            "{what}: `{named}` in {err}"
+        );
+    }
+}
