@@ -298,14 +298,14 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
 /// What a namespace holds that the model does not describe and no plan
 /// creates: user-defined types (enum, domain, composite, range) with their
 /// definition, partitioned tables and partitions, views with their
-/// definition and the tables they read, sequences no column owns.
+/// definition, sequences no column owns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Unmodeled {
     /// (name, definition): `enum ('happy', 'sad')`, `domain integer CHECK ...`.
     pub types: Vec<(String, String)>,
     pub partitioned: Vec<String>,
-    /// (name, definition, tables it reads).
-    pub views: Vec<(String, String, Vec<String>)>,
+    /// (name, definition).
+    pub views: Vec<(String, String)>,
     pub loose_sequences: Vec<String>,
 }
 
@@ -337,12 +337,8 @@ pub async fn unmodeled(conn: &mut PgConnection, namespace: &str) -> Result<Unmod
     .bind(namespace)
     .fetch_all(&mut *conn)
     .await?;
-    let views: Vec<(String, String, Vec<String>)> = sqlx::query_as(
-        "SELECT v.relname::text, pg_get_viewdef(v.oid, true),
-                ARRAY(SELECT DISTINCT t.relname::text FROM pg_rewrite r
-                        JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-                        JOIN pg_class t ON t.oid = d.refobjid
-                       WHERE r.ev_class = v.oid AND t.oid <> v.oid AND t.relkind IN ('r', 'p'))
+    let views: Vec<(String, String)> = sqlx::query_as(
+        "SELECT v.relname::text, pg_get_viewdef(v.oid, true)
            FROM pg_class v JOIN pg_namespace n ON n.oid = v.relnamespace
           WHERE n.nspname = $1 AND v.relkind IN ('v', 'm') ORDER BY 1",
     )

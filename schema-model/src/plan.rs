@@ -126,6 +126,11 @@ pub struct Step {
     pub check: Option<DataCheck>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stake: Option<Stake>,
+    /// Views reading what the step rewrites or drops: PostgreSQL refuses the
+    /// step while they exist, and the plan does not drop and make them
+    /// again; counted before anything runs, like a data check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub views: Option<DataCheck>,
     #[serde(skip)]
     phase: Phase,
 }
@@ -260,6 +265,7 @@ pub fn plan(actual: &Schema, target: &Schema, options: &PlanOptions) -> Plan {
                     sql: vec![ddl::add_foreign_key(&table.name, fk)],
                     check: None,
                     stake: None,
+                    views: None,
                     phase: Phase::AddForeignKey,
                 });
             }
@@ -325,6 +331,17 @@ impl Names {
         }
     }
 
+    /// The database's names (unquoted) of a target table and column; the
+    /// target's where the database has none.
+    fn actual(&self, table: &str, column: &str) -> (String, String) {
+        let t = self.tables.get(table).map_or(table, String::as_str);
+        let c = self
+            .columns
+            .get(&(table.to_owned(), column.to_owned()))
+            .map_or(column, String::as_str);
+        (t.to_owned(), c.to_owned())
+    }
+
     fn table(&self, table: &str) -> Option<String> {
         self.tables.get(table).map(|t| quote(t).into_owned())
     }
@@ -351,6 +368,7 @@ fn step(phase: Phase, class: Class, reason: String, table: &str, sql: Vec<String
         sql,
         check: None,
         stake: None,
+        views: None,
         phase,
     }
 }
@@ -510,6 +528,7 @@ fn steps_for(
                     });
                 }
             }
+            s.views = Some(views_reading(actual_table, Some(actual_column)));
             steps.push(s);
         }
         Change::SetSerial {
@@ -530,12 +549,12 @@ fn steps_for(
             column,
             data_type,
             collation,
-        } => steps.push(columns::set_collation(
-            table,
-            column,
-            data_type,
-            collation.as_deref(),
-        )),
+        } => {
+            let mut s = columns::set_collation(table, column, data_type, collation.as_deref());
+            let (at, ac) = names.actual(table, column);
+            s.views = Some(views_reading(&at, Some(&ac)));
+            steps.push(s)
+        }
         Change::SetIdentity {
             table,
             column,
@@ -557,13 +576,14 @@ fn steps_for(
             actual_table,
             from,
             to,
-        } => steps.push(columns::set_generated(
-            table,
-            actual_table,
-            column,
-            from.as_deref(),
-            to,
-        )),
+        } => {
+            let mut s = columns::set_generated(table, actual_table, column, from.as_deref(), to);
+            if to.generated.is_some() {
+                let (_, ac) = names.actual(table, column);
+                s.views = Some(views_reading(actual_table, Some(&ac)));
+            }
+            steps.push(s)
+        }
         Change::SetLogged { table, logged } => steps.push(columns::set_logged(table, *logged)),
         Change::SetDeferral {
             table,
@@ -886,6 +906,7 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
                 count_sql: format!("SELECT count(*) FROM {}", quote(table)),
                 what: "rows".into(),
             });
+            s.views = Some(views_reading(table, None));
             plan.steps.push(s);
         }
         Extra::Column { table, column } => {
@@ -908,6 +929,11 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
                 count_sql: format!("SELECT count({}) FROM {at}", quote(column)),
                 what: "non-null values".into(),
             });
+            let actual_table = names
+                .tables
+                .get(table)
+                .map_or(table.as_str(), String::as_str);
+            s.views = Some(views_reading(actual_table, Some(column)));
             plan.steps.push(s);
         }
         Extra::Behaviour { table, behaviour } => {
@@ -968,6 +994,31 @@ fn is_foreign_key(actual: &Schema, names: &Names, table: &str, name: &str) -> bo
         .get(table)
         .and_then(|a| actual.table(a))
         .is_some_and(|t| t.foreign_keys.iter().any(|fk| fk.name == name))
+}
+
+/// Views reading `column` of `table` (or any of it), by the database's names.
+fn views_reading(table: &str, column: Option<&str>) -> DataCheck {
+    let rel = quote_literal(&quote(table));
+    let on_column = column.map_or(String::new(), |c| {
+        format!(
+            " AND d.refobjsubid = (SELECT attnum FROM pg_attribute WHERE attrelid = to_regclass({rel}) AND attname = {})",
+            quote_literal(c)
+        )
+    });
+    let from = format!(
+        "FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class \
+         WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass \
+         AND d.refobjid = to_regclass({rel}) AND v.oid <> d.refobjid{on_column}"
+    );
+    DataCheck {
+        count_sql: format!("SELECT count(DISTINCT v.oid) {from}"),
+        example_sql: format!("SELECT string_agg(DISTINCT v.oid::regclass::text, ', ') {from}"),
+        what: match column {
+            Some(c) => format!("views reading {table}.{c}"),
+            None => format!("views reading {table}"),
+        },
+        fix: "drop those views first and make them again after (the plan does not)".into(),
+    }
 }
 
 /// One offending row of `table` where `predicate` holds, as text.

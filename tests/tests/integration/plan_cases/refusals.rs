@@ -33,10 +33,10 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "partitioned",
     ),
     (
-        "a column retyped under a view",
+        "a view only the target has",
+        "CREATE TABLE t (id serial PRIMARY KEY, a int);",
         "CREATE TABLE t (id serial PRIMARY KEY, a int); CREATE VIEW v AS SELECT a FROM t;",
-        "CREATE TABLE t (id serial PRIMARY KEY, a bigint); CREATE VIEW v AS SELECT a FROM t;",
-        "view `v` reads `t`",
+        "view `v`",
     ),
     (
         "a default drawing from a sequence the source lacks",
@@ -63,4 +63,27 @@ async fn what_is_not_planned_is_refused_by_name() {
             "{what}: `{named}` in {err}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_step_under_a_view_is_blocked_naming_the_view() {
+    let from = fresh_database().await;
+    let to = fresh_database().await;
+    from.pool
+        .execute("CREATE TABLE t (id serial PRIMARY KEY, a int, b int); CREATE VIEW v AS SELECT a FROM t;")
+        .await
+        .unwrap();
+    to.pool
+        .execute("CREATE TABLE t (id serial PRIMARY KEY, a bigint, b bigint); CREATE VIEW v AS SELECT a FROM t;")
+        .await
+        .unwrap();
+    let planned = between(&from.url, &to.url).await.unwrap();
+    let blocked = &planned.assessed.blocked;
+    assert_eq!(
+        blocked.len(),
+        1,
+        "only `a` is read by the view: {blocked:?}"
+    );
+    assert_eq!(blocked[0].what, "views reading t.a");
+    assert_eq!(blocked[0].example.as_deref(), Some("v"));
 }

@@ -478,3 +478,31 @@ async fn a_tenant_that_lost_its_rsm_schema_reads_unstamped_and_runs_no_data_migr
     );
     assert_eq!(state_of(&fleet, &name, true).await.0, DbState::Current);
 }
+
+#[tokio::test]
+async fn a_step_under_a_view_is_blocked_before_anything_runs() {
+    let fleet = TestFleet::initialised().await;
+    let (name, mut conn) = fresh_tenant(&fleet).await;
+    conn.execute(
+        "ALTER TABLE clients ALTER COLUMN email TYPE text;
+         CREATE VIEW mailing AS SELECT name, email FROM clients;",
+    )
+    .await
+    .unwrap();
+    let report = migrate(&fleet, &RunOptions::default()).await;
+    let r = of(&report, &name);
+    assert_eq!(r.outcome, Outcome::Blocked, "{report:#?}");
+    let detail = r.detail.as_deref().unwrap_or("");
+    assert!(
+        detail.contains("views reading clients.email") && detail.contains("mailing"),
+        "{detail}"
+    );
+    // Nothing ran: the column keeps the type it was given by hand.
+    let ty: String = sqlx::query_scalar(
+        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'clients'::regclass AND attname = 'email'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(ty, "text");
+}
