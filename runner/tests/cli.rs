@@ -168,7 +168,7 @@ fn an_unreachable_server_exits_69_without_printing_the_password() {
 fn schema_sql_needs_no_server() {
     let (code, stdout, _) = runner(&["schema", "sql", "--db", "master"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("CREATE TABLE users"));
+    assert!(stdout.contains("CREATE TABLE public.users"));
 }
 
 #[test]
@@ -444,7 +444,7 @@ fn status_diff_and_migrate_say_where_each_database_stands_with_their_exit_codes(
     let (code, stdout, _) = fleet.run(&["diff", "--tenant", &fleet.tenant(2)]);
     assert_eq!(code, 0);
     assert!(
-        stdout.contains("ALTER TABLE clients ADD COLUMN artist_name"),
+        stdout.contains("ALTER TABLE public.clients ADD COLUMN artist_name"),
         "{stdout}"
     );
 

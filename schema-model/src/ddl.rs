@@ -59,9 +59,16 @@ pub fn create_table(table: &Table, foreign_keys: &[&ForeignKey]) -> String {
     format!(
         "CREATE {}TABLE {} (\n{}\n);",
         if table.unlogged { "UNLOGGED " } else { "" },
-        quote(&table.name),
+        relation(&table.name),
         lines.join(",\n")
     )
+}
+
+/// A table, index or sequence of the managed schema, named with its schema
+/// (`public.clients`): a statement never depends on a session's
+/// `search_path`, whatever the database or role sets.
+pub fn relation(name: &str) -> String {
+    format!("public.{}", quote(name))
 }
 
 /// `"name" type [DEFAULT ...] [NOT NULL]`, as in `CREATE TABLE` and `ADD COLUMN`.
@@ -120,7 +127,7 @@ pub fn foreign_key_clause(fk: &ForeignKey) -> String {
         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
         quote(&fk.name),
         column_list(&fk.columns),
-        quote(&fk.ref_table),
+        relation(&fk.ref_table),
         column_list(&fk.ref_columns)
     );
     if fk.on_delete != FkAction::NoAction {
@@ -136,7 +143,7 @@ pub fn foreign_key_clause(fk: &ForeignKey) -> String {
 pub fn add_foreign_key(table: &str, fk: &ForeignKey) -> String {
     format!(
         "ALTER TABLE {} ADD {};",
-        quote(table),
+        relation(table),
         foreign_key_clause(fk)
     )
 }
@@ -149,14 +156,14 @@ pub fn create_index(table: &str, ix: &Index) -> String {
         return format!(
             "CREATE {unique}INDEX {} ON {} ({});",
             quote(&ix.name),
-            quote(table),
+            relation(table),
             column_list(&ix.columns)
         );
     }
     format!(
         "CREATE {unique}INDEX {} ON {} USING {};",
         quote(&ix.name),
-        quote(table),
+        relation(table),
         ix.definition
     )
 }

@@ -30,7 +30,7 @@ use schema_core::ident::{quote, quote_literal};
 use schema_core::SqlType;
 use serde::Serialize;
 
-use crate::ddl;
+use crate::ddl::{self, relation};
 use crate::diff::{diff, Change, Extra};
 use crate::model::{Check, Column, Schema};
 
@@ -343,7 +343,7 @@ impl Names {
     }
 
     fn table(&self, table: &str) -> Option<String> {
-        self.tables.get(table).map(|t| quote(t).into_owned())
+        self.tables.get(table).map(|t| relation(t))
     }
 
     /// The actual names of these target columns, quoted; `None` if one is new.
@@ -389,13 +389,13 @@ fn column_step(
 }
 
 fn alter(table: &str) -> String {
-    format!("ALTER TABLE {}", quote(table))
+    format!("ALTER TABLE {}", relation(table))
 }
 
 fn alter_column(table: &str, column: &str) -> String {
     format!(
         "ALTER TABLE {} ALTER COLUMN {}",
-        quote(table),
+        relation(table),
         quote(column)
     )
 }
@@ -429,7 +429,7 @@ fn steps_for(
                 format!("rename table {from} to {to} (declared renamed_from: the rows stay)")
             },
             to,
-            vec![format!("ALTER TABLE {} RENAME TO {};", quote(from), quote(to))],
+            vec![format!("ALTER TABLE {} RENAME TO {};", relation(from), quote(to))],
         )),
         Change::RenameColumn { table, from, to, by_shape } => {
             let why = if *by_shape { "renamed by hand: the only undeclared column of the missing one's type" } else { "declared renamed_from" };
@@ -449,7 +449,7 @@ fn steps_for(
                 Class::Safe,
                 format!("rename index {from} to {to} (the same index under another name)"),
                 "",
-                vec![format!("ALTER INDEX {} RENAME TO {};", quote(from), quote(to))],
+                vec![format!("ALTER INDEX {} RENAME TO {};", relation(from), quote(to))],
             )
         }),
         Change::AddColumn {
@@ -483,7 +483,7 @@ fn steps_for(
                 _ => format!(" USING {}", cast(from, to, &quote(column))),
             };
             sql.push(format!("{} TYPE {to}{using};", alter_column(table, column)));
-            let (at, ac) = (quote(actual_table), quote(actual_column));
+            let (at, ac) = (relation(actual_table), quote(actual_column));
             let mut s = step(Phase::AlterColumn, Class::Safe, String::new(), table, sql);
             s.column = Some(column.clone());
             match conversion {
@@ -619,13 +619,13 @@ fn steps_for(
                 Some(expr) => {
                     sql.push(format!(
                         "UPDATE {} SET {c} = ({expr}) WHERE {c} IS NULL;",
-                        quote(table),
+                        relation(table),
                         c = quote(column)
                     ));
                     s.reason = format!("set NOT NULL on {table}.{column}: NULLs get the declared backfill `{expr}`");
                 }
                 None => {
-                    let (at, ac) = (quote(actual_table), quote(actual_column));
+                    let (at, ac) = (relation(actual_table), quote(actual_column));
                     s.reason = format!("set NOT NULL on {table}.{column}: no row may hold NULL");
                     s.check = Some(DataCheck {
                         count_sql: format!("SELECT count(*) FROM {at} WHERE {ac} IS NULL"),
@@ -751,7 +751,7 @@ fn steps_for(
         }
         Change::DropIndex { name } => steps.push(Step {
             table: None,
-            ..step(Phase::DropConstraint, Class::Safe, format!("drop index {name}"), "", vec![format!("DROP INDEX {};", quote(name))])
+            ..step(Phase::DropConstraint, Class::Safe, format!("drop index {name}"), "", vec![format!("DROP INDEX {};", relation(name))])
         }),
         Change::Extra(extra) => extra_steps(extra, names, options, plan),
     }
@@ -816,7 +816,7 @@ fn add_column(table: &str, actual_table: &str, column: &Column) -> Step {
                 ),
                 format!(
                     "UPDATE {} SET {} = ({expr});",
-                    quote(table),
+                    relation(table),
                     quote(&column.name)
                 ),
                 format!("{} SET NOT NULL;", alter_column(table, &column.name)),
@@ -834,8 +834,8 @@ fn add_column(table: &str, actual_table: &str, column: &Column) -> Step {
                 ddl::column_definition(column)
             )];
             s.check = Some(DataCheck {
-                count_sql: format!("SELECT count(*) FROM {}", quote(actual_table)),
-                example_sql: format!("SELECT t::text FROM {} t LIMIT 1", quote(actual_table)),
+                count_sql: format!("SELECT count(*) FROM {}", relation(actual_table)),
+                example_sql: format!("SELECT t::text FROM {} t LIMIT 1", relation(actual_table)),
                 what: format!(
                     "rows of {table}, which would have no value for {}",
                     column.name
@@ -889,12 +889,12 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
                     // A table dropped before it (circular keys) took its keys along.
                     format!(
                         "ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {};",
-                        quote(from),
+                        relation(from),
                         quote(fk)
                     )
                 })
                 .collect();
-            sql.push(format!("DROP TABLE {};", quote(table)));
+            sql.push(format!("DROP TABLE {};", relation(table)));
             let mut s = step(
                 Phase::DropTable,
                 Class::Destructive,
@@ -903,7 +903,7 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
                 sql,
             );
             s.stake = Some(Stake {
-                count_sql: format!("SELECT count(*) FROM {}", quote(table)),
+                count_sql: format!("SELECT count(*) FROM {}", relation(table)),
                 what: "rows".into(),
             });
             s.views = Some(views_reading(table, None));
@@ -914,9 +914,7 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
                 plan.kept.push(keep("--allow-destructive"));
                 return;
             }
-            let at = names
-                .table(table)
-                .unwrap_or_else(|| quote(table).into_owned());
+            let at = names.table(table).unwrap_or_else(|| relation(table));
             let mut s = step(
                 Phase::DropColumn,
                 Class::Destructive,
@@ -982,7 +980,7 @@ fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut P
                 Class::Safe,
                 format!("drop index {name} on {table}: not declared ({describe}); no data is lost"),
                 table,
-                vec![format!("DROP INDEX {};", quote(name))],
+                vec![format!("DROP INDEX {};", relation(name))],
             ));
         }
     }
@@ -998,7 +996,7 @@ fn is_foreign_key(actual: &Schema, names: &Names, table: &str, name: &str) -> bo
 
 /// Views reading `column` of `table` (or any of it), by the database's names.
 fn views_reading(table: &str, column: Option<&str>) -> DataCheck {
-    let rel = quote_literal(&quote(table));
+    let rel = quote_literal(&relation(table));
     let on_column = column.map_or(String::new(), |c| {
         format!(
             " AND d.refobjsubid = (SELECT attnum FROM pg_attribute WHERE attrelid = to_regclass({rel}) AND attname = {})",
@@ -1025,7 +1023,7 @@ fn views_reading(table: &str, column: Option<&str>) -> DataCheck {
 fn example(table: &str, predicate: &str) -> String {
     format!(
         "SELECT t::text FROM {} t WHERE {predicate} LIMIT 1",
-        quote(table)
+        relation(table)
     )
 }
 
@@ -1077,7 +1075,7 @@ fn failing_rows(
     Some(DataCheck {
         count_sql: format!(
             "SELECT count(*) FROM {} WHERE {predicate}",
-            quote(actual_table)
+            relation(actual_table)
         ),
         example_sql: example(actual_table, &predicate),
         what: format!("rows of {table} that fail {}", check.definition),
@@ -1113,7 +1111,7 @@ fn orphans(
         _ => String::new(),
     };
     let predicate = format!("{}{parent}", not_null.join(" AND "));
-    let at = quote(actual_table);
+    let at = relation(actual_table);
     Some(DataCheck {
         count_sql: format!("SELECT count(*) FROM {at} x WHERE {predicate}"),
         example_sql: format!("SELECT x::text FROM {at} x WHERE {predicate} LIMIT 1"),
@@ -1344,7 +1342,7 @@ mod tests {
         assert_eq!(classes(&p), vec![Class::Safe; 4], "{}", p.sql_script());
         let script = p.sql_script();
         let at = |s: &str| script.find(s).unwrap_or_else(|| panic!("{s} in {script}"));
-        assert!(at("CREATE TABLE sessions") < at("ADD CONSTRAINT sessions_client_id"));
+        assert!(at("CREATE TABLE public.sessions") < at("ADD CONSTRAINT sessions_client_id"));
         assert!(at("ADD COLUMN nickname") < at("CREATE INDEX clients_nickname_idx"));
     }
 
@@ -1378,15 +1376,19 @@ mod tests {
             .map(|s| s.check.as_ref().unwrap().count_sql.as_str())
             .collect();
         assert!(
-            checks.contains(&"SELECT count(*) FROM t WHERE c IS NULL"),
+            checks.contains(&"SELECT count(*) FROM public.t WHERE c IS NULL"),
             "{checks:?}"
         );
         assert!(
-            checks
-                .contains(&"SELECT count(*) FROM t WHERE n NOT BETWEEN -2147483648 AND 2147483647"),
+            checks.contains(
+                &"SELECT count(*) FROM public.t WHERE n NOT BETWEEN -2147483648 AND 2147483647"
+            ),
             "{checks:?}"
         );
-        assert!(checks.contains(&"SELECT count(*) FROM t"), "{checks:?}");
+        assert!(
+            checks.contains(&"SELECT count(*) FROM public.t"),
+            "{checks:?}"
+        );
 
         target.tables[0].columns[1].backfill = Some("'unknown'".into());
         target.tables[0].columns[3].backfill = Some("'x'".into());
@@ -1395,8 +1397,10 @@ mod tests {
         assert_eq!(with_backfill.len(), 2, "{}", p.sql_script());
         assert!(p
             .sql_script()
-            .contains("UPDATE t SET c = ('unknown') WHERE c IS NULL;"));
-        assert!(p.sql_script().contains("UPDATE t SET required = ('x');"));
+            .contains("UPDATE public.t SET c = ('unknown') WHERE c IS NULL;"));
+        assert!(p
+            .sql_script()
+            .contains("UPDATE public.t SET required = ('x');"));
     }
 
     #[test]
@@ -1421,7 +1425,7 @@ mod tests {
         assert_eq!(classes(&p), vec![Class::Destructive], "{}", p.sql_script());
         assert_eq!(
             p.steps[0].stake.as_ref().unwrap().count_sql,
-            "SELECT count(*) FROM t WHERE round(amount, 2) <> amount"
+            "SELECT count(*) FROM public.t WHERE round(amount, 2) <> amount"
         );
         assert_eq!(p.kept.len(), 2, "the column and the table are kept");
         let p = plan(
@@ -1436,10 +1440,10 @@ mod tests {
         assert!(p.kept.is_empty());
         let script = p.sql_script();
         assert!(
-            script.contains("ALTER TABLE t DROP COLUMN gone;"),
+            script.contains("ALTER TABLE public.t DROP COLUMN gone;"),
             "{script}"
         );
-        assert!(script.contains("DROP TABLE old;"), "{script}");
+        assert!(script.contains("DROP TABLE public.old;"), "{script}");
         assert!(script.find("DROP COLUMN").unwrap() < script.find("DROP TABLE").unwrap());
     }
 
@@ -1471,11 +1475,11 @@ mod tests {
         let p = plan(&actual, &narrow, &PlanOptions::default());
         assert_eq!(
             p.steps[0].sql,
-            vec!["ALTER TABLE t ALTER COLUMN v TYPE character varying(5);"]
+            vec!["ALTER TABLE public.t ALTER COLUMN v TYPE character varying(5);"]
         );
         assert_eq!(
             p.steps[0].check.as_ref().unwrap().count_sql,
-            "SELECT count(*) FROM t WHERE length(v) > 5"
+            "SELECT count(*) FROM public.t WHERE length(v) > 5"
         );
     }
 
@@ -1495,9 +1499,9 @@ mod tests {
         assert_eq!(
             p.statements().collect::<Vec<_>>(),
             vec![
-                "ALTER TABLE t ALTER COLUMN c DROP DEFAULT;",
-                "ALTER TABLE t ALTER COLUMN c TYPE integer USING c::integer;",
-                "ALTER TABLE t ALTER COLUMN c SET DEFAULT 0;",
+                "ALTER TABLE public.t ALTER COLUMN c DROP DEFAULT;",
+                "ALTER TABLE public.t ALTER COLUMN c TYPE integer USING c::integer;",
+                "ALTER TABLE public.t ALTER COLUMN c SET DEFAULT 0;",
             ]
         );
         let p = plan(
@@ -1508,6 +1512,6 @@ mod tests {
                 ..PlanOptions::default()
             },
         );
-        assert_eq!(p.statements().next(), Some("DROP INDEX t_c_idx;"));
+        assert_eq!(p.statements().next(), Some("DROP INDEX public.t_c_idx;"));
     }
 }

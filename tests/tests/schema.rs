@@ -100,7 +100,11 @@ fn schemas_hold_every_reference_table_once() {
 fn tables_are_created_after_the_tables_they_reference() {
     for db in [DbKind::Master, DbKind::Tenant] {
         let script = ddl::create_script(&Schema::from_def(schema_defs::schema(db)));
-        let position = |table: &str| script.find(&format!("CREATE TABLE {table} (")).unwrap();
+        let position = |table: &str| {
+            script
+                .find(&format!("CREATE TABLE public.{table} ("))
+                .unwrap()
+        };
         for table in schema_defs::schema(db).tables {
             for fk in table.foreign_keys {
                 assert!(

@@ -48,29 +48,29 @@ fn client_contacts_to_company_members(conn: &mut PgConnection) -> DataFuture<'_>
         let made = sqlx::query(
             "WITH contacts AS (
                  SELECT cc.*, trim(cc.first_name || ' ' || cc.last_name) AS full_name
-                   FROM client_contacts cc
+                   FROM public.client_contacts cc
                   WHERE NOT EXISTS (
-                        SELECT 1 FROM clients c
+                        SELECT 1 FROM public.clients c
                          WHERE c.type = 'individual'
                            AND (c.email = cc.email OR (cc.email IS NULL AND c.name = trim(cc.first_name || ' ' || cc.last_name))))
              )
-             INSERT INTO clients (name, first_name, last_name, email, phone, type)
+             INSERT INTO public.clients (name, first_name, last_name, email, phone, type)
              SELECT full_name, first_name, last_name, email, phone, 'individual' FROM contacts",
         )
         .execute(&mut *conn)
         .await?
         .rows_affected();
         let linked = sqlx::query(
-            "INSERT INTO company_members (company_client_id, member_client_id, role, is_primary)
+            "INSERT INTO public.company_members (company_client_id, member_client_id, role, is_primary)
              SELECT cc.client_id, m.id, cc.title, cc.is_primary
-               FROM client_contacts cc
+               FROM public.client_contacts cc
                JOIN LATERAL (
-                    SELECT c.id FROM clients c
+                    SELECT c.id FROM public.clients c
                      WHERE c.type = 'individual'
                        AND (c.email = cc.email OR (cc.email IS NULL AND c.name = trim(cc.first_name || ' ' || cc.last_name)))
                      ORDER BY c.id LIMIT 1) m ON true
               WHERE NOT EXISTS (
-                    SELECT 1 FROM company_members x
+                    SELECT 1 FROM public.company_members x
                      WHERE x.company_client_id = cc.client_id AND x.member_client_id = m.id)",
         )
         .execute(&mut *conn)

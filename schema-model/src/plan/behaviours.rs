@@ -5,6 +5,7 @@
 use schema_core::ident::quote;
 
 use super::{alter, failing_rows, orphans, step, Class, Names, Phase, Step};
+use crate::ddl::relation;
 use crate::model::{Behaviour, BehaviourKind, Check, Deferral, ForeignKey};
 
 /// A foreign key checked at each statement again (or as the target says).
@@ -66,7 +67,7 @@ pub(super) fn validate(
 
 /// A behaviour the target has (`diff --from --to`), as PostgreSQL printed it.
 pub(super) fn add(table: &str, b: &Behaviour) -> Step {
-    let t = quote(table);
+    let t = relation(table);
     let sql = match b.kind {
         BehaviourKind::Trigger => {
             let (definition, disabled) = match b.definition.strip_suffix(" (disabled)") {
@@ -123,7 +124,7 @@ pub(super) fn add(table: &str, b: &Behaviour) -> Step {
 
 /// Remove an undeclared behaviour (`--prune`): no row is lost.
 pub(super) fn remove(table: &str, b: &Behaviour) -> Step {
-    let t = quote(table);
+    let t = relation(table);
     let name = quote(&b.name);
     let sql = match b.kind {
         BehaviourKind::Trigger => format!("DROP TRIGGER {name} ON {t};"),

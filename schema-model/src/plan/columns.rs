@@ -6,7 +6,7 @@ use schema_core::ident::{quote, quote_literal, truncate};
 use schema_core::SqlType;
 
 use super::{alter, alter_column, column_step, step, Class, Phase, Stake, Step};
-use crate::ddl;
+use crate::ddl::{self, relation};
 use crate::model::{Column, ColumnDefault, Identity};
 
 /// `setval` past the largest value of the column and the sequence's own
@@ -18,7 +18,7 @@ fn restart_past_values(sequence: &str, table: &str, column: &str) -> String {
          (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {sequence})), false);",
         quote_literal(sequence),
         c = quote(column),
-        t = quote(table),
+        t = relation(table),
     )
 }
 
@@ -28,7 +28,7 @@ fn drop_serial(table: &str, column: &str) -> Vec<String> {
         format!("{} DROP DEFAULT;", alter_column(table, column)),
         format!(
             "DO $rsm$ BEGIN EXECUTE format('DROP SEQUENCE %s', pg_get_serial_sequence({}, {})); END $rsm$;",
-            quote_literal(&quote(table)),
+            quote_literal(&relation(table)),
             quote_literal(column)
         ),
     ]
@@ -49,18 +49,18 @@ pub(super) fn set_serial(
                 seq.to_owned(),
                 vec![format!(
                     "ALTER SEQUENCE {seq} OWNED BY {}.{};",
-                    quote(table),
+                    relation(table),
                     quote(column)
                 )],
                 format!("make {table}.{column} serial again with its sequence {seq}: owned by the column, restarted past the largest value"),
             ),
             None => {
-                let seq = quote(&truncate(format!("{table}_{column}_seq"))).into_owned();
+                let seq = relation(&truncate(format!("{table}_{column}_seq")));
                 (
                     seq.clone(),
                     vec![format!(
                         "CREATE SEQUENCE {seq} AS {data_type} OWNED BY {}.{};",
-                        quote(table),
+                        relation(table),
                         quote(column)
                     )],
                     format!("make {table}.{column} serial: a new owned sequence, starting after the largest value"),
@@ -156,10 +156,10 @@ pub(super) fn set_identity(
             ));
             sql.push(format!(
                 "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE((SELECT max({}) FROM {}), 0) + 1, false);",
-                quote_literal(&quote(table)),
+                quote_literal(&relation(table)),
                 quote_literal(column),
                 quote(column),
-                quote(table)
+                relation(table)
             ));
             column_step(
                 Phase::AlterColumn,
@@ -220,7 +220,7 @@ pub(super) fn set_generated(
         count_sql: format!(
             "SELECT count({}) FROM {}",
             quote(&to.name),
-            quote(actual_table)
+            relation(actual_table)
         ),
         what: "stored values".into(),
     });
@@ -270,7 +270,7 @@ pub(super) fn set_logged(table: &str, logged: bool) -> Step {
         vec![format!("{} SET UNLOGGED;", alter(table))],
     );
     s.stake = Some(Stake {
-        count_sql: format!("SELECT count(*) FROM {}", quote(table)),
+        count_sql: format!("SELECT count(*) FROM {}", relation(table)),
         what: "rows".into(),
     });
     s

@@ -120,7 +120,7 @@ fn group_columns_stand_where_the_field_stands_with_keys_named_per_table() {
         "sync_uuid uuid DEFAULT gen_random_uuid() NOT NULL",
         "sync_version integer DEFAULT 1 NOT NULL",
         "created_by character varying(40) NOT NULL",
-        "CREATE INDEX grouped_notes_created_at_idx ON grouped_notes (created_at)",
+        "CREATE INDEX grouped_notes_created_at_idx ON public.grouped_notes (created_at)",
         "CREATE INDEX grouped_notes_body_sync_version_idx",
     ] {
         assert!(script.contains(expected), "{expected}\nnot in\n{script}");

@@ -1,4 +1,4 @@
-CREATE TABLE clients (
+CREATE TABLE public.clients (
     id serial NOT NULL,
     user_id integer,
     name character varying(255) NOT NULL,

@@ -1,4 +1,4 @@
-CREATE TABLE invoices (
+CREATE TABLE public.invoices (
     id serial NOT NULL,
     invoice_number character varying(100) NOT NULL,
     client_id integer NOT NULL,
@@ -23,4 +23,4 @@ CREATE TABLE invoices (
     CONSTRAINT invoices_invoice_number_unique UNIQUE (invoice_number)
 );
 
-ALTER TABLE invoices ADD CONSTRAINT invoices_client_id_clients_id_fk FOREIGN KEY (client_id) REFERENCES clients (id);
+ALTER TABLE public.invoices ADD CONSTRAINT invoices_client_id_clients_id_fk FOREIGN KEY (client_id) REFERENCES public.clients (id);

@@ -1,4 +1,4 @@
-CREATE TABLE organization_members (
+CREATE TABLE public.organization_members (
     id serial NOT NULL,
     user_id integer NOT NULL,
     organization_id integer NOT NULL,
@@ -8,5 +8,5 @@ CREATE TABLE organization_members (
     CONSTRAINT organization_members_user_id_organization_id_unique UNIQUE (user_id, organization_id)
 );
 
-ALTER TABLE organization_members ADD CONSTRAINT organization_members_user_id_users_id_fk FOREIGN KEY (user_id) REFERENCES users (id);
-ALTER TABLE organization_members ADD CONSTRAINT organization_members_organization_id_organizations_id_fk FOREIGN KEY (organization_id) REFERENCES organizations (id);
+ALTER TABLE public.organization_members ADD CONSTRAINT organization_members_user_id_users_id_fk FOREIGN KEY (user_id) REFERENCES public.users (id);
+ALTER TABLE public.organization_members ADD CONSTRAINT organization_members_organization_id_organizations_id_fk FOREIGN KEY (organization_id) REFERENCES public.organizations (id);

@@ -1,4 +1,4 @@
-CREATE TABLE track_comments (
+CREATE TABLE public.track_comments (
     id serial NOT NULL,
     track_id integer NOT NULL,
     version_type character varying(50) NOT NULL,
@@ -16,7 +16,7 @@ CREATE TABLE track_comments (
     created_at timestamp without time zone DEFAULT now() NOT NULL,
     updated_at timestamp without time zone DEFAULT now() NOT NULL,
     CONSTRAINT track_comments_pkey PRIMARY KEY (id),
-    CONSTRAINT track_comments_parent_id_track_comments_id_fk FOREIGN KEY (parent_id) REFERENCES track_comments (id) ON DELETE CASCADE
+    CONSTRAINT track_comments_parent_id_track_comments_id_fk FOREIGN KEY (parent_id) REFERENCES public.track_comments (id) ON DELETE CASCADE
 );
 
-ALTER TABLE track_comments ADD CONSTRAINT track_comments_track_id_tracks_id_fk FOREIGN KEY (track_id) REFERENCES tracks (id) ON DELETE CASCADE;
+ALTER TABLE public.track_comments ADD CONSTRAINT track_comments_track_id_tracks_id_fk FOREIGN KEY (track_id) REFERENCES public.tracks (id) ON DELETE CASCADE;
