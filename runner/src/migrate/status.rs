@@ -268,13 +268,16 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
     }
 
     let mut entries: Vec<Entry> = Vec::new();
-    let judge = |p: &Probe, models: &BTreeMap<String, Read>| -> (DbState, Option<String>) {
+    // Behind: exactly what its stamp says, and that is an older schema (a
+    // database holding the declared shape under other names is drifted).
+    let judge = |p: &Probe, db: DbKind| -> (DbState, Option<String>) {
         match models.get(&p.catalog) {
             None => (DbState::Unreachable, None),
             Some(read) if read.is_current() => (DbState::Current, Some(read.fingerprint.clone())),
             Some(read) => {
                 let stamped = p.stamp.as_ref().map(|s| s.fingerprint.as_str());
-                let state = if stamped == Some(read.fingerprint.as_str()) {
+                let older = read.fingerprint != target.declared.fingerprint(db);
+                let state = if older && stamped == Some(read.fingerprint.as_str()) {
                     DbState::Behind
                 } else {
                     DbState::Drifted
@@ -283,12 +286,12 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
             }
         }
     };
-    let (state, fp) = judge(&master_probe, &models);
+    let (state, fp) = judge(&master_probe, DbKind::Master);
     entries.push((DbKind::Master, state, fp, target.master_db.clone(), None));
     for (info, result) in &probed {
         match result {
             Ok(p) => {
-                let (state, fp) = match judge(p, &models) {
+                let (state, fp) = match judge(p, DbKind::Tenant) {
                     (DbState::Unreachable, fp) => (DbState::Unreachable, fp),
                     (_, fp) if info.owned && p.stamp.is_none() => (DbState::Unstamped, fp),
                     judged => judged,

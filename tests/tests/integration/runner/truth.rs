@@ -506,3 +506,17 @@ async fn a_step_under_a_view_is_blocked_before_anything_runs() {
     .unwrap();
     assert_eq!(ty, "text");
 }
+
+#[tokio::test]
+async fn a_constraint_renamed_by_hand_is_drifted_not_behind() {
+    let fleet = TestFleet::initialised().await;
+    let (name, mut conn) = fresh_tenant(&fleet).await;
+    conn.execute("ALTER TABLE client_notes RENAME CONSTRAINT client_notes_pkey TO notes_pk")
+        .await
+        .unwrap();
+    for deep in [false, true] {
+        let (state, said) = state_of(&fleet, &name, deep).await;
+        assert_eq!(state, DbState::Drifted, "{said}");
+        assert!(said.contains("rename constraint notes_pk"), "{said}");
+    }
+}
