@@ -14,25 +14,35 @@
 //!   change, drop a sequence). Each carries a [`Stake`] query (rows, non-null
 //!   values); applying one needs `--allow-destructive`.
 //!
-//! Order: renames; drops of foreign keys, then of other constraints and
-//! indexes that change or go; new tables; new columns; column changes; new
-//! keys, checks and indexes; new foreign keys (their targets exist by then);
-//! drops of columns, then of tables. Undeclared things are kept and listed
-//! unless the options remove them.
+//! Order: by [`Phase`] — renames; drops of foreign keys, then of other
+//! constraints and indexes that change or go; new tables; new columns;
+//! column changes; new keys, checks and indexes; new foreign keys (their
+//! targets exist by then); behaviours; drops of columns, then of tables.
+//! Undeclared things are kept and listed unless the options remove them.
+//!
+//! One file per kind of object: `tables`, `columns`, `types` (conversions),
+//! `keys` (keys, foreign keys, checks, indexes), `behaviours` (deferral,
+//! validation, triggers, rules, row security, exclusion constraints),
+//! `extras` (what is not declared), and `checks` (the read-only queries that
+//! count what stands in a step's way).
 
 mod behaviours;
+mod checks;
 mod columns;
+mod extras;
+mod keys;
+mod tables;
+mod types;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use schema_core::ident::{quote, quote_literal};
-use schema_core::SqlType;
+use schema_core::ident::quote;
 use serde::Serialize;
 
-use crate::ddl::{self, relation};
+use crate::ddl::relation;
 use crate::diff::{diff, Change, Extra};
-use crate::model::{Check, Column, Schema};
+use crate::model::Schema;
 
 /// When a step runs: steps are ordered by phase, then as the diff lists them.
 /// Renames first (so that later steps name things as the target does),
@@ -254,20 +264,8 @@ pub fn plan(actual: &Schema, target: &Schema, options: &PlanOptions) -> Plan {
     for change in &changes {
         if let Change::CreateTable { table } = change {
             for fk in &table.foreign_keys {
-                plan.steps.push(Step {
-                    class: Class::Safe,
-                    reason: format!(
-                        "foreign key {} of new table {} -> {}",
-                        fk.name, table.name, fk.ref_table
-                    ),
-                    table: Some(table.name.clone()),
-                    column: None,
-                    sql: vec![ddl::add_foreign_key(&table.name, fk)],
-                    check: None,
-                    stake: None,
-                    views: None,
-                    phase: Phase::AddForeignKey,
-                });
+                plan.steps
+                    .push(keys::foreign_key_of_new_table(&table.name, fk));
             }
         }
     }
@@ -400,6 +398,7 @@ fn alter_column(table: &str, column: &str) -> String {
     )
 }
 
+/// The step (or steps) of one change; the plan orders them by phase.
 fn steps_for(
     change: &Change,
     actual: &Schema,
@@ -407,56 +406,22 @@ fn steps_for(
     options: &PlanOptions,
     plan: &mut Plan,
 ) {
-    let steps = &mut plan.steps;
-    match change {
-        Change::CreateTable { table } => {
-            let mut sql = vec![ddl::create_table(table, &[])];
-            sql.extend(table.indexes.iter().map(|ix| ddl::create_index(&table.name, ix)));
-            steps.push(step(
-                Phase::CreateTable,
-                Class::Safe,
-                format!("create table {} ({} columns)", table.name, table.columns.len()),
-                &table.name,
-                sql,
-            ));
-        }
-        Change::RenameTable { from, to, by_shape } => steps.push(step(
-            Phase::RenameTable,
-            Class::Safe,
-            if *by_shape {
-                format!("rename table {from} to {to} (renamed by hand: the only undeclared table with exactly its columns; the rows stay)")
-            } else {
-                format!("rename table {from} to {to} (declared renamed_from: the rows stay)")
-            },
-            to,
-            vec![format!("ALTER TABLE {} RENAME TO {};", relation(from), quote(to))],
-        )),
-        Change::RenameColumn { table, from, to, by_shape } => {
-            let why = if *by_shape { "renamed by hand: the only undeclared column of the missing one's type" } else { "declared renamed_from" };
-            steps.push(column_step(Phase::RenameColumn, Class::Safe, format!("rename column {table}.{from} to {to} ({why}: the values stay)"), table, to, vec![format!("{} RENAME COLUMN {} TO {};", alter(table), quote(from), quote(to))]));
-        }
-        Change::RenameConstraint { table, from, to } => steps.push(step(
-            Phase::RenameConstraint,
-            Class::Safe,
-            format!("rename constraint {from} on {table} to {to} (the same constraint under another name)"),
+    let step = match change {
+        Change::CreateTable { table } => tables::create_table(table),
+        Change::RenameTable { from, to, by_shape } => tables::rename_table(from, to, *by_shape),
+        Change::RenameColumn {
             table,
-            vec![format!("{} RENAME CONSTRAINT {} TO {};", alter(table), quote(from), quote(to))],
-        )),
-        Change::RenameIndex { from, to } => steps.push(Step {
-            table: None,
-            ..step(
-                Phase::RenameConstraint,
-                Class::Safe,
-                format!("rename index {from} to {to} (the same index under another name)"),
-                "",
-                vec![format!("ALTER INDEX {} RENAME TO {};", relation(from), quote(to))],
-            )
-        }),
+            from,
+            to,
+            by_shape,
+        } => columns::rename_column(table, from, to, *by_shape),
+        Change::RenameConstraint { table, from, to } => keys::rename_constraint(table, from, to),
+        Change::RenameIndex { from, to } => keys::rename_index(from, to),
         Change::AddColumn {
             table,
             actual_table,
             column,
-        } => steps.push(add_column(table, actual_table, column)),
+        } => columns::add_column(table, actual_table, column),
         Change::AlterType {
             table,
             actual_table,
@@ -465,96 +430,34 @@ fn steps_for(
             from,
             to,
             default,
-        } => {
-            let conversion = conversion(from, to);
-            let mut sql = Vec::new();
-            if default.is_some() {
-                sql.push(format!("{} DROP DEFAULT;", alter_column(table, column)));
-            }
-            let using = match &conversion {
-                // An assignment cast refuses values that do not fit; an
-                // explicit one (`USING c::varchar(5)`) would cut them silently.
-                Conversion::Narrowing(_) if is_string(to) => String::new(),
-                // No direct cast is known: through the value's text form, as
-                // the check tests it.
-                Conversion::Parse if !is_string(from) => {
-                    format!(" USING {}::text::{to}", quote(column))
-                }
-                _ => format!(" USING {}", cast(from, to, &quote(column))),
-            };
-            sql.push(format!("{} TYPE {to}{using};", alter_column(table, column)));
-            let (at, ac) = (relation(actual_table), quote(actual_column));
-            let mut s = step(Phase::AlterColumn, Class::Safe, String::new(), table, sql);
-            s.column = Some(column.clone());
-            match conversion {
-                Conversion::Widening => {
-                    s.reason = format!("widen {table}.{column} from {from} to {to}: every value fits");
-                }
-                Conversion::Zoned => {
-                    // Every value converts, but to what depends on a zone:
-                    // the step names UTC instead of trusting the session's.
-                    s.class = Class::DataDependent;
-                    s.reason = format!("convert {table}.{column} from {from} to {to}, reading the values as UTC (the zone is written in the step, never the session's)");
-                }
-                Conversion::Narrowing(predicate) => {
-                    let predicate = predicate.replace("{c}", &ac);
-                    s.class = Class::DataDependent;
-                    s.reason = format!("narrow {table}.{column} from {from} to {to}: every value must fit");
-                    s.check = Some(DataCheck {
-                        count_sql: format!("SELECT count(*) FROM {at} WHERE {predicate}"),
-                        example_sql: format!("SELECT {ac}::text FROM {at} WHERE {predicate} LIMIT 1"),
-                        what: format!("values of {table}.{column} that do not fit {to}"),
-                        fix: "change or remove those values, or keep the wider type".into(),
-                    });
-                }
-                Conversion::Parse => {
-                    let predicate = format!("{ac} IS NOT NULL AND pg_temp.rsm_cast_fails({ac}::text, {})", quote_literal(&to.to_string()));
-                    s.class = Class::DataDependent;
-                    s.reason = format!("convert {table}.{column} from {from} to {to}: every value must convert");
-                    s.check = Some(DataCheck {
-                        count_sql: format!("SELECT count(*) FROM {at} WHERE {predicate}"),
-                        example_sql: format!("SELECT {ac}::text FROM {at} WHERE {predicate} LIMIT 1"),
-                        what: format!("values of {table}.{column} that do not convert to {to}"),
-                        fix: "change or remove those values first".into(),
-                    });
-                }
-                Conversion::Lossy(predicate) => {
-                    let predicate = predicate.replace("{c}", &ac);
-                    s.class = Class::Destructive;
-                    s.reason = format!("convert {table}.{column} from {from} to {to}: values lose precision");
-                    s.stake = Some(Stake {
-                        count_sql: format!("SELECT count(*) FROM {at} WHERE {predicate}"),
-                        what: format!("values of {table}.{column} that change"),
-                    });
-                }
-            }
-            s.views = Some(views_reading(actual_table, Some(actual_column)));
-            steps.push(s);
-        }
+        } => types::alter_type(
+            table,
+            actual_table,
+            column,
+            actual_column,
+            from,
+            to,
+            default.as_ref(),
+        ),
         Change::SetSerial {
             table,
             column,
             data_type,
             serial,
             existing_sequence,
-        } => steps.push(columns::set_serial(
+        } => columns::set_serial(
             table,
             column,
             data_type,
             *serial,
             existing_sequence.as_deref(),
-        )),
+        ),
         Change::SetCollation {
             table,
             column,
             data_type,
             collation,
-        } => {
-            let mut s = columns::set_collation(table, column, data_type, collation.as_deref());
-            let (at, ac) = names.actual(table, column);
-            s.views = Some(views_reading(&at, Some(&ac)));
-            steps.push(s)
-        }
+        } => columns::set_collation(names, table, column, data_type, collation.as_deref()),
         Change::SetIdentity {
             table,
             column,
@@ -562,736 +465,100 @@ fn steps_for(
             to,
             was_serial,
             to_serial,
-        } => steps.push(columns::set_identity(
-            table,
-            column,
-            *from,
-            *to,
-            *was_serial,
-            *to_serial,
-        )),
+        } => columns::set_identity(table, column, *from, *to, *was_serial, *to_serial),
         Change::SetGenerated {
             table,
             column,
             actual_table,
             from,
             to,
-        } => {
-            let mut s = columns::set_generated(table, actual_table, column, from.as_deref(), to);
-            if to.generated.is_some() {
-                let (_, ac) = names.actual(table, column);
-                s.views = Some(views_reading(actual_table, Some(&ac)));
-            }
-            steps.push(s)
-        }
-        Change::SetLogged { table, logged } => steps.push(columns::set_logged(table, *logged)),
-        Change::SetDeferral {
-            table,
-            name,
-            deferral,
-        } => steps.push(behaviours::set_deferral(table, name, *deferral)),
-        Change::ValidateConstraint {
-            table,
-            actual_table,
-            name,
-            foreign_key,
-            check,
-        } => steps.push(behaviours::validate(
-            names,
-            table,
-            actual_table,
-            name,
-            foreign_key.as_ref(),
-            check.as_ref(),
-        )),
-        Change::AddBehaviour { table, behaviour } => steps.push(behaviours::add(table, behaviour)),
+        } => columns::set_generated(names, table, actual_table, column, from.as_deref(), to),
+        Change::SetLogged { table, logged } => columns::set_logged(table, *logged),
         Change::SetNotNull {
             table,
             actual_table,
             column,
             actual_column,
             backfill,
-        } => {
-            let mut sql = Vec::new();
-            let mut s = step(Phase::AlterColumn, Class::DataDependent, String::new(), table, Vec::new());
-            s.column = Some(column.clone());
-            match backfill {
-                Some(expr) => {
-                    sql.push(format!(
-                        "UPDATE {} SET {c} = ({expr}) WHERE {c} IS NULL;",
-                        relation(table),
-                        c = quote(column)
-                    ));
-                    s.reason = format!("set NOT NULL on {table}.{column}: NULLs get the declared backfill `{expr}`");
-                }
-                None => {
-                    let (at, ac) = (relation(actual_table), quote(actual_column));
-                    s.reason = format!("set NOT NULL on {table}.{column}: no row may hold NULL");
-                    s.check = Some(DataCheck {
-                        count_sql: format!("SELECT count(*) FROM {at} WHERE {ac} IS NULL"),
-                        example_sql: example(actual_table, &format!("{ac} IS NULL")),
-                        what: format!("rows where {table}.{column} is NULL"),
-                        fix: format!("fill them, or declare `backfill = sql(\"...\")` on {table}.{column}"),
-                    });
-                }
-            }
-            sql.push(format!("{} SET NOT NULL;", alter_column(table, column)));
-            s.sql = sql;
-            steps.push(s);
-        }
+        } => columns::set_not_null(
+            table,
+            actual_table,
+            column,
+            actual_column,
+            backfill.as_deref(),
+        ),
         Change::DropNotNull {
             table,
             column,
             undeclared,
-        } => {
-            let reason = if *undeclared {
-                format!("drop NOT NULL on undeclared {table}.{column}: it would make every insert of the declared code fail (its values stay)")
-            } else {
-                format!("drop NOT NULL on {table}.{column}")
-            };
-            let mut s = step(Phase::AlterColumn, Class::Safe, reason, table, vec![format!("{} DROP NOT NULL;", alter_column(table, column))]);
-            s.column = Some(column.clone());
-            steps.push(s);
-        }
+        } => columns::drop_not_null(table, column, *undeclared),
         Change::SetDefault {
             table,
             column,
             default,
-        } => {
-            steps.push(column_step(Phase::AlterColumn, Class::Safe, format!("set the default of {table}.{column} to {}", default.sql), table, column, vec![format!("{} SET DEFAULT {};", alter_column(table, column), default.sql)]));
-        }
-        Change::DropDefault { table, column } => {
-            steps.push(column_step(Phase::AlterColumn, Class::Safe, format!("drop the default of {table}.{column}"), table, column, vec![format!("{} DROP DEFAULT;", alter_column(table, column))]));
-        }
+        } => columns::set_default(table, column, default),
+        Change::DropDefault { table, column } => columns::drop_default(table, column),
         Change::AddPrimaryKey {
             table,
             actual_table,
             key,
-        } => steps.push(add_key(names, table, actual_table.is_some(), key, true)),
+        } => keys::add_key(names, table, actual_table.is_some(), key, true),
         Change::AddUnique {
             table,
             actual_table,
             key,
-        } => steps.push(add_key(names, table, actual_table.is_some(), key, false)),
+        } => keys::add_key(names, table, actual_table.is_some(), key, false),
         Change::AddIndex {
             table,
             actual_table,
             index,
-        } => {
-            let mut s = step(
-                Phase::AddKey,
-                Class::Safe,
-                format!(
-                    "add {}index ({}) on {table}",
-                    if index.unique { "unique " } else { "" },
-                    index.columns.join(", ")
-                ),
-                table,
-                vec![ddl::create_index(table, index)],
-            );
-            if index.unique && actual_table.is_some() {
-                s.class = Class::DataDependent;
-                s.reason.push_str(": no duplicate may exist");
-                s.check = duplicates(names, table, &index.columns, false);
-            }
-            steps.push(s);
-        }
+        } => keys::add_index(names, table, actual_table.is_some(), index),
         Change::AddCheck {
             table,
             actual_table,
             check,
-        } => {
-            let mut s = step(
-                Phase::AddKey,
-                Class::Safe,
-                format!("add check {} on {table}", check.definition),
-                table,
-                vec![format!("{} ADD {};", alter(table), ddl::check_clause(check))],
-            );
-            if let Some(at) = actual_table {
-                s.class = Class::DataDependent;
-                s.reason.push_str(": every row must pass it");
-                s.check = failing_rows(names, table, at, check);
-            }
-            steps.push(s);
-        }
+        } => keys::add_check(names, table, actual_table.as_deref(), check),
         Change::AddForeignKey {
             table,
             actual_table,
             foreign_key,
-        } => {
-            let mut s = step(
-                Phase::AddForeignKey,
-                Class::Safe,
-                format!(
-                    "add foreign key ({}) on {table} -> {} ({})",
-                    foreign_key.columns.join(", "),
-                    foreign_key.ref_table,
-                    foreign_key.ref_columns.join(", ")
-                ),
-                table,
-                vec![ddl::add_foreign_key(table, foreign_key)],
-            );
-            if let Some(at) = actual_table {
-                s.class = Class::DataDependent;
-                s.reason.push_str(": every value must have its parent");
-                s.check = orphans(names, at, table, foreign_key);
-            }
-            steps.push(s);
-        }
-        Change::DropConstraint { table, name } => {
-            let phase = if is_foreign_key(actual, names, table, name) { Phase::DropForeignKey } else { Phase::DropConstraint };
-            steps.push(step(
-                phase,
-                Class::Safe,
-                format!("drop constraint {name} on {table}: it changes shape and is added again below"),
-                table,
-                vec![format!("{} DROP CONSTRAINT {};", alter(table), quote(name))],
-            ));
-        }
-        Change::DropIndex { name } => steps.push(Step {
-            table: None,
-            ..step(Phase::DropConstraint, Class::Safe, format!("drop index {name}"), "", vec![format!("DROP INDEX {};", relation(name))])
-        }),
-        Change::Extra(extra) => extra_steps(extra, names, options, plan),
-    }
-}
-
-/// A primary or unique key; on a table that exists, data-dependent.
-fn add_key(
-    names: &Names,
-    table: &str,
-    exists: bool,
-    key: &crate::model::Key,
-    primary: bool,
-) -> Step {
-    let (what, clause) = if primary {
-        ("primary key", ddl::primary_key_clause(key))
-    } else {
-        ("unique", ddl::unique_clause(key))
-    };
-    let mut s = step(
-        Phase::AddKey,
-        Class::Safe,
-        format!("add {what} ({}) on {table}", key.columns.join(", ")),
-        table,
-        vec![format!("{} ADD {clause};", alter(table))],
-    );
-    if exists {
-        s.class = Class::DataDependent;
-        s.reason.push_str(if primary {
-            ": no NULL and no duplicate may exist"
-        } else {
-            ": no duplicate may exist"
-        });
-        s.check = duplicates(names, table, &key.columns, primary);
-    }
-    s
-}
-
-fn add_column(table: &str, actual_table: &str, column: &Column) -> Step {
-    let needs_value = !column.nullable && column.default.is_none() && !column.serial;
-    let mut s = step(
-        Phase::AddColumn,
-        Class::Safe,
-        String::new(),
-        table,
-        Vec::new(),
-    );
-    s.column = Some(column.name.clone());
-    match (&column.backfill, needs_value) {
-        (Some(expr), true) => {
-            let mut nullable = column.clone();
-            nullable.nullable = true;
-            s.class = Class::DataDependent;
-            s.reason = format!(
-                "add NOT NULL column {table}.{}: existing rows get the declared backfill `{expr}`",
-                column.name
-            );
-            s.sql = vec![
-                format!(
-                    "{} ADD COLUMN {};",
-                    alter(table),
-                    ddl::column_definition(&nullable)
-                ),
-                format!(
-                    "UPDATE {} SET {} = ({expr});",
-                    relation(table),
-                    quote(&column.name)
-                ),
-                format!("{} SET NOT NULL;", alter_column(table, &column.name)),
-            ];
-        }
-        (None, true) => {
-            s.class = Class::DataDependent;
-            s.reason = format!(
-                "add NOT NULL column {table}.{} without a default: the table must be empty",
-                column.name
-            );
-            s.sql = vec![format!(
-                "{} ADD COLUMN {};",
-                alter(table),
-                ddl::column_definition(column)
-            )];
-            s.check = Some(DataCheck {
-                count_sql: format!("SELECT count(*) FROM {}", relation(actual_table)),
-                example_sql: format!("SELECT t::text FROM {} t LIMIT 1", relation(actual_table)),
-                what: format!(
-                    "rows of {table}, which would have no value for {}",
-                    column.name
-                ),
-                fix: format!(
-                    "declare `backfill = sql(\"...\")` or a default on {table}.{}",
-                    column.name
-                ),
-            });
-        }
-        (_, false) => {
-            s.reason = if column.nullable {
-                format!("add nullable column {table}.{}", column.name)
-            } else {
-                format!("add column {table}.{} (rows get its default)", column.name)
-            };
-            s.sql = vec![format!(
-                "{} ADD COLUMN {};",
-                alter(table),
-                ddl::column_definition(column)
-            )];
-        }
-    }
-    s
-}
-
-fn extra_steps(extra: &Extra, names: &Names, options: &PlanOptions, plan: &mut Plan) {
-    let keep = |removed_by| Kept {
-        extra: extra.clone(),
-        removed_by,
-    };
-    match extra {
-        Extra::Table {
-            table,
-            referenced_by,
-        } => {
-            if !(options.allow_destructive || options.exact) {
-                plan.kept.push(keep("--allow-destructive"));
-                return;
-            }
-            // Foreign keys pointing at it go first, from tables named as they
-            // are by then (renamed, or not).
-            let mut sql: Vec<String> = referenced_by
-                .iter()
-                .map(|(from, fk)| {
-                    let from = names
-                        .tables
-                        .iter()
-                        .find(|(_, a)| *a == from)
-                        .map_or(from.as_str(), |(t, _)| t.as_str());
-                    // A table dropped before it (circular keys) took its keys along.
-                    format!(
-                        "ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {};",
-                        relation(from),
-                        quote(fk)
-                    )
-                })
-                .collect();
-            sql.push(format!("DROP TABLE {};", relation(table)));
-            let mut s = step(
-                Phase::DropTable,
-                Class::Destructive,
-                format!("drop table {table}: not declared"),
-                table,
-                sql,
-            );
-            s.stake = Some(Stake {
-                count_sql: format!("SELECT count(*) FROM {}", relation(table)),
-                what: "rows".into(),
-            });
-            s.views = Some(views_reading(table, None));
-            plan.steps.push(s);
-        }
-        Extra::Column { table, column } => {
-            if !(options.allow_destructive || options.exact) {
-                plan.kept.push(keep("--allow-destructive"));
-                return;
-            }
-            let at = names.table(table).unwrap_or_else(|| relation(table));
-            let mut s = step(
-                Phase::DropColumn,
-                Class::Destructive,
-                format!("drop column {table}.{column}: not declared"),
-                table,
-                vec![format!("{} DROP COLUMN {};", alter(table), quote(column))],
-            );
-            s.column = Some(column.clone());
-            s.stake = Some(Stake {
-                count_sql: format!("SELECT count({}) FROM {at}", quote(column)),
-                what: "non-null values".into(),
-            });
-            let actual_table = names
-                .tables
-                .get(table)
-                .map_or(table.as_str(), String::as_str);
-            s.views = Some(views_reading(actual_table, Some(column)));
-            plan.steps.push(s);
-        }
-        Extra::Behaviour { table, behaviour } => {
-            if !(options.prune || options.exact) {
-                plan.kept.push(keep("--prune"));
-                return;
-            }
-            plan.steps.push(behaviours::remove(table, behaviour));
-        }
-        Extra::Constraint {
+        } => keys::add_foreign_key(names, table, actual_table.as_deref(), foreign_key),
+        Change::DropConstraint { table, name } => keys::drop_constraint(actual, names, table, name),
+        Change::DropIndex { name } => keys::drop_index(name),
+        Change::SetDeferral {
             table,
             name,
-            describe,
-            ..
-        } => {
-            if !(options.prune || options.exact) {
-                plan.kept.push(keep("--prune"));
-                return;
-            }
-            let phase = if describe.starts_with("foreign key") {
-                Phase::DropForeignKey
-            } else {
-                Phase::DropConstraint
-            };
-            plan.steps.push(step(
-                phase,
-                Class::Safe,
-                format!(
-                    "drop constraint {name} on {table}: not declared ({describe}); no data is lost"
-                ),
-                table,
-                vec![format!("{} DROP CONSTRAINT {};", alter(table), quote(name))],
-            ));
-        }
-        Extra::Index {
+            deferral,
+        } => behaviours::set_deferral(table, name, *deferral),
+        Change::ValidateConstraint {
             table,
+            actual_table,
             name,
-            describe,
-        } => {
-            if !(options.prune || options.exact) {
-                plan.kept.push(keep("--prune"));
-                return;
-            }
-            plan.steps.push(step(
-                Phase::DropConstraint,
-                Class::Safe,
-                format!("drop index {name} on {table}: not declared ({describe}); no data is lost"),
-                table,
-                vec![format!("DROP INDEX {};", relation(name))],
-            ));
-        }
-    }
-}
-
-fn is_foreign_key(actual: &Schema, names: &Names, table: &str, name: &str) -> bool {
-    names
-        .tables
-        .get(table)
-        .and_then(|a| actual.table(a))
-        .is_some_and(|t| t.foreign_keys.iter().any(|fk| fk.name == name))
-}
-
-/// Views reading `column` of `table` (or any of it), by the database's names.
-fn views_reading(table: &str, column: Option<&str>) -> DataCheck {
-    let rel = quote_literal(&relation(table));
-    let on_column = column.map_or(String::new(), |c| {
-        format!(
-            " AND d.refobjsubid = (SELECT attnum FROM pg_attribute WHERE attrelid = to_regclass({rel}) AND attname = {})",
-            quote_literal(c)
-        )
-    });
-    let from = format!(
-        "FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class \
-         WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass \
-         AND d.refobjid = to_regclass({rel}) AND v.oid <> d.refobjid{on_column}"
-    );
-    DataCheck {
-        count_sql: format!("SELECT count(DISTINCT v.oid) {from}"),
-        example_sql: format!("SELECT string_agg(DISTINCT v.oid::regclass::text, ', ') {from}"),
-        what: match column {
-            Some(c) => format!("views reading {table}.{c}"),
-            None => format!("views reading {table}"),
-        },
-        fix: "drop those views first and make them again after (the plan does not)".into(),
-    }
-}
-
-/// One offending row of `table` where `predicate` holds, as text.
-fn example(table: &str, predicate: &str) -> String {
-    format!(
-        "SELECT t::text FROM {} t WHERE {predicate} LIMIT 1",
-        relation(table)
-    )
-}
-
-/// Rows in the way of a unique (or primary) key over `columns`.
-fn duplicates(names: &Names, table: &str, columns: &[String], primary: bool) -> Option<DataCheck> {
-    let at = names.table(table)?;
-    let cols = names.columns(table, columns)?.join(", ");
-    let nulls = if primary {
-        let any_null: Vec<String> = names
-            .columns(table, columns)?
-            .iter()
-            .map(|c| format!("{c} IS NULL"))
-            .collect();
-        format!(
-            " + (SELECT count(*) FROM {at} WHERE {})",
-            any_null.join(" OR ")
-        )
-    } else {
-        String::new()
-    };
-    let duplicated = format!(
-        "SELECT {cols} FROM {at} WHERE ({cols}) IS NOT NULL GROUP BY {cols} HAVING count(*) > 1"
-    );
-    Some(DataCheck {
-        count_sql: format!("SELECT (SELECT count(*) FROM ({duplicated}) d){nulls}"),
-        example_sql: format!("SELECT d::text FROM ({duplicated}) d LIMIT 1"),
-        what: format!(
-            "duplicated {}values of {table} ({})",
-            if primary { "or NULL " } else { "" },
-            columns.join(", ")
+            foreign_key,
+            check,
+        } => behaviours::validate(
+            names,
+            table,
+            actual_table,
+            name,
+            foreign_key.as_ref(),
+            check.as_ref(),
         ),
-        fix: "remove or change the duplicates first".into(),
-    })
-}
-
-/// Rows that fail a check. Written in the target's columns: counted on the
-/// data as it is only where this plan changes no column of the table (else
-/// the step itself tests every row when it runs).
-fn failing_rows(
-    names: &Names,
-    table: &str,
-    actual_table: &str,
-    check: &Check,
-) -> Option<DataCheck> {
-    if names.reshaped.contains(table) {
-        return None;
-    }
-    let predicate = format!("NOT ({})", check_expression(&check.definition));
-    Some(DataCheck {
-        count_sql: format!(
-            "SELECT count(*) FROM {} WHERE {predicate}",
-            relation(actual_table)
-        ),
-        example_sql: example(actual_table, &predicate),
-        what: format!("rows of {table} that fail {}", check.definition),
-        fix: "change those rows, or the check".into(),
-    })
-}
-
-/// Rows whose foreign key has no parent.
-fn orphans(
-    names: &Names,
-    actual_table: &str,
-    table: &str,
-    fk: &crate::model::ForeignKey,
-) -> Option<DataCheck> {
-    let cols = names.columns(table, &fk.columns)?;
-    let not_null: Vec<String> = cols.iter().map(|c| format!("x.{c} IS NOT NULL")).collect();
-    let parent = match (
-        names.table(&fk.ref_table),
-        names.columns(&fk.ref_table, &fk.ref_columns),
-    ) {
-        (Some(rt), Some(rc)) => {
-            let joined: Vec<String> = cols
-                .iter()
-                .zip(&rc)
-                .map(|(c, r)| format!("p.{r} = x.{c}"))
-                .collect();
-            format!(
-                " AND NOT EXISTS (SELECT 1 FROM {rt} p WHERE {})",
-                joined.join(" AND ")
-            )
-        }
-        // The parent table or column is new (empty): every value is an orphan.
-        _ => String::new(),
+        Change::AddBehaviour { table, behaviour } => behaviours::add(table, behaviour),
+        Change::Extra(extra) => return extras::extra_steps(extra, names, options, plan),
     };
-    let predicate = format!("{}{parent}", not_null.join(" AND "));
-    let at = relation(actual_table);
-    Some(DataCheck {
-        count_sql: format!("SELECT count(*) FROM {at} x WHERE {predicate}"),
-        example_sql: format!("SELECT x::text FROM {at} x WHERE {predicate} LIMIT 1"),
-        what: format!(
-            "rows of {table} whose ({}) has no row in {}",
-            fk.columns.join(", "),
-            fk.ref_table
-        ),
-        fix: "add the parents or clear those values first".into(),
-    })
-}
-
-/// `CHECK ((a > 0))` → `(a > 0)`.
-fn check_expression(definition: &str) -> String {
-    let text = definition.trim();
-    let body = match text.get(..5) {
-        Some(head) if head.eq_ignore_ascii_case("check") => text[5..].trim(),
-        _ => text,
-    };
-    body.trim_end_matches(" NOT VALID").to_owned()
-}
-
-fn is_string(ty: &SqlType) -> bool {
-    matches!(ty, SqlType::Varchar(_) | SqlType::Text) || ty.to_string().starts_with("character")
-}
-
-/// How values change from one type to another.
-enum Conversion {
-    /// Every value fits.
-    Widening,
-    /// Some values may not fit; the predicate (on `{c}`) finds them.
-    Narrowing(String),
-    /// Values must be parsed; checked row by row.
-    Parse,
-    /// Values lose precision; the predicate finds those that change.
-    Lossy(String),
-    /// Every value converts, to a result that depends on a time zone
-    /// ([`cast`] names UTC).
-    Zoned,
-}
-
-/// A value of `from` written as `to` in a `USING` clause: through UTC
-/// wherever a time zone would decide the result, never the session's zone.
-fn cast(from: &SqlType, to: &SqlType, column: &str) -> String {
-    match (from, to) {
-        (SqlType::Timestamp, SqlType::Timestamptz) | (SqlType::Timestamptz, SqlType::Timestamp) => {
-            format!("{column} AT TIME ZONE 'UTC'")
-        }
-        (SqlType::Date, SqlType::Timestamptz) => format!("{column}::timestamp AT TIME ZONE 'UTC'"),
-        (SqlType::Timestamptz, SqlType::Date) => format!("({column} AT TIME ZONE 'UTC')::{to}"),
-        _ => format!("{column}::{to}"),
-    }
-}
-
-/// Integer widths: (rank, min, max).
-fn int_range(ty: &SqlType) -> Option<(u8, i64, i64)> {
-    match ty {
-        SqlType::SmallInt => Some((1, i16::MIN as i64, i16::MAX as i64)),
-        SqlType::Integer => Some((2, i32::MIN as i64, i32::MAX as i64)),
-        SqlType::BigInt => Some((3, i64::MIN, i64::MAX)),
-        _ => None,
-    }
-}
-
-/// Length limit of a string type: `None` for unbounded (text, varchar).
-fn string_length(ty: &SqlType) -> Option<Option<u32>> {
-    match ty {
-        SqlType::Text | SqlType::Varchar(None) => Some(None),
-        SqlType::Varchar(Some(n)) => Some(Some(*n)),
-        SqlType::Other(name) => {
-            let name = name.as_ref();
-            let n = name
-                .strip_prefix("character(")
-                .and_then(|r| r.strip_suffix(')'))
-                .and_then(|n| n.parse().ok());
-            match (name, n) {
-                (_, Some(n)) => Some(Some(n)),
-                ("character", _) => Some(Some(1)),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-fn conversion(from: &SqlType, to: &SqlType) -> Conversion {
-    if let (Some((rf, _, _)), Some((rt, min, max))) = (int_range(from), int_range(to)) {
-        return if rt >= rf {
-            Conversion::Widening
-        } else {
-            Conversion::Narrowing(format!("{{c}} NOT BETWEEN {min} AND {max}"))
-        };
-    }
-    if let (Some(lf), Some(lt)) = (string_length(from), string_length(to)) {
-        return match (lf, lt) {
-            (_, None) => Conversion::Widening,
-            (Some(f), Some(t)) if t >= f => Conversion::Widening,
-            (_, Some(t)) => Conversion::Narrowing(format!("length({{c}}) > {t}")),
-        };
-    }
-    if int_range(from).is_some() && matches!(to, SqlType::Numeric(_)) {
-        return match to {
-            SqlType::Numeric(Some((p, s))) if p - s < 19 => {
-                Conversion::Narrowing(format!("abs({{c}}) >= 1e{}", p - s))
-            }
-            _ => Conversion::Widening,
-        };
-    }
-    if let (SqlType::Numeric(f), SqlType::Numeric(t)) = (from, to) {
-        return match (f, t) {
-            (_, None) => Conversion::Widening,
-            (None, Some((p, s))) => Conversion::Lossy(format!(
-                "{{c}} IS NOT NULL AND (round({{c}}, {s}) <> {{c}} OR abs({{c}}) >= 1e{})",
-                p - s
-            )),
-            (Some((fp, fs)), Some((tp, ts))) => {
-                if ts < fs {
-                    Conversion::Lossy(format!("round({{c}}, {ts}) <> {{c}}"))
-                } else if tp - ts < fp - fs {
-                    Conversion::Narrowing(format!("abs({{c}}) >= 1e{}", tp - ts))
-                } else {
-                    Conversion::Widening
-                }
-            }
-        };
-    }
-    match (from, to) {
-        (SqlType::Timestamp, SqlType::Timestamptz)
-        | (SqlType::Timestamptz, SqlType::Timestamp)
-        | (SqlType::Date, SqlType::Timestamptz) => return Conversion::Zoned,
-        (SqlType::Timestamp, SqlType::Date) => {
-            return Conversion::Lossy("{c}::date::timestamp <> {c}".into())
-        }
-        (SqlType::Timestamptz, SqlType::Date) => {
-            return Conversion::Lossy(
-                "({c} AT TIME ZONE 'UTC')::date::timestamp <> ({c} AT TIME ZONE 'UTC')".into(),
-            )
-        }
-        _ => {}
-    }
-    if matches!(from, SqlType::Numeric(_)) && int_range(to).is_some() {
-        let (_, min, max) = int_range(to).unwrap_or((3, i64::MIN, i64::MAX));
-        return Conversion::Lossy(format!(
-            "round({{c}}) <> {{c}} OR {{c}} NOT BETWEEN {min} AND {max}"
-        ));
-    }
-    let to_text = string_length(to) == Some(None);
-    let widening = to_text
-        || matches!(
-            (from, to),
-            (SqlType::Date, SqlType::Timestamp)
-                | (SqlType::Json, SqlType::Jsonb)
-                | (SqlType::Jsonb, SqlType::Json)
-        )
-        || (int_range(from).is_some() && to.to_string() == "double precision")
-        // Direct casts that accept every value.
-        || matches!((from, to), (SqlType::Boolean, SqlType::Integer) | (SqlType::Integer, SqlType::Boolean));
-    if widening {
-        Conversion::Widening
-    } else {
-        Conversion::Parse
-    }
+    plan.steps.push(step);
 }
 
 /// The session function the checks of parsing conversions call: whether a
 /// value fails to convert. Temporary (`pg_temp`): it changes nothing.
-pub const CHECK_FUNCTIONS: &str =
-    "CREATE OR REPLACE FUNCTION pg_temp.rsm_cast_fails(v text, t text) RETURNS boolean
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('SELECT %L::%s', v, t);
-    RETURN false;
-EXCEPTION WHEN others THEN
-    RETURN true;
-END $$;";
+pub use types::CHECK_FUNCTIONS;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ColumnDefault, Index, Key, Table};
+    use crate::model::{Column, ColumnDefault, Index, Key, Table};
+    use schema_core::SqlType;
 
     fn col(name: &str, ty: SqlType, nullable: bool) -> Column {
         Column::new(name, ty, nullable)

@@ -4,7 +4,8 @@
 
 use schema_core::ident::quote;
 
-use super::{alter, failing_rows, orphans, step, Class, Names, Phase, Step};
+use super::checks::{failing_rows, orphans};
+use super::{alter, step, Class, Names, Phase, Step};
 use crate::ddl::relation;
 use crate::model::{Behaviour, BehaviourKind, Check, Deferral, ForeignKey};
 

@@ -1,11 +1,12 @@
-//! Steps on a column's machinery rather than its type: the sequence behind
-//! a serial, identity, generated expressions, collation, and the table's
-//! persistence.
+//! Steps on columns (their type aside, see `types`): added, renamed,
+//! dropped, NOT NULL, defaults, the sequence behind a serial, identity,
+//! generated expressions, collation, and the table's persistence.
 
 use schema_core::ident::{quote, quote_literal, truncate};
 use schema_core::SqlType;
 
-use super::{alter, alter_column, column_step, step, Class, Phase, Stake, Step};
+use super::checks::{example, views_reading};
+use super::{alter, alter_column, column_step, step, Class, DataCheck, Names, Phase, Stake, Step};
 use crate::ddl::{self, relation};
 use crate::model::{Column, ColumnDefault, Identity};
 
@@ -181,6 +182,7 @@ pub(super) fn set_identity(
 /// column replaced by a generated one (PostgreSQL 15 cannot alter a column
 /// into one: dropped and added again, its stored values replaced).
 pub(super) fn set_generated(
+    names: &Names,
     table: &str,
     actual_table: &str,
     column: &str,
@@ -224,18 +226,22 @@ pub(super) fn set_generated(
         ),
         what: "stored values".into(),
     });
+    let (_, actual_column) = names.actual(table, column);
+    s.views = Some(views_reading(actual_table, Some(&actual_column)));
     s
 }
 
 /// Back to the collation of the column's type (or the target's).
 pub(super) fn set_collation(
+    names: &Names,
     table: &str,
     column: &str,
     data_type: &SqlType,
     collation: Option<&str>,
 ) -> Step {
     let collate = collation.unwrap_or("pg_catalog.\"default\"");
-    column_step(
+    let (actual_table, actual_column) = names.actual(table, column);
+    let mut s = column_step(
         Phase::AlterColumn,
         Class::Safe,
         format!(
@@ -248,7 +254,9 @@ pub(super) fn set_collation(
             "{} TYPE {data_type} COLLATE {collate};",
             alter_column(table, column)
         )],
-    )
+    );
+    s.views = Some(views_reading(&actual_table, Some(&actual_column)));
+    s
 }
 
 /// `SET LOGGED` (crash-safe again), or `SET UNLOGGED` (`diff --from --to`).
@@ -273,5 +281,210 @@ pub(super) fn set_logged(table: &str, logged: bool) -> Step {
         count_sql: format!("SELECT count(*) FROM {}", relation(table)),
         what: "rows".into(),
     });
+    s
+}
+
+/// A new column: nullable or with a default, safe; NOT NULL without one,
+/// data-dependent (existing rows get the declared backfill, or the table must
+/// be empty).
+pub(super) fn add_column(table: &str, actual_table: &str, column: &Column) -> Step {
+    let needs_value = !column.nullable && column.default.is_none() && !column.serial;
+    let mut s = column_step(
+        Phase::AddColumn,
+        Class::Safe,
+        String::new(),
+        table,
+        &column.name,
+        Vec::new(),
+    );
+    match (&column.backfill, needs_value) {
+        (Some(expr), true) => {
+            let mut nullable = column.clone();
+            nullable.nullable = true;
+            s.class = Class::DataDependent;
+            s.reason = format!(
+                "add NOT NULL column {table}.{}: existing rows get the declared backfill `{expr}`",
+                column.name
+            );
+            s.sql = vec![
+                format!(
+                    "{} ADD COLUMN {};",
+                    alter(table),
+                    ddl::column_definition(&nullable)
+                ),
+                format!(
+                    "UPDATE {} SET {} = ({expr});",
+                    relation(table),
+                    quote(&column.name)
+                ),
+                format!("{} SET NOT NULL;", alter_column(table, &column.name)),
+            ];
+        }
+        (None, true) => {
+            s.class = Class::DataDependent;
+            s.reason = format!(
+                "add NOT NULL column {table}.{} without a default: the table must be empty",
+                column.name
+            );
+            s.sql = vec![format!(
+                "{} ADD COLUMN {};",
+                alter(table),
+                ddl::column_definition(column)
+            )];
+            s.check = Some(DataCheck {
+                count_sql: format!("SELECT count(*) FROM {}", relation(actual_table)),
+                example_sql: format!("SELECT t::text FROM {} t LIMIT 1", relation(actual_table)),
+                what: format!(
+                    "rows of {table}, which would have no value for {}",
+                    column.name
+                ),
+                fix: format!(
+                    "declare `backfill = sql(\"...\")` or a default on {table}.{}",
+                    column.name
+                ),
+            });
+        }
+        (_, false) => {
+            s.reason = if column.nullable {
+                format!("add nullable column {table}.{}", column.name)
+            } else {
+                format!("add column {table}.{} (rows get its default)", column.name)
+            };
+            s.sql = vec![format!(
+                "{} ADD COLUMN {};",
+                alter(table),
+                ddl::column_definition(column)
+            )];
+        }
+    }
+    s
+}
+
+pub(super) fn rename_column(table: &str, from: &str, to: &str, by_shape: bool) -> Step {
+    let why = if by_shape {
+        "renamed by hand: the only undeclared column of the missing one's type"
+    } else {
+        "declared renamed_from"
+    };
+    column_step(
+        Phase::RenameColumn,
+        Class::Safe,
+        format!("rename column {table}.{from} to {to} ({why}: the values stay)"),
+        table,
+        to,
+        vec![format!(
+            "{} RENAME COLUMN {} TO {};",
+            alter(table),
+            quote(from),
+            quote(to)
+        )],
+    )
+}
+
+/// NOT NULL set: NULLs get the declared backfill, else none may exist.
+pub(super) fn set_not_null(
+    table: &str,
+    actual_table: &str,
+    column: &str,
+    actual_column: &str,
+    backfill: Option<&str>,
+) -> Step {
+    let mut s = column_step(
+        Phase::AlterColumn,
+        Class::DataDependent,
+        String::new(),
+        table,
+        column,
+        Vec::new(),
+    );
+    match backfill {
+        Some(expr) => {
+            s.sql.push(format!(
+                "UPDATE {} SET {c} = ({expr}) WHERE {c} IS NULL;",
+                relation(table),
+                c = quote(column)
+            ));
+            s.reason = format!(
+                "set NOT NULL on {table}.{column}: NULLs get the declared backfill `{expr}`"
+            );
+        }
+        None => {
+            let (at, ac) = (relation(actual_table), quote(actual_column));
+            s.reason = format!("set NOT NULL on {table}.{column}: no row may hold NULL");
+            s.check = Some(DataCheck {
+                count_sql: format!("SELECT count(*) FROM {at} WHERE {ac} IS NULL"),
+                example_sql: example(actual_table, &format!("{ac} IS NULL")),
+                what: format!("rows where {table}.{column} is NULL"),
+                fix: format!("fill them, or declare `backfill = sql(\"...\")` on {table}.{column}"),
+            });
+        }
+    }
+    s.sql
+        .push(format!("{} SET NOT NULL;", alter_column(table, column)));
+    s
+}
+
+pub(super) fn drop_not_null(table: &str, column: &str, undeclared: bool) -> Step {
+    let reason = if undeclared {
+        format!("drop NOT NULL on undeclared {table}.{column}: it would make every insert of the declared code fail (its values stay)")
+    } else {
+        format!("drop NOT NULL on {table}.{column}")
+    };
+    column_step(
+        Phase::AlterColumn,
+        Class::Safe,
+        reason,
+        table,
+        column,
+        vec![format!("{} DROP NOT NULL;", alter_column(table, column))],
+    )
+}
+
+pub(super) fn set_default(table: &str, column: &str, default: &ColumnDefault) -> Step {
+    column_step(
+        Phase::AlterColumn,
+        Class::Safe,
+        format!("set the default of {table}.{column} to {}", default.sql),
+        table,
+        column,
+        vec![format!(
+            "{} SET DEFAULT {};",
+            alter_column(table, column),
+            default.sql
+        )],
+    )
+}
+
+pub(super) fn drop_default(table: &str, column: &str) -> Step {
+    column_step(
+        Phase::AlterColumn,
+        Class::Safe,
+        format!("drop the default of {table}.{column}"),
+        table,
+        column,
+        vec![format!("{} DROP DEFAULT;", alter_column(table, column))],
+    )
+}
+
+/// An undeclared column, dropped (`--allow-destructive`).
+pub(super) fn drop_column(names: &Names, table: &str, column: &str) -> Step {
+    let actual_table = names.tables.get(table).map_or(table, String::as_str);
+    let mut s = column_step(
+        Phase::DropColumn,
+        Class::Destructive,
+        format!("drop column {table}.{column}: not declared"),
+        table,
+        column,
+        vec![format!("{} DROP COLUMN {};", alter(table), quote(column))],
+    );
+    s.stake = Some(Stake {
+        count_sql: format!(
+            "SELECT count({}) FROM {}",
+            quote(column),
+            relation(actual_table)
+        ),
+        what: "non-null values".into(),
+    });
+    s.views = Some(views_reading(actual_table, Some(column)));
     s
 }
