@@ -298,7 +298,8 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
 /// What a namespace holds that the model does not describe and no plan
 /// creates: user-defined types (enum, domain, composite, range) with their
 /// definition, partitioned tables and partitions, views with their
-/// definition, sequences no column owns.
+/// definition, sequences no column owns, foreign keys to or from other
+/// schemas, and the functions triggers run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Unmodeled {
     /// (name, definition): `enum ('happy', 'sad')`, `domain integer CHECK ...`.
@@ -307,12 +308,22 @@ pub struct Unmodeled {
     /// (name, definition).
     pub views: Vec<(String, String)>,
     pub loose_sequences: Vec<String>,
+    /// Foreign keys between a table of the namespace and one of another
+    /// schema (which no plan manages), described.
+    pub cross_schema_keys: Vec<String>,
+    /// The functions the namespace's triggers run (signatures).
+    pub trigger_functions: Vec<String>,
+    /// (signature, hash of the source) of the namespace's functions and of
+    /// those its triggers run: functions are not planned.
+    pub functions: Vec<(String, String)>,
 }
 
 /// [`Unmodeled`] of `namespace`.
 pub async fn unmodeled(conn: &mut PgConnection, namespace: &str) -> Result<Unmodeled, sqlx::Error> {
+    // The namespace's own types, and those its tables' columns use wherever
+    // they live (named with their schema when it is not the namespace).
     let types: Vec<(String, String)> = sqlx::query_as(
-        "SELECT t.typname::text,
+        "SELECT CASE WHEN n.nspname = $1 THEN t.typname::text ELSE format('%I.%I', n.nspname, t.typname) END,
                 CASE t.typtype
                   WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
                                               FROM pg_enum e WHERE e.enumtypid = t.oid) || ')'
@@ -323,8 +334,12 @@ pub async fn unmodeled(conn: &mut PgConnection, namespace: &str) -> Result<Unmod
                   ELSE 'composite'
                 END
            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-          WHERE n.nspname = $1 AND t.typtype IN ('e', 'd', 'r', 'c')
+          WHERE t.typtype IN ('e', 'd', 'r', 'c')
             AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+            AND (n.nspname = $1 OR t.oid IN (
+                  SELECT a.atttypid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                    JOIN pg_namespace cn ON cn.oid = c.relnamespace
+                   WHERE cn.nspname = $1 AND a.attnum > 0 AND NOT a.attisdropped))
           ORDER BY 1",
     )
     .bind(namespace)
@@ -345,6 +360,34 @@ pub async fn unmodeled(conn: &mut PgConnection, namespace: &str) -> Result<Unmod
     .bind(namespace)
     .fetch_all(&mut *conn)
     .await?;
+    let cross_schema_keys: Vec<String> = sqlx::query_scalar(
+        "SELECT format('foreign key %I on %s references %s', k.conname, k.conrelid::regclass, k.confrelid::regclass)
+           FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
+          WHERE k.contype = 'f' AND (t.relnamespace = $1::regnamespace) <> (r.relnamespace = $1::regnamespace)
+          ORDER BY 1",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    let trigger_functions: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT tg.tgfoid::regprocedure::text
+           FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid
+          WHERE t.relnamespace = $1::regnamespace AND NOT tg.tgisinternal
+          ORDER BY 1",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    let functions: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.oid::regprocedure::text, md5(p.prosrc) FROM pg_proc p
+          WHERE p.pronamespace = $1::regnamespace
+             OR p.oid IN (SELECT tg.tgfoid FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid
+                           WHERE t.relnamespace = $1::regnamespace)
+          ORDER BY 1",
+    )
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
     let loose_sequences: Vec<String> = sqlx::query_scalar(
         "SELECT s.relname::text FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
           WHERE n.nspname = $1 AND s.relkind = 'S'
@@ -360,6 +403,9 @@ pub async fn unmodeled(conn: &mut PgConnection, namespace: &str) -> Result<Unmod
         partitioned,
         views,
         loose_sequences,
+        cross_schema_keys,
+        trigger_functions,
+        functions,
     })
 }
 

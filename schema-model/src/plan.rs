@@ -136,11 +136,13 @@ pub struct Step {
     pub check: Option<DataCheck>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stake: Option<Stake>,
-    /// Views reading what the step rewrites or drops: PostgreSQL refuses the
-    /// step while they exist, and the plan does not drop and make them
-    /// again; counted before anything runs, like a data check.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub views: Option<DataCheck>,
+    /// Objects outside the plan that stand in its way (views reading what
+    /// the step rewrites or drops, foreign keys of other schemas pointing at
+    /// a table it drops): PostgreSQL refuses the step while they exist, and
+    /// the plan does not drop and make them again; counted before anything
+    /// runs, like a data check.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependents: Vec<DataCheck>,
     #[serde(skip)]
     phase: Phase,
 }
@@ -366,7 +368,7 @@ fn step(phase: Phase, class: Class, reason: String, table: &str, sql: Vec<String
         sql,
         check: None,
         stake: None,
-        views: None,
+        dependents: Vec::new(),
         phase,
     }
 }

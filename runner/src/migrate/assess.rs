@@ -87,7 +87,7 @@ pub async fn assess(
     let mut blocked = Vec::new();
     let mut at_stake = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
-        for check in step.check.iter().chain(&step.views) {
+        for check in step.check.iter().chain(&step.dependents) {
             let rows: i64 = sqlx::query_scalar(&check.count_sql)
                 .fetch_one(&mut *conn)
                 .await

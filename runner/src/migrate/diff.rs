@@ -106,6 +106,26 @@ fn cannot_plan(from: &Unmodeled, to: &Unmodeled) -> Vec<String> {
             out.push(format!("view `{name}` is not in the target"));
         }
     }
+    for key in to.cross_schema_keys.iter().chain(&from.cross_schema_keys) {
+        out.push(format!("{key}: other schemas are not managed"));
+    }
+    for function in &to.trigger_functions {
+        let source = |u: &Unmodeled| {
+            u.functions
+                .iter()
+                .find(|(f, _)| f == function)
+                .map(|(_, s)| s.clone())
+        };
+        match (source(from), source(to)) {
+            (Some(ours), Some(theirs)) if ours == theirs => {}
+            (Some(_), _) => out.push(format!(
+                "function {function}, which a trigger runs, differs: functions are not planned"
+            )),
+            (None, _) => out.push(format!(
+                "function {function}, which a trigger runs, is only in the target: functions are not planned"
+            )),
+        }
+    }
     for seq in &to.loose_sequences {
         if !from.loose_sequences.contains(seq) {
             out.push(format!(

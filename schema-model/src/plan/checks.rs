@@ -34,6 +34,25 @@ pub(super) fn views_reading(table: &str, column: Option<&str>) -> DataCheck {
     }
 }
 
+/// Foreign keys of tables in other schemas (which no plan manages) pointing
+/// at `table`: a drop of it would fail on them.
+pub(super) fn foreign_keys_from_elsewhere(table: &str) -> DataCheck {
+    let from = format!(
+        "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid \
+         WHERE k.contype = 'f' AND k.confrelid = to_regclass({}) \
+         AND c.relnamespace <> 'public'::regnamespace",
+        quote_literal(&relation(table))
+    );
+    DataCheck {
+        count_sql: format!("SELECT count(*) {from}"),
+        example_sql: format!(
+            "SELECT string_agg(format('%s on %s', k.conname, c.oid::regclass), ', ') {from}"
+        ),
+        what: format!("foreign keys of other schemas pointing at {table}"),
+        fix: "drop those foreign keys first (other schemas are not managed)".into(),
+    }
+}
+
 /// One offending row of `table` where `predicate` holds, as text.
 pub(super) fn example(table: &str, predicate: &str) -> String {
     format!(
@@ -151,5 +170,7 @@ pub(super) fn check_expression(definition: &str) -> String {
         Some(head) if head.eq_ignore_ascii_case("check") => text[5..].trim(),
         _ => text,
     };
-    body.trim_end_matches(" NOT VALID").to_owned()
+    body.trim_end_matches(" NOT VALID")
+        .trim_end_matches(" NO INHERIT")
+        .to_owned()
 }

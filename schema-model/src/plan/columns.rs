@@ -227,7 +227,8 @@ pub(super) fn set_generated(
         what: "stored values".into(),
     });
     let (_, actual_column) = names.actual(table, column);
-    s.views = Some(views_reading(actual_table, Some(&actual_column)));
+    s.dependents
+        .push(views_reading(actual_table, Some(&actual_column)));
     s
 }
 
@@ -255,7 +256,8 @@ pub(super) fn set_collation(
             alter_column(table, column)
         )],
     );
-    s.views = Some(views_reading(&actual_table, Some(&actual_column)));
+    s.dependents
+        .push(views_reading(&actual_table, Some(&actual_column)));
     s
 }
 
@@ -485,6 +487,6 @@ pub(super) fn drop_column(names: &Names, table: &str, column: &str) -> Step {
         ),
         what: "non-null values".into(),
     });
-    s.views = Some(views_reading(actual_table, Some(column)));
+    s.dependents.push(views_reading(actual_table, Some(column)));
     s
 }

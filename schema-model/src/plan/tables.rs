@@ -2,7 +2,7 @@
 
 use schema_core::ident::quote;
 
-use super::checks::views_reading;
+use super::checks::{foreign_keys_from_elsewhere, views_reading};
 use super::{step, Class, Names, Phase, Stake, Step};
 use crate::ddl::{self, relation};
 use crate::model::Table;
@@ -80,6 +80,7 @@ pub(super) fn drop_table(names: &Names, table: &str, referenced_by: &[(String, S
         count_sql: format!("SELECT count(*) FROM {}", relation(table)),
         what: "rows".into(),
     });
-    s.views = Some(views_reading(table, None));
+    s.dependents.push(views_reading(table, None));
+    s.dependents.push(foreign_keys_from_elsewhere(table));
     s
 }

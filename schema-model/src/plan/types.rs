@@ -87,7 +87,8 @@ pub(super) fn alter_type(
             });
         }
     }
-    s.views = Some(views_reading(actual_table, Some(actual_column)));
+    s.dependents
+        .push(views_reading(actual_table, Some(actual_column)));
     s
 }
 

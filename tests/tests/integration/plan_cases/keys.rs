@@ -70,6 +70,13 @@ const CASES: &[Case] = &[
         after: "SELECT convalidated FROM pg_constraint WHERE conname = 'positive'",
     },
     Case {
+        name: "a check made NO INHERIT",
+        old: "CREATE TABLE t (id serial PRIMARY KEY, b int CONSTRAINT positive CHECK (b > 0)); INSERT INTO t (b) VALUES (1);",
+        new: "CREATE TABLE t (id serial PRIMARY KEY, b int CONSTRAINT positive CHECK (b > 0) NO INHERIT);",
+        class: Some(DataDependent),
+        after: "SELECT connoinherit FROM pg_constraint WHERE conname = 'positive'",
+    },
+    Case {
         name: "tables with circular foreign keys dropped",
         old: "CREATE TABLE a (id serial PRIMARY KEY, b_id int);
               CREATE TABLE b (id serial PRIMARY KEY, a_id int REFERENCES a);

@@ -39,6 +39,28 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "view `v`",
     ),
     (
+        "a trigger running a function only the target has",
+        "CREATE TABLE t (id serial PRIMARY KEY);",
+        "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+         CREATE TABLE t (id serial PRIMARY KEY);
+         CREATE TRIGGER stamp BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION stamp();",
+        "function stamp()",
+    ),
+    (
+        "a foreign key to a table of another schema",
+        "CREATE TABLE t (id serial PRIMARY KEY, o int);",
+        "CREATE SCHEMA other; CREATE TABLE other.o (id int PRIMARY KEY);
+         CREATE TABLE t (id serial PRIMARY KEY, o int REFERENCES other.o);",
+        "other schemas are not managed",
+    ),
+    (
+        "an enum of another schema",
+        "CREATE TABLE t (id serial PRIMARY KEY);",
+        "CREATE SCHEMA other; CREATE TYPE other.mood AS ENUM ('happy');
+         CREATE TABLE t (id serial PRIMARY KEY, m other.mood);",
+        "type `other.mood`",
+    ),
+    (
         "a default drawing from a sequence the source lacks",
         "CREATE TABLE t (id int PRIMARY KEY);",
         "CREATE SEQUENCE shared_ids; CREATE TABLE t (id int PRIMARY KEY DEFAULT nextval('shared_ids'));",
