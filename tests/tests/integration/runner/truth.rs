@@ -10,6 +10,7 @@ use runner::migrate::apply::{DbReport, MigrateOptions, Outcome};
 use runner::migrate::run::{self, RunOptions, RunReport, Tenants};
 use runner::migrate::status::{self, DbState, StatusOptions};
 use runner::tenant::{self, CreateOptions};
+use schema_model::introspect::catalog_hash;
 use sqlx::{Connection, Executor, PgConnection};
 
 use super::fleet::TestFleet;
@@ -159,9 +160,17 @@ async fn every_hand_change_reads_drifted_and_migrate_repairs_it_with_every_row()
             DbState::Current,
             "{what}: before"
         );
+        let before = catalog_hash(&mut conn, "public").await.unwrap();
         conn.execute(*sql)
             .await
             .unwrap_or_else(|e| panic!("{what}: {e}"));
+        // The catalog hash covers what changed: a journal that missed the
+        // change would still not make it look current to a catalog read.
+        assert_ne!(
+            catalog_hash(&mut conn, "public").await.unwrap(),
+            before,
+            "{what}: the catalog hash moves"
+        );
         for deep in [false, true] {
             let (state, said) = state_of(&fleet, &name, deep).await;
             assert_ne!(state, DbState::Current, "{what} (deep {deep}): {said}");
