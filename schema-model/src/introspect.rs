@@ -426,9 +426,10 @@ fn action(code: &str) -> FkAction {
 /// defaults, constraints (validity, deferral), indexes (method, key options,
 /// operator classes, collations, predicate, expressions), which sequence
 /// each column owns, triggers (with their enabled state and their
-/// function's source), rules and policies. Relations, types and collations
-/// are named, not numbered (OIDs differ between databases: the OID counter
-/// is the cluster's), and so are the internal triggers of foreign keys (by
+/// function's source), rules and policies. Relations, and the types and
+/// collations a database made itself, are named, not numbered (their OIDs
+/// differ between databases: the OID counter is the cluster's; built-in
+/// ones, below 16384, are the same everywhere and cheaper as numbers), and so are the internal triggers of foreign keys (by
 /// their constraint). Cheap on a fresh connection: only rules and policies
 /// are deparsed, and databases rarely have any. Equal hashes mean equal
 /// catalogs, hence equal models. Statistics and privileges are left out:
@@ -437,9 +438,11 @@ pub const CATALOG_HASH_SQL: &str = "SELECT md5(concat_ws(E'\\n',
   (SELECT string_agg(concat_ws(' ', c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity,
                                c.relam), ',' ORDER BY c.relname)
      FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'i', 'I', 'S')),
-  (SELECT string_agg(concat_ws(' ', c.relname, a.attnum, a.attname, a.atttypid::regtype, a.atttypmod,
-                               a.attnotnull, a.attidentity, a.attgenerated, a.attisdropped,
-                               a.attcollation::regcollation), ',' ORDER BY c.relname, a.attnum)
+  (SELECT string_agg(concat_ws(' ', c.relname, a.attnum, a.attname,
+                               CASE WHEN a.atttypid < 16384 THEN a.atttypid::text ELSE a.atttypid::regtype::text END,
+                               a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated, a.attisdropped,
+                               CASE WHEN a.attcollation < 16384 THEN a.attcollation::text
+                                    ELSE a.attcollation::regcollation::text END), ',' ORDER BY c.relname, a.attnum)
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
     WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0),
   (SELECT string_agg(concat_ws(' ', c.relname, d.adnum, pg_get_expr(d.adbin, d.adrelid)), ',' ORDER BY c.relname, d.adnum)
@@ -457,11 +460,13 @@ pub const CATALOG_HASH_SQL: &str = "SELECT md5(concat_ws(E'\\n',
      FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
     WHERE t.relnamespace = $1::regnamespace),
   (SELECT string_agg(concat_ws(' ', s.relname, t.relname, d.refobjsubid, d.deptype), ',' ORDER BY s.relname, t.relname)
-     FROM pg_depend d JOIN pg_class s ON s.oid = d.objid JOIN pg_class t ON t.oid = d.refobjid
-    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-      AND s.relkind = 'S' AND s.relnamespace = $1::regnamespace AND d.deptype IN ('a', 'i')),
+     FROM pg_class s JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid
+     JOIN pg_class t ON t.oid = d.refobjid
+    WHERE s.relkind = 'S' AND s.relnamespace = $1::regnamespace
+      AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')),
   (SELECT string_agg(concat_ws(' ', t.relname, CASE WHEN tg.tgisinternal THEN k.conname ELSE tg.tgname END,
-                               tg.tgenabled, tg.tgtype, tg.tgisinternal, tg.tgfoid::regprocedure,
+                               tg.tgenabled, tg.tgtype, tg.tgisinternal,
+                               CASE WHEN tg.tgfoid < 16384 THEN tg.tgfoid::text ELSE tg.tgfoid::regprocedure::text END,
                                tg.tgattr, tg.tgargs, tg.tgqual::text, CASE WHEN NOT tg.tgisinternal THEN md5(p.prosrc) END),
                      ',' ORDER BY t.relname, tg.tgisinternal, k.conname, tg.tgname, tg.tgenabled)
      FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid JOIN pg_proc p ON p.oid = tg.tgfoid
