@@ -529,3 +529,34 @@ async fn a_constraint_renamed_by_hand_is_drifted_not_behind() {
         assert!(said.contains("rename constraint notes_pk"), "{said}");
     }
 }
+
+#[tokio::test]
+async fn the_data_migration_run_twice_changes_nothing_the_second_time() {
+    let fleet = TestFleet::initialised().await;
+    let options = CreateOptions {
+        seed: tenant::SeedSet::Realistic,
+        scale: 1,
+        ..CreateOptions::default()
+    };
+    let name = tenant::create(&fleet.target, &options)
+        .await
+        .unwrap()
+        .tenant;
+    let mut conn = fleet.target.connect(&name).await.unwrap();
+    for migration in runner::migrate::data::builtin() {
+        let first = (migration.run)(&mut conn).await.unwrap();
+        let clients = count(&mut conn, "SELECT count(*) FROM clients").await;
+        let members = count(&mut conn, "SELECT count(*) FROM company_members").await;
+        assert!(first > 0, "{}: the seed gives it work", migration.name);
+        let second = (migration.run)(&mut conn).await.unwrap();
+        assert_eq!(second, 0, "{}: {first} rows the first time", migration.name);
+        assert_eq!(
+            count(&mut conn, "SELECT count(*) FROM clients").await,
+            clients
+        );
+        assert_eq!(
+            count(&mut conn, "SELECT count(*) FROM company_members").await,
+            members
+        );
+    }
+}
