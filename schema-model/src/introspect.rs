@@ -295,6 +295,30 @@ pub async fn introspect(conn: &mut PgConnection, namespace: &str) -> Result<Sche
     })
 }
 
+impl Unmodeled {
+    /// One line for each, as `status` lists them (not managed, no drift).
+    pub fn lines(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .types
+            .iter()
+            .map(|(name, def)| format!("type {name}: {def}"))
+            .collect();
+        out.extend(
+            self.partitioned
+                .iter()
+                .map(|t| format!("{t}: partitioned, or a partition")),
+        );
+        out.extend(self.views.iter().map(|(name, _)| format!("view {name}")));
+        out.extend(
+            self.loose_sequences
+                .iter()
+                .map(|s| format!("sequence {s} (no column owns it)")),
+        );
+        out.extend(self.cross_schema_keys.iter().cloned());
+        out
+    }
+}
+
 /// What a namespace holds that the model does not describe and no plan
 /// creates: user-defined types (enum, domain, composite, range) with their
 /// definition, partitioned tables and partitions, views with their
@@ -422,7 +446,7 @@ fn action(code: &str) -> FkAction {
 
 /// One round trip that hashes, on the server, every catalog row
 /// introspection reads for a namespace ($1): relations (with persistence and
-/// row security), columns (type by name, collation, identity, generated),
+/// row security; views by name, as status lists them), columns (type by name, collation, identity, generated),
 /// defaults, constraints (validity, deferral), indexes (method, key options,
 /// operator classes, collations, predicate, expressions), which sequence
 /// each column owns, triggers (with their enabled state and their
@@ -437,7 +461,7 @@ fn action(code: &str) -> FkAction {
 pub const CATALOG_HASH_SQL: &str = "SELECT md5(concat_ws(E'\\n',
   (SELECT string_agg(concat_ws(' ', c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity,
                                c.relam), ',' ORDER BY c.relname)
-     FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'i', 'I', 'S')),
+     FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'i', 'I', 'S', 'v', 'm')),
   (SELECT string_agg(concat_ws(' ', c.relname, a.attnum, a.attname,
                                CASE WHEN a.atttypid < 16384 THEN a.atttypid::text ELSE a.atttypid::regtype::text END,
                                a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated, a.attisdropped,

@@ -89,6 +89,9 @@ fn write_group(w: &mut dyn std::io::Write, g: &Group) -> std::io::Result<()> {
     for d in &g.extras {
         writeln!(w, "{:27}+ {d} (kept)", "")?;
     }
+    for l in &g.listed {
+        writeln!(w, "{:27}~ {l} (not managed)", "")?;
+    }
     for b in &g.behaviour {
         writeln!(w, "{:27}! {b}", "")?;
     }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use schema_core::DbKind;
 use schema_model::compare::{compare, Difference};
 use schema_model::fingerprint::fingerprint;
-use schema_model::introspect::{catalog_hash, introspect};
+use schema_model::introspect::{catalog_hash, introspect, unmodeled};
 use schema_model::plan::{plan, PlanOptions};
 use sqlx::{Connection, PgConnection};
 
@@ -92,6 +92,10 @@ pub struct Group {
     /// included.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<String>,
+    /// What the databases hold that no plan manages (types, views, loose
+    /// sequences, partitions, keys to other schemas): listed, no drift.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub listed: Vec<String>,
     /// Undeclared things that change what the application's statements do
     /// (a trigger, a rule, row level security, a second foreign key): the
     /// databases are drifted; `migrate --prune` removes them.
@@ -134,7 +138,16 @@ impl Default for StatusOptions {
 }
 
 /// A database, judged: (kind, state, fingerprint of what it holds, name, note).
-type Entry = (DbKind, DbState, Option<String>, String, Option<String>);
+/// (kind, state, fingerprint of what it holds, the catalog hash it was read
+/// with, name, note).
+type Entry = (
+    DbKind,
+    DbState,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
 
 /// What one connection to a database says.
 #[derive(Debug, Clone)]
@@ -173,6 +186,7 @@ struct Read {
     extras: Vec<Difference>,
     pending: Vec<String>,
     behaviour: Vec<String>,
+    listed: Vec<String>,
 }
 
 impl Read {
@@ -195,6 +209,10 @@ async fn read_model(
     let failed = |e| RunnerError::db("reading the schema", database, e);
     let catalog = catalog_hash(&mut conn, "public").await.map_err(failed)?;
     let actual = introspect(&mut conn, "public").await.map_err(failed)?;
+    let listed = unmodeled(&mut conn, "public")
+        .await
+        .map_err(failed)?
+        .lines();
     conn.close().await.ok();
     let declared = target.declared.schema(db);
     let (extras, differences) = compare(declared, &actual)
@@ -216,6 +234,7 @@ async fn read_model(
             extras,
             pending,
             behaviour,
+            listed,
         },
     ))
 }
@@ -287,7 +306,14 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
         }
     };
     let (state, fp) = judge(&master_probe, DbKind::Master);
-    entries.push((DbKind::Master, state, fp, target.master_db.clone(), None));
+    entries.push((
+        DbKind::Master,
+        state,
+        fp,
+        Some(master_probe.catalog.clone()),
+        target.master_db.clone(),
+        None,
+    ));
     for (info, result) in &probed {
         match result {
             Ok(p) => {
@@ -304,11 +330,19 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
                     _ => None,
                 }
                 .map(str::to_owned);
-                entries.push((DbKind::Tenant, state, fp, info.tenant.clone(), note));
+                entries.push((
+                    DbKind::Tenant,
+                    state,
+                    fp,
+                    Some(p.catalog.clone()),
+                    info.tenant.clone(),
+                    note,
+                ));
             }
             Err(e) => entries.push((
                 DbKind::Tenant,
                 DbState::Unreachable,
+                None,
                 None,
                 info.tenant.clone(),
                 Some(e.clone()),
@@ -327,18 +361,18 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
             DbKind::Tenant,
             state,
             None,
+            None,
             info.tenant.clone(),
             info.note.clone(),
         ));
     }
 
-    // Group by (database kind, state, fingerprint); notes of unreachable
-    // databases keep them apart.
+    // Group by (database kind, state, fingerprint, what is listed); notes of
+    // unreachable databases keep them apart. Each is told from the model
+    // read with its own catalog hash.
     let mut groups: Vec<Group> = Vec::new();
-    for (db, state, fp, name, note) in entries {
-        let read = fp
-            .as_ref()
-            .and_then(|fp| models.values().find(|r| &r.fingerprint == fp));
+    for (db, state, fp, catalog, name, note) in entries {
+        let read = catalog.as_ref().and_then(|c| models.get(c));
         let behind_or_drifted = matches!(
             state,
             DbState::Behind | DbState::Drifted | DbState::Unstamped
@@ -356,10 +390,14 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
             .map(|r| r.behaviour.clone())
             .unwrap_or_default();
         let extras = read.map(|r| r.extras.clone()).unwrap_or_default();
-        match groups
-            .iter_mut()
-            .find(|g| g.db == db && g.state == state && g.fingerprint == fp && g.note == note)
-        {
+        let listed = read.map(|r| r.listed.clone()).unwrap_or_default();
+        match groups.iter_mut().find(|g| {
+            g.db == db
+                && g.state == state
+                && g.fingerprint == fp
+                && g.note == note
+                && g.listed == listed
+        }) {
             Some(g) => {
                 g.count += 1;
                 g.databases.push(name);
@@ -372,6 +410,7 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
                 databases: vec![name],
                 differences,
                 extras,
+                listed,
                 pending,
                 behaviour,
                 note,

@@ -560,3 +560,30 @@ async fn the_data_migration_run_twice_changes_nothing_the_second_time() {
         );
     }
 }
+
+#[tokio::test]
+async fn cosmetic_extras_are_listed_and_change_no_state() {
+    let fleet = TestFleet::initialised().await;
+    let (_, _plain) = fresh_tenant(&fleet).await;
+    let (name, mut conn) = fresh_tenant(&fleet).await;
+    conn.execute("CREATE VIEW mailing AS SELECT email FROM clients; CREATE SEQUENCE loose;")
+        .await
+        .unwrap();
+    let st = status::status(&fleet.target, &StatusOptions::default())
+        .await
+        .unwrap();
+    let g = st
+        .groups
+        .iter()
+        .find(|g| g.databases.contains(&name))
+        .unwrap();
+    assert_eq!(g.state, DbState::Current, "{g:#?}");
+    assert!(g.listed.contains(&"view mailing".to_owned()), "{g:#?}");
+    assert!(
+        g.listed
+            .contains(&"sequence loose (no column owns it)".to_owned()),
+        "{g:#?}"
+    );
+    assert_eq!(g.count, 1, "read apart from the plain tenant: {st:#?}");
+    assert!(st.all_current);
+}
