@@ -133,16 +133,21 @@ pub async fn record(
     .map(|_| ())
 }
 
+/// Whether the master has its table of data migrations run (a master no
+/// migrate run has touched yet has none).
+async fn records_data_migrations(master: &mut PgConnection) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT to_regclass('rsm.data_migrations') IS NOT NULL")
+        .fetch_one(master)
+        .await
+}
+
 /// The data migrations the master records as run, by database (none when
 /// no run ever recorded one).
 pub async fn data_migrations(
     master: &mut PgConnection,
 ) -> Result<BTreeMap<String, Vec<String>>, sqlx::Error> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.data_migrations') IS NOT NULL")
-        .fetch_one(&mut *master)
-        .await?;
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    if exists {
+    if records_data_migrations(master).await? {
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT database, name FROM rsm.data_migrations")
                 .fetch_all(master)
@@ -176,10 +181,7 @@ pub async fn forget_data_migrations(
     master: &mut PgConnection,
     database: &str,
 ) -> Result<(), sqlx::Error> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.data_migrations') IS NOT NULL")
-        .fetch_one(&mut *master)
-        .await?;
-    if exists {
+    if records_data_migrations(master).await? {
         sqlx::query("DELETE FROM rsm.data_migrations WHERE database = $1")
             .bind(database)
             .execute(master)
