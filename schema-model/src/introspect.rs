@@ -315,6 +315,8 @@ impl Unmodeled {
                 .map(|s| format!("sequence {s} (no column owns it)")),
         );
         out.extend(self.cross_schema_keys.iter().cloned());
+        out.extend(self.comments.iter().cloned());
+        out.extend(self.grants.iter().cloned());
         out
     }
 }
@@ -323,7 +325,8 @@ impl Unmodeled {
 /// creates: user-defined types (enum, domain, composite, range) with their
 /// definition, partitioned tables and partitions, views with their
 /// definition, sequences no column owns, foreign keys to or from other
-/// schemas, and the functions triggers run.
+/// schemas, the functions triggers run, comments, and grants to roles other
+/// than a table's owner and the tenant's own role.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Unmodeled {
     /// (name, definition): `enum ('happy', 'sad')`, `domain integer CHECK ...`.
@@ -340,6 +343,46 @@ pub struct Unmodeled {
     /// (signature, hash of the source) of the namespace's functions and of
     /// those its triggers run: functions are not planned.
     pub functions: Vec<(String, String)>,
+    /// `comment on column email of table clients: 'text'`: comments on the
+    /// namespace's tables, columns, indexes, sequences, constraints and
+    /// triggers (the schema's own comment is PostgreSQL's).
+    pub comments: Vec<String>,
+    /// `grant SELECT on clients to reporting`: privileges on the namespace's
+    /// relations held by a role other than their owner and the role named
+    /// like the database (a tenant's own, which the runner grants).
+    pub grants: Vec<String>,
+}
+
+/// (object described, comment) of the namespace ($1): its relations and
+/// their columns, constraints and triggers. Names, never OIDs, so equal
+/// across databases. Shared by the listing and the catalog hash.
+macro_rules! comments_sql {
+    () => {
+        "SELECT pg_describe_object(d.classoid, d.objoid, d.objsubid), d.description
+   FROM pg_description d
+  WHERE (d.classoid = 'pg_class'::regclass
+         AND d.objoid IN (SELECT oid FROM pg_class WHERE relnamespace = $1::regnamespace))
+     OR (d.classoid = 'pg_constraint'::regclass
+         AND d.objoid IN (SELECT oid FROM pg_constraint WHERE connamespace = $1::regnamespace))
+     OR (d.classoid = 'pg_trigger'::regclass
+         AND d.objoid IN (SELECT tg.oid FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid
+                           WHERE t.relnamespace = $1::regnamespace))"
+    };
+}
+
+/// (relation, grantee, privileges) of the namespace ($1): privileges held by
+/// roles other than the relation's owner and the role named like the
+/// database (a tenant's own; the runner grants it). Role names are the
+/// cluster's, so equal across databases.
+macro_rules! grants_sql {
+    () => {
+        "SELECT c.relname::text, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE x.grantee::regrole::text END,
+        string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type)
+   FROM pg_class c, aclexplode(c.relacl) x
+  WHERE c.relnamespace = $1::regnamespace AND c.relacl IS NOT NULL AND x.grantee <> c.relowner
+    AND x.grantee NOT IN (SELECT oid FROM pg_roles WHERE rolname = current_database())
+  GROUP BY c.relname, x.grantee"
+    };
 }
 
 /// [`Unmodeled`] of `namespace`.
@@ -422,6 +465,22 @@ pub async fn unmodeled(conn: &mut PgConnection, namespace: &str) -> Result<Unmod
     .bind(namespace)
     .fetch_all(&mut *conn)
     .await?;
+    let comments: Vec<String> = sqlx::query_scalar(concat!(
+        "SELECT format('comment on %s: %L', d, c) FROM (",
+        comments_sql!(),
+        ") x(d, c) ORDER BY 1"
+    ))
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
+    let grants: Vec<String> = sqlx::query_scalar(concat!(
+        "SELECT format('grant %s on %s to %s', p, r, g) FROM (",
+        grants_sql!(),
+        ") x(r, g, p) ORDER BY 1"
+    ))
+    .bind(namespace)
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(Unmodeled {
         types,
         partitioned,
@@ -430,6 +489,8 @@ pub async fn unmodeled(conn: &mut PgConnection, namespace: &str) -> Result<Unmod
         cross_schema_keys,
         trigger_functions,
         functions,
+        comments,
+        grants,
     })
 }
 
@@ -456,9 +517,9 @@ fn action(code: &str) -> FkAction {
 /// ones, below 16384, are the same everywhere and cheaper as numbers), and so are the internal triggers of foreign keys (by
 /// their constraint). Cheap on a fresh connection: only rules and policies
 /// are deparsed, and databases rarely have any. Equal hashes mean equal
-/// catalogs, hence equal models. Statistics and privileges are left out:
-/// they change no model.
-pub const CATALOG_HASH_SQL: &str = "SELECT md5(concat_ws(E'\\n',
+/// catalogs, hence equal models. Comments and grants to other roles are in
+/// it because status lists them; statistics are left out.
+pub const CATALOG_HASH_SQL: &str = concat!("SELECT md5(concat_ws(E'\\n',
   (SELECT string_agg(concat_ws(' ', c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity,
                                c.relam), ',' ORDER BY c.relname)
      FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'i', 'I', 'S', 'v', 'm')),
@@ -502,8 +563,10 @@ pub const CATALOG_HASH_SQL: &str = "SELECT md5(concat_ws(E'\\n',
   (SELECT string_agg(concat_ws(' ', t.relname, p.polname, p.polcmd, p.polpermissive,
                                (SELECT string_agg(CASE WHEN r = 0 THEN 'PUBLIC' ELSE r::regrole::text END, ',') FROM unnest(p.polroles) r),
                                pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)), ',' ORDER BY t.relname, p.polname)
-     FROM pg_policy p JOIN pg_class t ON t.oid = p.polrelid WHERE t.relnamespace = $1::regnamespace)
-))";
+     FROM pg_policy p JOIN pg_class t ON t.oid = p.polrelid WHERE t.relnamespace = $1::regnamespace),
+  (SELECT string_agg(concat_ws(' ', d, c), ',' ORDER BY d, c) FROM (", comments_sql!(), ") x(d, c)),
+  (SELECT string_agg(concat_ws(' ', r, g, p), ',' ORDER BY r, g) FROM (", grants_sql!(), ") x(r, g, p))
+))");
 
 /// [`CATALOG_HASH_SQL`] on `conn`.
 pub async fn catalog_hash(conn: &mut PgConnection, namespace: &str) -> Result<String, sqlx::Error> {

@@ -126,6 +126,18 @@ fn cannot_plan(from: &Unmodeled, to: &Unmodeled) -> Vec<String> {
             )),
         }
     }
+    // Comments and grants to other roles: listed by status, not planned.
+    for (mine, theirs, what) in [
+        (&from.comments, &to.comments, "comments are not planned"),
+        (&from.grants, &to.grants, "grants are not planned"),
+    ] {
+        for line in theirs.iter().filter(|l| !mine.contains(l)) {
+            out.push(format!("{line} is only in the target: {what}"));
+        }
+        for line in mine.iter().filter(|l| !theirs.contains(l)) {
+            out.push(format!("{line} is not in the target: {what}"));
+        }
+    }
     for seq in &to.loose_sequences {
         if !from.loose_sequences.contains(seq) {
             out.push(format!(
