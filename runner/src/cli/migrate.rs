@@ -159,6 +159,20 @@ fn write_report(
             }
         }
     }
+    let adopted: Vec<&str> = report
+        .tenants
+        .iter()
+        .filter(|t| t.adopted)
+        .map(|t| t.database.as_str())
+        .collect();
+    if !adopted.is_empty() {
+        writeln!(
+            w,
+            "{} (registered by other tools; each recorded in the master as its tenant, stamped, and given the runner's journal): {}",
+            if report.dry_run { "would adopt" } else { "adopted" },
+            adopted.join(", ")
+        )?;
+    }
     if report.dry_run {
         // Each distinct plan once, with the databases it is for.
         let mut shown: Vec<&str> = Vec::new();

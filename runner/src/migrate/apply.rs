@@ -133,6 +133,10 @@ pub struct DbReport {
     /// The assessed plan, with `--dry-run`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<Assessed>,
+    /// Registered by other tools and adopted by this run (`--adopt`): the
+    /// master records it as its tenant and it gets the runner's stamp and
+    /// journal. With `--dry-run`: it would be.
+    pub adopted: bool,
 }
 
 impl DbReport {
@@ -148,6 +152,7 @@ impl DbReport {
             millis: 0,
             detail: None,
             plan: None,
+            adopted: false,
         }
     }
 

@@ -390,7 +390,7 @@ async fn finish_tenant(
     if r.outcome == Outcome::Unchanged && ctx.owned.contains(&r.database) {
         return Ok(());
     }
-    if r.outcome.is_ok() && !ctx.owned.contains(&r.database) {
+    if r.adopted && !ctx.options.dry_run {
         sqlx::query(
             "INSERT INTO rsm.databases (name, kind, state, adopted) VALUES ($1, 'tenant', 'ready', true)
              ON CONFLICT (name) DO NOTHING",
@@ -440,7 +440,9 @@ async fn migrate_tenant(
             return r;
         }
     }
-    migrate_one(ctx, admin, name, DbKind::Tenant).await
+    let mut r = migrate_one(ctx, admin, name, DbKind::Tenant).await;
+    r.adopted = !ctx.owned.contains(name) && r.outcome.is_ok();
+    r
 }
 
 /// Why a registered database made by other tools may not be adopted, if

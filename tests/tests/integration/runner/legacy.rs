@@ -215,6 +215,35 @@ async fn an_old_fleet_is_described_exactly_adopted_and_converged_with_every_row(
         runner::error::exit::MASTER_NOT_READY
     );
 
+    // A dry run with --adopt says which it would adopt, and changes nothing.
+    let dry = RunOptions {
+        adopt: true,
+        migrate: MigrateOptions {
+            dry_run: true,
+            ..MigrateOptions::default()
+        },
+        ..RunOptions::default()
+    };
+    let report = run::migrate(&fleet.target, &dry, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert!(
+        report
+            .tenants
+            .iter()
+            .all(|t| t.adopted && t.outcome == Outcome::Planned),
+        "{report:#?}"
+    );
+    for name in &names {
+        let mut conn = fleet.target.connect(name).await.unwrap();
+        let rsm = "SELECT count(*) FROM pg_namespace WHERE nspname = 'rsm'";
+        assert_eq!(
+            scalar(&mut conn, rsm).await,
+            0,
+            "{name} untouched by the dry run"
+        );
+    }
+
     // The first migrate adopts the master and the tenants.
     let adopt = RunOptions {
         adopt: true,
@@ -228,6 +257,7 @@ async fn an_old_fleet_is_described_exactly_adopted_and_converged_with_every_row(
     // migration (client_contacts -> company_members), which old tenants never had.
     let outcomes: Vec<Outcome> = report.tenants.iter().map(|t| t.outcome).collect();
     assert_eq!(outcomes, [Outcome::Migrated; 3], "{report:#?}");
+    assert!(report.tenants.iter().all(|t| t.adopted), "{report:#?}");
     assert_eq!(report.tenants[2].steps, 0, "{report:#?}");
     assert_eq!(
         report.tenants[2].data_migrations,
