@@ -46,5 +46,3 @@ pub async fn seed(pool: &sqlx::PgPool, start: NaiveDateTime) {
         .await
         .unwrap();
 }
-
-fn main() {}

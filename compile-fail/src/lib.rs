@@ -1,0 +1,2 @@
+//! The compile-fail suite lives in `tests/compile_fail.rs` and `ui/`; this
+//! crate holds no code.
