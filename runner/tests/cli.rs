@@ -564,3 +564,42 @@ fn kill_9_of_a_migrate_run_then_resume_finishes_without_redoing() {
     }
     assert_eq!(fleet.run(&["status"]).0, 0);
 }
+
+/// `docs/cli.md` names every command and every long option clap knows, so the
+/// reference cannot fall behind the code.
+#[test]
+fn the_cli_reference_names_every_command_and_option() {
+    use clap::CommandFactory;
+    let reference = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/cli.md"))
+        .expect("docs/cli.md");
+    let mut missing = Vec::new();
+    fn walk(cmd: &clap::Command, path: &str, reference: &str, missing: &mut Vec<String>) {
+        for sub in cmd.get_subcommands() {
+            let name = sub.get_name();
+            let full = if path.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{path} {name}")
+            };
+            if name != "help" && !reference.contains(&full) {
+                missing.push(format!("command `{full}`"));
+            }
+            walk(sub, &full, reference, missing);
+        }
+        for arg in cmd.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                let flag = format!("--{long}");
+                if !["help", "version"].contains(&long) && !reference.contains(&flag) {
+                    missing.push(format!("option `{flag}` of `{path}`"));
+                }
+            }
+        }
+    }
+    walk(&runner::cli::Cli::command(), "", &reference, &mut missing);
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "docs/cli.md does not name:\n{}",
+        missing.join("\n")
+    );
+}

@@ -19,7 +19,7 @@ use crate::RunnerError;
 /// Tenant databases read at once by [`list`].
 const CONCURRENT_READS: usize = 8;
 
-/// Where a tenant stands. The same names in text, JSON and the README.
+/// Where a tenant stands. The same names in text, JSON and `docs/cli.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {

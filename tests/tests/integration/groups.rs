@@ -3,7 +3,7 @@
 //! group's columns where the field stands, its keys and indexes named after
 //! the table, builder, factory and hook setters, and `FromRow` into the
 //! group's struct; the database built from the DDL compares equal to the
-//! declaration. Misuse fails to build: `tests/ui/attr/group_*`.
+//! declaration. Misuse fails to build: `compile-fail/ui/attr/group_*`.
 
 use schema_core::{ColumnGroup, DbKind, NaiveDateTime, SchemaDef, Seed, Table, Uuid};
 use schema_model::model::Schema;

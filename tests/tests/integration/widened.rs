@@ -2,7 +2,7 @@
 //! against a table before and after two of its columns were made nullable
 //! (builder, factory and factory-hook setters all take a bare value for a
 //! nullable column), and it runs. The opposite change, nullable → NOT NULL,
-//! fails to build naming the column: `tests/ui/stale/j_*`, `e_*`.
+//! fails to build naming the column: `compile-fail/ui/stale/j_*`, `e_*`.
 
 use schema_core::{DbKind, NaiveDate, SchemaDef, Seed, Table};
 use schema_model::ddl;
