@@ -13,6 +13,10 @@ pub mod exit {
     pub const SUCCESS: u8 = 0;
     /// The command line could not be parsed (clap).
     pub const USAGE: u8 = 2;
+    /// No server to work on: no URL given, and no project (a folder with
+    /// `.rsm/`, or a cargo workspace declaring `schema-defs`) to keep a local
+    /// cluster in.
+    pub const NO_SERVER: u8 = 64; // EX_USAGE
     /// A name, organization name, URL, duration or size is not valid.
     pub const INVALID_INPUT: u8 = 65; // EX_DATAERR
     /// No such tenant in the master.
@@ -81,6 +85,15 @@ pub enum RunnerError {
         #[source]
         source: std::io::Error,
     },
+
+    #[error(
+        "no PostgreSQL server to work on: no --database-url (or DATABASE_URL) was given, and \
+         {folder} is not inside a project (a folder holding `.rsm/`, or a cargo workspace \
+         declaring `schema-defs`) whose local cluster could be used\n\
+         hint: run `runner dev up` to make and start a local cluster here, or give a server \
+         with --database-url or DATABASE_URL"
+    )]
+    NoServer { folder: String },
 
     #[error(
         "cannot reach the PostgreSQL server at {server}: {detail}\n\
@@ -244,6 +257,7 @@ impl RunnerError {
         match self {
             Noted { source, .. } => source.code(),
             InvalidInput(_) => exit::INVALID_INPUT,
+            NoServer { .. } => exit::NO_SERVER,
             UnknownTenant { .. } => exit::UNKNOWN_TENANT,
             Unreachable { .. } => exit::UNREACHABLE,
             Database { .. } => exit::DATABASE,
@@ -274,6 +288,7 @@ impl RunnerError {
             Output(_) => "output",
             System { .. } => "system",
             InvalidInput(_) => "invalid_input",
+            NoServer { .. } => "no_server",
             Unreachable { .. } => "unreachable",
             PermissionDenied { .. } => "permission_denied",
             MasterMissing { .. } => "master_missing",
@@ -356,6 +371,7 @@ mod tests {
         let codes = [
             exit::SUCCESS,
             exit::USAGE,
+            exit::NO_SERVER,
             exit::INVALID_INPUT,
             exit::UNKNOWN_TENANT,
             exit::UNREACHABLE,

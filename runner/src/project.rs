@@ -11,22 +11,30 @@ use crate::RunnerError;
 pub const STATE_DIR: &str = ".rsm";
 
 /// The project folder for `start`: the nearest folder at or above it that
-/// holds `.rsm/`; failing that, the nearest that holds `.git`; failing that,
-/// `start` itself. The walk up stops at the first folder the current user
-/// may not trust ([`trusted`]): another user could plant a `.rsm/` there.
-pub fn find_project_dir(start: &Path) -> PathBuf {
+/// holds `.rsm/`; failing that, the nearest cargo workspace that declares
+/// `schema-defs` (its `Cargo.toml` names it); failing that, none. The walk up
+/// stops at the first folder the current user may not trust ([`trusted`]):
+/// another user could plant a `.rsm/` there.
+pub fn find_project_dir(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
     let ours: Vec<&Path> = start.ancestors().take_while(|d| trusted(d)).collect();
     let holds_state = |d: &&Path| {
         std::fs::symlink_metadata(d.join(STATE_DIR)).is_ok_and(|m| m.is_dir() && owned_by_me(&m))
     };
     if let Some(dir) = ours.iter().copied().find(holds_state) {
-        return dir.to_path_buf();
+        return Some(dir.to_path_buf());
     }
-    if let Some(dir) = ours.iter().copied().find(|d| d.join(".git").exists()) {
-        return dir.to_path_buf();
-    }
-    start
+    ours.iter()
+        .copied()
+        .find(|d| is_schema_workspace(d))
+        .map(Path::to_path_buf)
+}
+
+/// A cargo workspace that declares the schema: its `Cargo.toml` has a
+/// `[workspace]` table and names `schema-defs`.
+fn is_schema_workspace(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("Cargo.toml"))
+        .is_ok_and(|toml| toml.contains("[workspace]") && toml.contains("schema-defs"))
 }
 
 /// A folder the current user may take as a project's: owned by them (or by
@@ -69,14 +77,32 @@ fn check_own(path: &Path, mine: bool) -> Result<(), RunnerError> {
 }
 
 /// Where the project is: the folder given (taken as is), else the one found
-/// from the current folder.
+/// from the current folder; without either, [`RunnerError::NoServer`]: the
+/// runner never makes a cluster in a folder that is not a project unasked.
 pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, RunnerError> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_path_buf());
+    }
+    let here = current_dir()?;
+    find_project_dir(&here).ok_or_else(|| RunnerError::NoServer {
+        folder: here.display().to_string(),
+    })
+}
+
+/// Where `runner dev up` makes a cluster: the project found, else the
+/// current folder (asked for, so made there).
+pub fn resolve_or_here(explicit: Option<&Path>) -> Result<PathBuf, RunnerError> {
     match explicit {
         Some(dir) => Ok(dir.to_path_buf()),
-        None => Ok(find_project_dir(
-            &std::env::current_dir().map_err(RunnerError::system("reading the current folder"))?,
-        )),
+        None => {
+            let here = current_dir()?;
+            Ok(find_project_dir(&here).unwrap_or(here))
+        }
     }
+}
+
+fn current_dir() -> Result<PathBuf, RunnerError> {
+    std::env::current_dir().map_err(RunnerError::system("reading the current folder"))
 }
 
 /// The local cluster of a project: `.rsm/cluster`, its port kept in `.rsm/port`.
@@ -115,12 +141,20 @@ mod tests {
         let root = std::env::temp_dir().join(format!("rsm-project-{}", std::process::id()));
         let deep = root.join("a/b/c");
         std::fs::create_dir_all(&deep).unwrap();
-        std::fs::create_dir_all(root.join(".git")).unwrap();
         let root = std::fs::canonicalize(&root).unwrap();
-        assert_eq!(find_project_dir(&deep), root);
-        // `.rsm` wins over `.git`: a cluster already made in a subproject is kept.
+        // A repository alone is not a project: no cluster is made there unasked.
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        assert_eq!(find_project_dir(&deep), None);
+        // A cargo workspace that declares the schema is.
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"schema-defs\", \"runner\"]\n",
+        )
+        .unwrap();
+        assert_eq!(find_project_dir(&deep), Some(root.clone()));
+        // `.rsm` wins: a cluster already made in a subproject is kept.
         std::fs::create_dir_all(root.join("a/.rsm")).unwrap();
-        assert_eq!(find_project_dir(&deep), root.join("a"));
+        assert_eq!(find_project_dir(&deep), Some(root.join("a")));
         std::fs::remove_dir_all(&root).unwrap();
     }
 
@@ -133,9 +167,7 @@ mod tests {
         std::fs::create_dir_all(&mine).unwrap();
         std::fs::create_dir_all(shared.join(STATE_DIR)).unwrap();
         std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
-        let found = find_project_dir(&mine);
-        assert_ne!(found, std::fs::canonicalize(&shared).unwrap());
-        assert_eq!(found, std::fs::canonicalize(&mine).unwrap());
+        assert_eq!(find_project_dir(&mine), None);
         std::fs::remove_dir_all(&root).unwrap();
     }
 

@@ -179,11 +179,27 @@ fn with_no_url_the_runner_manages_a_closed_local_cluster_found_from_subfolders()
     std::fs::create_dir_all(&sub).unwrap();
     let at = |args: &[&str]| runner_in(Some(&project.0), args);
 
-    let (code, stdout, stderr) = at(&["dev", "status"]);
-    assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("not created"), "{stdout}");
+    // A repository alone is not a project: nothing is made unasked, and the
+    // error names both ways forward.
+    for args in [&["master", "init"][..], &["dev", "status"], &["status"]] {
+        let (code, _, stderr) = at(args);
+        assert_eq!(code, exit::NO_SERVER as i32, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("runner dev up") && stderr.contains("--database-url"),
+            "{stderr}"
+        );
+    }
+    assert!(!project.0.join(".rsm").exists(), "no cluster made unasked");
+    // An empty URL is invalid input, not a way to a local cluster.
+    let (code, _, stderr) = at(&["master", "init", "--database-url", ""]);
+    assert_eq!(code, exit::INVALID_INPUT as i32, "{stderr}");
+    assert!(!project.0.join(".rsm").exists());
 
-    // Started on demand by the first command that needs it.
+    // Asked for: `dev up` makes the cluster here.
+    let (code, stdout, stderr) = at(&["dev", "up"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("running"), "{stdout}");
+
     let (code, stdout, stderr) = at(&["master", "init"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("created the database"), "{stdout}");

@@ -13,7 +13,9 @@ pub struct DevArgs {
     #[command(subcommand)]
     pub command: DevCommand,
     /// Folder holding the local cluster (`.rsm/`); by default the nearest
-    /// folder at or above the current one holding `.rsm/` (else `.git`).
+    /// folder at or above the current one holding `.rsm/`, else the cargo
+    /// workspace declaring `schema-defs`; `dev up` outside any makes it in
+    /// the current folder.
     #[arg(long, env = "RSM_PROJECT_DIR", global = true)]
     pub project_dir: Option<PathBuf>,
 }
@@ -39,7 +41,10 @@ struct Status {
 }
 
 pub fn run(args: DevArgs, out: &mut Output<impl std::io::Write>) -> Result<(), RunnerError> {
-    let project = crate::project::resolve(args.project_dir.as_deref())?;
+    let project = match args.command {
+        DevCommand::Up => crate::project::resolve_or_here(args.project_dir.as_deref())?,
+        _ => crate::project::resolve(args.project_dir.as_deref())?,
+    };
     let cluster = local_cluster(&project)?;
     match args.command {
         DevCommand::Up => {

@@ -62,8 +62,8 @@ pub enum Command {
 /// Where to work: shared by every command that talks to a server.
 #[derive(Debug, Clone, Args)]
 pub struct ConnArgs {
-    /// PostgreSQL server URL; without it, a local cluster in `<project-dir>/.rsm`
-    /// is created and started on demand.
+    /// PostgreSQL server URL (`postgres://user@host:port/db`); without it, the
+    /// project's local cluster (`<project>/.rsm`), started on demand.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
     /// Name of the master database.
@@ -73,7 +73,8 @@ pub struct ConnArgs {
     #[arg(long, env = "RSM_TENANT_PREFIX", default_value = DEFAULT_TENANT_PREFIX)]
     pub tenant_prefix: String,
     /// Folder holding the local cluster (`.rsm/`); by default the nearest
-    /// folder at or above the current one holding `.rsm/` (else `.git`).
+    /// folder at or above the current one holding `.rsm/`, else the cargo
+    /// workspace declaring `schema-defs`.
     #[arg(long, env = "RSM_PROJECT_DIR")]
     pub project_dir: Option<PathBuf>,
 }
@@ -82,7 +83,12 @@ impl ConnArgs {
     /// The server and names; names and the URL are checked before any
     /// cluster is started or any connection made.
     pub fn target(&self) -> Result<Target, RunnerError> {
-        match self.database_url.as_deref().filter(|u| !u.is_empty()) {
+        match self.database_url.as_deref() {
+            Some(url) if url.trim().is_empty() => Err(RunnerError::InvalidInput(
+                "the database URL is empty (--database-url or DATABASE_URL): give a \
+                 postgres:// URL, or unset it to use the project's local cluster"
+                    .into(),
+            )),
             Some(url) => Target::from_url(url, &self.master_db, &self.tenant_prefix),
             None => {
                 crate::target::check_names(&self.master_db, &self.tenant_prefix)?;
