@@ -69,6 +69,9 @@ pub mod exit {
     /// `diff --from --to`: the databases differ in something the engine does
     /// not plan (types, partitions, views, loose sequences); named, no script.
     pub const CANNOT_PLAN: u8 = 91;
+    /// The tenant carries no stamp (its `rsm` schema is gone, as after a
+    /// restore of `public` alone): `runner migrate --tenant T` stamps it again.
+    pub const UNSTAMPED: u8 = 92;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -203,6 +206,14 @@ pub enum RunnerError {
     )]
     NotEmpty { tenant: String, rows: i64 },
 
+    #[error(
+        "tenant `{tenant}` carries no stamp: its `rsm` schema is missing or empty (a restore of \
+         `public` alone does that)\n\
+         hint: `runner migrate --tenant {tenant}` stamps it again (`runner status` shows it \
+         `unstamped`); then run this command again"
+    )]
+    Unstamped { tenant: String },
+
     #[error("{what} failed on `{database}`: {source}\nhint: {hint}")]
     Database {
         what: String,
@@ -226,10 +237,21 @@ pub enum RunnerError {
 impl RunnerError {
     /// A database error with its context.
     pub fn db(what: impl Into<String>, database: &str, source: sqlx::Error) -> RunnerError {
+        let hint = match Failure::of(&source) {
+            Failure::ConnectionLost => {
+                "the connection to the server was lost (it stopped or restarted): nothing was \
+                 committed by the failed step; run the command again once the server is back"
+            }
+            Failure::NotAllowed => {
+                "the runner's role lacks a privilege it needs: connect as a superuser, or as a \
+                 role with CREATEDB and CREATEROLE that owns the master"
+            }
+            Failure::Statement => "fix the cause above and run the command again",
+        };
         RunnerError::Database {
             what: what.into(),
             database: database.to_owned(),
-            hint: "fix the cause above and run the command again".into(),
+            hint: hint.into(),
             source,
         }
     }
@@ -258,9 +280,14 @@ impl RunnerError {
             Noted { source, .. } => source.code(),
             InvalidInput(_) => exit::INVALID_INPUT,
             NoServer { .. } => exit::NO_SERVER,
+            Unstamped { .. } => exit::UNSTAMPED,
             UnknownTenant { .. } => exit::UNKNOWN_TENANT,
             Unreachable { .. } => exit::UNREACHABLE,
-            Database { .. } => exit::DATABASE,
+            Database { source, .. } => match Failure::of(source) {
+                Failure::ConnectionLost => exit::UNREACHABLE,
+                Failure::NotAllowed => exit::PERMISSION_DENIED,
+                Failure::Statement => exit::DATABASE,
+            },
             Cluster(_) => exit::CLUSTER,
             System { .. } => exit::SYSTEM,
             Output(_) => exit::OUTPUT,
@@ -289,6 +316,7 @@ impl RunnerError {
             System { .. } => "system",
             InvalidInput(_) => "invalid_input",
             NoServer { .. } => "no_server",
+            Unstamped { .. } => "unstamped",
             Unreachable { .. } => "unreachable",
             PermissionDenied { .. } => "permission_denied",
             MasterMissing { .. } => "master_missing",
@@ -304,7 +332,11 @@ impl RunnerError {
             CannotPlan { .. } => "cannot_plan",
             NotOwned { .. } => "not_owned",
             NotEmpty { .. } => "not_empty",
-            Database { .. } => "database",
+            Database { source, .. } => match Failure::of(source) {
+                Failure::ConnectionLost => "unreachable",
+                Failure::NotAllowed => "permission_denied",
+                Failure::Statement => "database",
+            },
             Cluster(_) => "cluster",
         }
     }
@@ -326,6 +358,7 @@ impl RunnerError {
             | FingerprintMismatch { tenant, .. }
             | Protected { tenant }
             | AlreadyDropped { tenant }
+            | Unstamped { tenant }
             | NotEmpty { tenant, .. } => Some(tenant),
             _ => None,
         }
@@ -337,22 +370,61 @@ impl RunnerError {
     }
 }
 
-/// `{"error": {"kind", "code", "message", "database"}}`: the shape of every
-/// error under `--json`, usage errors included.
+/// `{"error": {"kind", "code", "message", "hint", "database"}}`: the shape of
+/// every error under `--json`, usage errors included. The message's `hint:`
+/// line, when it has one, is its own field.
 pub fn error_json(
     kind: &str,
     code: u8,
     message: &str,
     database: Option<&str>,
 ) -> serde_json::Value {
+    let (message, hint) = match message.split_once("\nhint: ") {
+        Some((message, hint)) => (message, Some(hint)),
+        None => (message, None),
+    };
     serde_json::json!({
         "error": {
             "kind": kind,
             "code": code,
             "message": message,
+            "hint": hint,
             "database": database,
         }
     })
+}
+
+/// An error document as printed: pretty, like every other `--json` output.
+pub fn error_document(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+/// What a failed statement says about the server: gone (the connection
+/// dropped, the server shutting down), a privilege missing, or the
+/// statement itself. Each has its own exit code.
+enum Failure {
+    ConnectionLost,
+    NotAllowed,
+    Statement,
+}
+
+impl Failure {
+    fn of(e: &sqlx::Error) -> Failure {
+        match e {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
+                return Failure::ConnectionLost
+            }
+            _ => {}
+        }
+        match sqlstate(e).as_deref() {
+            // connection_exception, admin/crash shutdown, cannot connect now
+            Some(s) if s.starts_with("08") || ["57P01", "57P02", "57P03"].contains(&s) => {
+                Failure::ConnectionLost
+            }
+            Some("42501") => Failure::NotAllowed, // insufficient_privilege
+            _ => Failure::Statement,
+        }
+    }
 }
 
 /// The SQLSTATE of a database error, if it is one.
@@ -409,5 +481,13 @@ mod tests {
         assert_eq!(j["error"]["kind"], "already_dropped");
         assert_eq!(j["error"]["code"], exit::ALREADY_DROPPED);
         assert_eq!(j["error"]["database"], "tenant_3");
+        let e = RunnerError::MasterMissing {
+            database: "rsm_master".into(),
+            server: "db:5432".into(),
+        };
+        let j = e.to_json();
+        assert_eq!(j["error"]["hint"], "run `runner master init` first");
+        let message = j["error"]["message"].as_str().unwrap();
+        assert!(!message.contains("hint"), "{message}");
     }
 }

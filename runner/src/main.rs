@@ -1,11 +1,14 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use runner::error::{error_json, exit};
+use runner::error::{error_document, error_json, exit};
 
 fn main() -> ExitCode {
-    // Known before parsing, so that usage errors are JSON too under `--json`.
-    let json = std::env::args().skip(1).any(|a| a == "--json");
+    runner::cli::argv::hide_passwords_from_ps();
+    // Known before parsing, so that usage errors are JSON too under `--json`
+    // (read as OS strings: an argument that is not UTF-8 is clap's to refuse).
+    let json = std::env::args_os().skip(1).any(|a| a == "--json");
     let cli = match runner::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
@@ -13,20 +16,29 @@ fn main() -> ExitCode {
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
-        Err(e) if json => {
-            let message = e.kind().to_string();
-            let detail = e.render().to_string();
-            let shown = detail
-                .lines()
-                .next()
-                .unwrap_or(&message)
-                .trim_start_matches("error: ");
-            println!("{}", error_json("usage", exit::USAGE, shown, None));
-            return ExitCode::from(exit::USAGE);
-        }
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(exit::USAGE);
+            // A value our own parser refused (a duration, a number out of
+            // range) is invalid input; anything else is a usage error.
+            let (kind, code) = match e.kind() {
+                clap::error::ErrorKind::ValueValidation => ("invalid_input", exit::INVALID_INPUT),
+                _ => ("usage", exit::USAGE),
+            };
+            if json {
+                let message = e.kind().to_string();
+                let detail = e.render().to_string();
+                let shown = detail
+                    .lines()
+                    .next()
+                    .unwrap_or(&message)
+                    .trim_start_matches("error: ");
+                say(
+                    &mut std::io::stdout(),
+                    &error_document(&error_json(kind, code, shown, None)),
+                );
+            } else {
+                let _ = e.print();
+            }
+            return ExitCode::from(code);
         }
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -50,9 +62,15 @@ fn main() -> ExitCode {
 
 fn report(err: &runner::RunnerError, json: bool) -> ExitCode {
     if json {
-        println!("{}", err.to_json());
+        say(&mut std::io::stdout(), &error_document(&err.to_json()));
     } else {
-        eprintln!("error: {err}");
+        say(&mut std::io::stderr(), &format_args!("error: {err}"));
     }
     err.exit_code()
+}
+
+/// The last words: written if the stream is still there (a reader that went
+/// away, `runner ... | head -1`, is no reason to panic).
+fn say(stream: &mut dyn Write, what: &dyn std::fmt::Display) {
+    let _ = writeln!(stream, "{what}");
 }

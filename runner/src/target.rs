@@ -245,12 +245,78 @@ pub(crate) fn parse_url(url: &str) -> Result<PgConnectOptions, RunnerError> {
             "the database URL is {shown}; expected postgres://user[:password]@host[:port][/db]"
         )));
     }
+    check_url_text(url)?;
     PgConnectOptions::from_str(url).map_err(|e| {
         RunnerError::InvalidInput(format!(
             "the database URL is not a valid PostgreSQL URL ({}); expected postgres://user[:password]@host[:port][/db]",
             redact(&e.to_string())
         ))
     })
+}
+
+/// The query parameters a URL may carry: those the driver applies. Any other
+/// would be dropped silently, so it is refused.
+const URL_PARAMETERS: &[&str] = &[
+    "sslmode",
+    "ssl-mode",
+    "sslrootcert",
+    "ssl-root-cert",
+    "ssl-ca",
+    "sslcert",
+    "ssl-cert",
+    "sslkey",
+    "ssl-key",
+    "statement-cache-capacity",
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "password",
+    "application_name",
+    "options",
+];
+
+/// What the driver's parser would accept but could not represent exactly:
+/// characters that must be percent-encoded (spaces, controls), a malformed
+/// escape (`%zz`), several hosts, a parameter it would ignore. The password
+/// is never echoed.
+fn check_url_text(url: &str) -> Result<(), RunnerError> {
+    let refuse = |why: String| {
+        Err(RunnerError::InvalidInput(format!(
+            "the database URL {why}; expected postgres://user[:password]@host[:port][/db][?sslmode=...]"
+        )))
+    };
+    if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return refuse(format!(
+            "holds {c:?}, which must be percent-encoded (a space is %20)"
+        ));
+    }
+    let bytes = url.as_bytes();
+    for (i, _) in url.match_indices('%') {
+        let escape = bytes.get(i + 1..i + 3);
+        if !escape.is_some_and(|e| e.iter().all(u8::is_ascii_hexdigit)) {
+            return refuse("has a `%` not followed by two hexadecimal digits".into());
+        }
+    }
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let authority = before_query.split('/').next().unwrap_or("");
+    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if hosts.contains(',') {
+        return refuse("names several hosts; give one".into());
+    }
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+        let setting = key.starts_with("options[") && key.ends_with(']');
+        if !URL_PARAMETERS.contains(&key) && !setting {
+            return refuse(format!(
+                "has the parameter {key:?}, which the runner does not apply (it takes {})",
+                URL_PARAMETERS.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The master name and the tenant prefix, checked alone and against each other
@@ -264,6 +330,13 @@ pub fn check_names(master_db: &str, tenant_prefix: &str) -> Result<(), RunnerErr
         return Err(RunnerError::InvalidInput(format!(
             "invalid tenant prefix {tenant_prefix:?}: at most {} bytes, to leave room for tenant numbers",
             ident::MAX_IDENT_BYTES - 6
+        )));
+    }
+    // Each tenant's login role is named like its database, and PostgreSQL
+    // reserves role names beginning `pg_`: refused here, not at the first create.
+    if tenant_prefix.starts_with("pg_") {
+        return Err(RunnerError::InvalidInput(format!(
+            "invalid tenant prefix {tenant_prefix:?}: PostgreSQL reserves role names beginning `pg_`, and each tenant's role is named like its database"
         )));
     }
     if SYSTEM_DATABASES.contains(&master_db) {
@@ -362,6 +435,8 @@ mod tests {
             ("tenant_1", "tenant_"),
             ("rsm_master", "template"),
             ("rsm_template_x", "tenant_"),
+            ("rsm_master", "pg_"),
+            ("rsm_master", "pg_tenant_"),
         ] {
             assert!(
                 check_names(master, prefix).is_err(),
@@ -383,8 +458,25 @@ mod tests {
             assert_eq!(e.code(), crate::error::exit::INVALID_INPUT, "{bad:?}");
             assert!(!e.to_string().contains("pw"), "{e}");
         }
+        // What the driver would take but not represent exactly.
+        for bad in [
+            "postgres://u:pw@h/db?bogus=1",
+            "postgres://ana lima:pw@h/db",
+            "postgres://u:SECRET%zz@h/db",
+            "postgres://u:pw@h/db%4",
+            "postgres://u:pw@h1,h2/db",
+            "postgres://u:pw@h/db\n",
+        ] {
+            let e = parse_url(bad).unwrap_err();
+            assert_eq!(e.code(), crate::error::exit::INVALID_INPUT, "{bad:?}");
+            assert!(!e.to_string().contains("SECRET"), "{e}");
+        }
         assert!(parse_url("postgres://u:pw@h:5/db").is_ok());
         assert!(parse_url("PostgreSQL://u@h/db").is_ok());
+        assert!(
+            parse_url("postgres://ana%20lima:p%40ss@h/db?sslmode=require&application_name=x")
+                .is_ok()
+        );
     }
 
     #[test]

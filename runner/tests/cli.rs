@@ -107,6 +107,7 @@ fn hostile_names_and_urls_exit_65_before_connecting_or_starting_a_cluster() {
 #[test]
 fn no_input_panics_and_usage_errors_exit_2() {
     let url = format!("postgres://u@127.0.0.1:{}/x", closed_port());
+    // A value refused by its own parser is invalid input (65)...
     for args in [
         vec!["tenant", "cleanup", "--older-than", "99999999999999999w"],
         vec![
@@ -115,12 +116,23 @@ fn no_input_panics_and_usage_errors_exit_2() {
             "--older-than",
             "999999999999999999999999d",
         ],
-        vec!["tenant", "cleanup", "--older-than", "-1d"],
+        vec!["tenant", "cleanup", "--older-than=-1d"],
+        vec!["tenant", "cleanup", "--older-than", "1"],
+        vec!["migrate", "--all", "--lock-timeout", "abc"],
+        vec!["tenant", "create", "--connection-limit", "99999999999"],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--database-url", &url]);
+        let (code, _, stderr) = runner(&args);
+        assert_eq!(code, exit::INVALID_INPUT as i32, "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    // ... a command line that does not parse is a usage error (2).
+    for args in [
         // Cleanup says what it drops: an age, --all, or --orphans.
         vec!["tenant", "cleanup", "--yes"],
         vec!["tenant", "cleanup", "--all", "--orphans"],
         vec!["tenant", "seed", "tenant_1", "--set", "none"],
-        vec!["tenant", "create", "--connection-limit", "99999999999"],
     ] {
         let mut args = args.clone();
         args.extend(["--database-url", &url]);
@@ -617,5 +629,99 @@ fn the_cli_reference_names_every_command_and_option() {
         missing.is_empty(),
         "docs/cli.md does not name:\n{}",
         missing.join("\n")
+    );
+}
+
+/// No argument, output pipe or environment makes the runner panic: an
+/// argument that is not UTF-8 is a usage error, a reader that goes away is an
+/// output error, and a password given on the command line leaves the process
+/// title at once.
+#[test]
+fn no_argument_pipe_or_environment_makes_it_panic_and_passwords_leave_ps() {
+    use std::ffi::OsStr;
+    use std::io::Read;
+    use std::os::unix::ffi::OsStrExt;
+    let bad = OsStr::from_bytes(b"tenant_\xff");
+    for args in [
+        vec![OsStr::new("tenant"), OsStr::new("drop"), bad],
+        vec![
+            OsStr::new("--json"),
+            OsStr::new("tenant"),
+            OsStr::new("drop"),
+            bad,
+        ],
+        vec![bad],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_runner"))
+            .args(&args)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(exit::USAGE as i32),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+
+    // A reader that went away before the output (`runner ... | head -0`).
+    for args in [
+        &["schema", "sql", "--db", "tenant"][..],
+        &["--json", "schema", "sql", "--db", "tenant"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            matches!(status.code(), Some(0) | Some(74)),
+            "{args:?}: {status:?} {stderr}"
+        );
+    }
+
+    // A server that accepts and never answers keeps the runner waiting: its
+    // process title meanwhile holds no password.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "postgres://ana:hunter2@127.0.0.1:{}/x",
+        silent.local_addr().unwrap().port()
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args(["tenant", "list", "--database-url", &url])
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let cmdline_path = format!("/proc/{}/cmdline", child.id());
+    let mut seen = String::new();
+    for _ in 0..50 {
+        std::thread::sleep(Duration::from_millis(20));
+        seen =
+            String::from_utf8_lossy(&std::fs::read(&cmdline_path).unwrap_or_default()).into_owned();
+        if seen.contains("tenant") && !seen.contains("hunter2") {
+            break;
+        }
+    }
+    child.kill().ok();
+    child.wait().ok();
+    assert!(seen.contains("tenant"), "{seen:?}");
+    assert!(
+        !seen.contains("hunter2"),
+        "the password is in the process title: {seen:?}"
     );
 }

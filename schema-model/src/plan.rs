@@ -194,15 +194,23 @@ impl Plan {
     pub fn sql_script(&self) -> String {
         let mut out = String::new();
         let count = |c: Class| self.steps.iter().filter(|s| s.class == c).count();
-        writeln!(
-            out,
-            "-- {} steps: {} safe, {} data-dependent, {} destructive.\n-- Run it in one transaction: psql -1 -v ON_ERROR_STOP=1 -f <this file>",
-            self.steps.len(),
-            count(Class::Safe),
-            count(Class::DataDependent),
-            count(Class::Destructive)
-        )
-        .unwrap();
+        let classes: Vec<String> = [Class::Safe, Class::DataDependent, Class::Destructive]
+            .into_iter()
+            .filter(|c| count(*c) > 0)
+            .map(|c| format!("{} {}", count(c), c.as_str()))
+            .collect();
+        if self.steps.is_empty() {
+            writeln!(out, "-- no step: nothing to run").unwrap();
+        } else {
+            writeln!(
+                out,
+                "-- {} step{}: {}.\n-- Run it in one transaction: psql -1 -v ON_ERROR_STOP=1 -f <this file>",
+                self.steps.len(),
+                if self.steps.len() == 1 { "" } else { "s" },
+                classes.join(", ")
+            )
+            .unwrap();
+        }
         for (i, step) in self.steps.iter().enumerate() {
             writeln!(
                 out,

@@ -19,9 +19,22 @@ pub struct DiffArgs {
     pub tenant: Option<String>,
     /// The plan that brings this live database to the one of --to (every
     /// difference, drops included), as a script for `psql -1`.
-    #[arg(long, value_name = "URL", requires = "to")]
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "to",
+        env = "RSM_DIFF_FROM",
+        hide_env_values = true
+    )]
     pub from: Option<String>,
-    #[arg(long, value_name = "URL", requires = "from")]
+    /// The live database whose schema --from is brought to.
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "from",
+        env = "RSM_DIFF_TO",
+        hide_env_values = true
+    )]
     pub to: Option<String>,
     /// Include drops of undeclared columns and tables.
     #[arg(long)]

@@ -110,6 +110,12 @@ fn write_report(
     report: &RunReport,
     seconds: f64,
 ) -> std::io::Result<()> {
+    if report.dry_run {
+        writeln!(
+            w,
+            "dry run: each plan checked against its database's data; nothing was changed"
+        )?;
+    }
     if let Some(id) = &report.run_id {
         writeln!(
             w,
@@ -191,19 +197,42 @@ fn write_report(
                 .collect();
             writeln!(
                 w,
-                "\n-- plan for {} ({} databases)",
+                "\n-- plan for {} ({})",
                 alike.join(", "),
-                alike.len()
+                super::status::plural(alike.len(), "database")
             )?;
             write!(w, "{}", assessed.plan.sql_script())?;
         }
     }
     let s = &report.summary;
+    let counted: Vec<String> = [
+        (s.migrated, "migrated"),
+        (s.unchanged, "unchanged"),
+        (s.stamped, "stamped"),
+        (s.planned, "planned"),
+        (s.blocked, "blocked"),
+        (s.needs_destructive, "need --allow-destructive"),
+        (s.needs_prune, "need --prune"),
+        (s.busy, "busy"),
+        (s.not_adopted, "not adopted"),
+        (s.failed, "failed"),
+        (s.skipped, "skipped"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    let tenants = report.tenants.len();
     writeln!(
         w,
-        "tenants: {} migrated, {} unchanged, {} stamped, {} planned, {} blocked, {} need --allow-destructive, {} need --prune, {} busy, {} not adopted, {} failed, {} skipped; {} plan{}; {seconds:.1} s",
-        s.migrated, s.unchanged, s.stamped, s.planned, s.blocked, s.needs_destructive, s.needs_prune, s.busy, s.not_adopted, s.failed, s.skipped, report.plans,
-        if report.plans == 1 { "" } else { "s" }
+        "{}{}; {}; {seconds:.1} s",
+        super::status::plural(tenants, "tenant"),
+        if counted.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", counted.join(", "))
+        },
+        super::status::plural(report.plans, "plan"),
     )?;
     if let Some(why) = &report.stopped {
         writeln!(w, "stopped: {why}")?;

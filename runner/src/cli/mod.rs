@@ -1,6 +1,7 @@
 //! The command line: parse, build a plain [`Target`] and options, call the
 //! library, print. Each subcommand's arguments live in its own module.
 
+pub mod argv;
 mod demo;
 mod dev;
 mod diff;

@@ -100,7 +100,10 @@ impl Progress {
             return;
         }
         let filled = 30 * self.done / self.total;
-        eprint!(
+        // Progress is a courtesy: a closed stderr never stops the work.
+        let mut err = std::io::stderr();
+        let _ = write!(
+            err,
             "\r\x1b[2K[{}{}] {}/{} {label}",
             "#".repeat(filled),
             "-".repeat(30 - filled),
@@ -108,7 +111,7 @@ impl Progress {
             self.total
         );
         if self.done == self.total {
-            eprintln!();
+            let _ = writeln!(err);
         }
     }
 }
@@ -123,7 +126,7 @@ pub fn confirm(question: &str, yes: bool) -> Result<(), RunnerError> {
             "{question} needs confirmation; pass --yes to proceed without a prompt"
         )));
     }
-    eprint!("{question} [y/N] ");
+    let _ = write!(std::io::stderr(), "{question} [y/N] ");
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     match answer.trim() {
@@ -134,8 +137,9 @@ pub fn confirm(question: &str, yes: bool) -> Result<(), RunnerError> {
 
 /// Warnings of a command, on stderr (they are in the JSON under `--json`).
 pub fn warn(warnings: &[String]) {
+    let mut err = std::io::stderr();
     for w in warnings {
-        eprintln!("warning: {w}");
+        let _ = writeln!(err, "warning: {w}");
     }
 }
 
@@ -146,9 +150,9 @@ pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let n: i64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration like 30m, 12h, 7d or 2w"))?;
+    let n: i64 = number.parse().map_err(|_| {
+        format!("{text:?} is not a duration: a number and a unit, like 5s, 30m, 12h, 7d or 2w")
+    })?;
     let seconds_per_unit: i64 = match unit {
         "s" => 1,
         "m" => 60,

@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::{ConnArgs, Output};
 use crate::error::exit;
-use crate::migrate::status::{self, Group, StatusOptions, DEFAULT_CONCURRENCY};
+use crate::migrate::status::{self, DbState, Group, StatusOptions, DEFAULT_CONCURRENCY};
 use crate::RunnerError;
 
 #[derive(Debug, Args)]
@@ -18,6 +18,10 @@ pub struct StatusArgs {
     /// Read every database's catalog, whatever its DDL journal says.
     #[arg(long)]
     pub deep: bool,
+    /// Count databases named like tenants that no registry row points at
+    /// (made by hand or by other tools) as not current.
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub conn: ConnArgs,
 }
@@ -34,26 +38,51 @@ pub async fn run(
         concurrency: args.concurrency as usize,
         strict_order: args.strict_order,
         deep: args.deep,
+        strict: args.strict,
     };
     let status = status::status(&target, &options).await?;
     out.emit(&status, |w| {
+        let vouched = status.databases - status.catalogs_read;
         writeln!(
             w,
-            "{} databases on {} ({} catalogs read, the others vouched for by their DDL journal); declared master {}, tenant {}",
-            status.databases,
+            "{} on {}: {} read, {vouched} vouched for by {} DDL journal",
+            plural(status.databases, "database"),
             target.server_label,
-            status.catalogs_read,
-            &status.master_fingerprint,
-            &status.tenant_fingerprint
+            plural(status.catalogs_read, "catalog"),
+            if vouched == 1 { "its" } else { "their" },
+        )?;
+        writeln!(
+            w,
+            "declared schema: master {}, tenant {}",
+            &status.master_fingerprint, &status.tenant_fingerprint
+        )?;
+        writeln!(
+            w,
+            "{:<6} {:<12} {:>5}  {:<16}  databases",
+            "db", "state", "count", "fingerprint"
         )?;
         for g in &status.groups {
             write_group(w, g)?;
         }
-        if status.all_current {
-            writeln!(w, "every database is current")
-        } else {
-            writeln!(w, "not every database is current: `runner diff` shows a plan, `runner migrate` applies it")
+        let others_not_current = status
+            .groups
+            .iter()
+            .any(|g| !matches!(g.state, DbState::Current | DbState::Unregistered));
+        if others_not_current {
+            writeln!(w, "not every database is current: `runner diff --tenant T` shows a plan, `runner migrate --all` applies it")?;
+        } else if status.all_current {
+            writeln!(w, "every database is current")?;
         }
+        if status.unregistered > 0 {
+            writeln!(
+                w,
+                "{} named like {} no registry row points at ({}): made by hand or by other tools, never touched by the runner; register it in the master's `tenant_databases` and `runner migrate --adopt` takes it over, or rename or drop it yourself",
+                plural(status.unregistered, "database"),
+                if status.unregistered == 1 { "a tenant" } else { "tenants" },
+                if options.strict { "counted: --strict" } else { "not counted; --strict counts them" },
+            )?;
+        }
+        Ok(())
     })?;
     Ok(if status.all_current {
         exit::SUCCESS
@@ -102,4 +131,13 @@ fn write_group(w: &mut dyn std::io::Write, g: &Group) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `1 database`, `3 databases`.
+pub(crate) fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -113,8 +113,12 @@ pub struct Status {
     /// Databases whose catalog was read (hashed): the journal could not vouch
     /// for them, or `--deep`.
     pub catalogs_read: usize,
-    /// Every database is `current`.
+    /// Every database of the fleet is `current` (with `--strict`, no
+    /// database named like a tenant is unregistered either).
     pub all_current: bool,
+    /// Databases named like tenants that no registry row points at: listed,
+    /// and counted against `all_current` only with `--strict`.
+    pub unregistered: usize,
     pub groups: Vec<Group>,
 }
 
@@ -125,6 +129,9 @@ pub struct StatusOptions {
     pub strict_order: bool,
     /// Read every catalog, whatever the DDL journals say.
     pub deep: bool,
+    /// A database named like a tenant that no registry row points at makes
+    /// the fleet not current.
+    pub strict: bool,
 }
 
 impl Default for StatusOptions {
@@ -133,6 +140,7 @@ impl Default for StatusOptions {
             concurrency: DEFAULT_CONCURRENCY,
             strict_order: false,
             deep: false,
+            strict: false,
         }
     }
 }
@@ -444,7 +452,14 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
         tenant_fingerprint: target.declared.tenant_fingerprint().to_owned(),
         databases,
         catalogs_read,
-        all_current: groups.iter().all(|g| g.state == DbState::Current),
+        all_current: groups.iter().all(|g| {
+            g.state == DbState::Current || (g.state == DbState::Unregistered && !options.strict)
+        }),
+        unregistered: groups
+            .iter()
+            .filter(|g| g.state == DbState::Unregistered)
+            .map(|g| g.count)
+            .sum(),
         groups,
     })
 }

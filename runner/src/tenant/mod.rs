@@ -108,15 +108,23 @@ pub async fn protect(target: &Target, tenant: &str, on: bool) -> Result<TenantIn
 async fn mark_protected(fleet: &mut Fleet, tenant: &str, on: bool) -> Result<(), RunnerError> {
     owned_database(fleet, tenant).await?;
     let mut conn = fleet.target.connect(tenant).await?;
+    let unstamped = || RunnerError::Unstamped {
+        tenant: tenant.to_owned(),
+    };
+    let has_stamp: bool = sqlx::query_scalar("SELECT to_regclass('rsm.stamp') IS NOT NULL")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| RunnerError::db("reading the stamp", tenant, e))?;
+    if !has_stamp {
+        return Err(unstamped());
+    }
     let updated = sqlx::query("UPDATE rsm.stamp SET protected = $1")
         .bind(on)
         .execute(&mut conn)
         .await
         .map_err(|e| RunnerError::db("updating the stamp", tenant, e))?;
     if updated.rows_affected() == 0 {
-        return Err(RunnerError::InvalidInput(format!(
-            "tenant `{tenant}` carries no stamp; it cannot be protected"
-        )));
+        return Err(unstamped());
     }
     Ok(())
 }

@@ -36,9 +36,10 @@ pub fn check_organization_name(name: &str) -> Result<(), RunnerError> {
     }
 }
 
-/// Combining marks (written after a letter in decomposed text: `e\u{301}`).
+/// Marks of any script (Unicode General_Category M): the accent of a
+/// decomposed `e\u{301}`, the vowel signs and virama of `स्टूडियो`.
 fn is_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+    unicode_normalization::char::is_combining_mark(c)
 }
 
 /// `Studio Nord & Fils` → `studio-nord-fils`, `Café Müller` → `cafe-muller`,
@@ -178,6 +179,8 @@ mod tests {
             "Ψ Records",
             "Cafe\u{301} decomposed",
             "AC/DC Tribute #2",
+            "स्टूडियो",
+            "ஸ்டுடியோ ஒலி",
         ] {
             assert!(check_organization_name(good).is_ok(), "{good:?}");
         }

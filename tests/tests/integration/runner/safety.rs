@@ -3,6 +3,7 @@
 //! records, application databases given as a master.
 
 use runner::error::exit;
+use runner::migrate::status::{self, DbState, StatusOptions};
 use runner::ownership::{self, Kind};
 use runner::tenant::{self, CreateOptions, SeedSet, Selection, State};
 use sqlx::Executor;
@@ -153,6 +154,27 @@ async fn databases_and_roles_named_like_tenants_are_reported_never_dropped() {
         .contains("not made by this runner"));
     let err = tenant::drop(&fleet.target, &by_hand).await.unwrap_err();
     assert_eq!(err.code(), exit::NOT_OWNED);
+
+    // `status` lists it; only `--strict` counts it against the fleet.
+    let read = |strict| {
+        let target = fleet.target.clone();
+        async move {
+            let options = StatusOptions {
+                strict,
+                ..StatusOptions::default()
+            };
+            status::status(&target, &options).await.unwrap()
+        }
+    };
+    let (plain, strict) = (read(false).await, read(true).await);
+    assert!(plain.unregistered >= 1, "{plain:#?}");
+    assert!(!strict.all_current, "{strict:#?}");
+    let rest_current = plain
+        .groups
+        .iter()
+        .filter(|g| g.state != DbState::Unregistered)
+        .all(|g| g.state == DbState::Current);
+    assert_eq!(plain.all_current, rest_current, "{plain:#?}");
 }
 
 #[tokio::test]
