@@ -725,3 +725,24 @@ fn no_argument_pipe_or_environment_makes_it_panic_and_passwords_leave_ps() {
         "the password is in the process title: {seen:?}"
     );
 }
+
+/// `demo` run twice adds nothing the second time: its organizations are
+/// found, not made again under the same names.
+#[test]
+fn demo_run_twice_makes_its_tenants_once() {
+    let project = Project::new("demo");
+    let args = ["demo", "--json", "--project-dir", project.path()];
+    let (code, stdout, stderr) = runner(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let first: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(first["tenants"].as_array().unwrap().len(), 3, "{stdout}");
+    let (code, stdout, stderr) = runner(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let second: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(second["tenants"].as_array().unwrap().len(), 0, "{stdout}");
+    assert_eq!(second["existing"].as_array().unwrap().len(), 3, "{stdout}");
+    let (code, stdout, _) = runner(&["tenant", "list", "--json", "--project-dir", project.path()]);
+    assert_eq!(code, 0);
+    let listed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(3), "{stdout}");
+}

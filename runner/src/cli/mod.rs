@@ -114,9 +114,10 @@ pub enum MasterCommand {
 
 #[derive(Debug, Args)]
 pub struct DocsArgs {
-    /// Folder to write `master.md` and `tenant.md` into.
-    #[arg(long, default_value = "docs/schema")]
-    pub out: PathBuf,
+    /// Folder to write `master.md` and `tenant.md` into (default: the
+    /// project's `docs/schema`, wherever the command is run from).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Run a command; its exit code (0, or one that is not an error, such as
@@ -168,7 +169,22 @@ pub async fn run(cli: Cli) -> Result<u8, RunnerError> {
         Command::Diff(args) => diff::run(args, out).await,
         Command::Pull(args) => pull::run(args, out).await,
         Command::Docs(args) => {
-            let written = crate::docs::write(&args.out)?;
+            let out_dir = match args.out {
+                Some(dir) => dir,
+                None => {
+                    let here = std::env::current_dir()
+                        .map_err(RunnerError::system("reading the current folder"))?;
+                    crate::project::find_project_dir(&here)
+                        .ok_or_else(|| {
+                            RunnerError::InvalidInput(format!(
+                                "{} is not inside a project (a folder holding `.rsm/`, or a cargo workspace declaring `schema-defs`): give the folder with --out DIR",
+                                here.display()
+                            ))
+                        })?
+                        .join("docs/schema")
+                }
+            };
+            let written = crate::docs::write(&out_dir)?;
             out.emit(&written, |w| {
                 for path in &written {
                     writeln!(w, "wrote {}", path.display())?;

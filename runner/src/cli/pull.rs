@@ -26,8 +26,8 @@ pub struct PullArgs {
     /// enums, typed JSON, presets and comments stay.
     #[arg(long)]
     pub merge: bool,
-    /// Read this tenant of the configured server (else the database the URL
-    /// names, else the configured master).
+    /// Read this tenant of the configured server; else the database the URL
+    /// names; else, for `--db master` only, the configured master.
     #[arg(long, value_name = "TENANT")]
     pub tenant: Option<String>,
     #[command(flatten)]

@@ -92,7 +92,7 @@ pub struct CredentialsArgs {
     /// The tenant database, e.g. `tenant_3`.
     pub tenant: String,
     /// Do not ask (a protected tenant's credentials are rotated only when confirmed).
-    #[arg(long)]
+    #[arg(long, short = 'y')]
     pub yes: bool,
     #[command(flatten)]
     pub conn: ConnArgs,
@@ -102,7 +102,7 @@ pub struct CredentialsArgs {
 pub struct DropArgs {
     pub tenant: String,
     /// Do not ask.
-    #[arg(long)]
+    #[arg(long, short = 'y')]
     pub yes: bool,
     #[command(flatten)]
     pub conn: ConnArgs,
@@ -121,7 +121,7 @@ pub struct CleanupArgs {
     #[arg(long)]
     pub orphans: bool,
     /// Do not ask.
-    #[arg(long)]
+    #[arg(long, short = 'y')]
     pub yes: bool,
     #[command(flatten)]
     pub conn: ConnArgs,

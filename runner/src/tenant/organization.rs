@@ -76,11 +76,15 @@ pub async fn free_slug(
             0 | 1 => format!("{stem}-{number}"),
             k => format!("{stem}-{number}-{k}"),
         };
+        // The owner's address is made from the slug: both must be free, or
+        // the registration fails after the clone.
         let taken: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM organizations WHERE slug = $1 OR subdomain = $1)
-                 OR EXISTS (SELECT 1 FROM rsm.databases WHERE slug = $1)",
+                 OR EXISTS (SELECT 1 FROM rsm.databases WHERE slug = $1)
+                 OR EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($2))",
         )
         .bind(&slug)
+        .bind(owner_email(&slug))
         .fetch_one(&mut *master)
         .await?;
         if !taken {
@@ -90,6 +94,11 @@ pub async fn free_slug(
     }
 }
 
+/// The address of a new organization's owner, made from its slug.
+fn owner_email(slug: &str) -> String {
+    format!("owner@{slug}.example")
+}
+
 /// Owner, organization, membership and registry row, with the typed builders.
 pub async fn register(
     conn: &mut PgConnection,
@@ -97,7 +106,7 @@ pub async fn register(
     slug: &str,
     tenant: &str,
 ) -> Result<(Organization, String), sqlx::Error> {
-    let email = format!("owner@{slug}.example");
+    let email = owner_email(slug);
     let owner = User::insert()
         .email(email.as_str())
         .name(format!("{name} owner"))

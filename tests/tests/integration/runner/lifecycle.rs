@@ -166,6 +166,16 @@ async fn organization_names_in_any_script_are_slugged_and_collisions_resolved_up
     slugs.sort();
     assert_eq!(slugs[0], "studio-nord");
     assert!(slugs[1].starts_with("studio-nord-"), "{slugs:?}");
+    // A user holding the owner address a slug would give: that slug is
+    // passed over before the clone, not found taken after it.
+    let devanagari = create("स्टूडियो").await;
+    assert!(!devanagari.slug.is_empty());
+    sqlx::query("INSERT INTO users (email) VALUES ('owner@studio-sud.example')")
+        .execute(&mut fleet.master().await)
+        .await
+        .unwrap();
+    let sud = create("Studio Sud").await;
+    assert!(sud.slug.starts_with("studio-sud-"), "{}", sud.slug);
 }
 
 #[tokio::test]
