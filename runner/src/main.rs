@@ -5,6 +5,7 @@ use clap::Parser;
 use runner::error::{error_document, error_json, exit};
 
 fn main() -> ExitCode {
+    runner::cli::env_file::load();
     runner::cli::argv::hide_passwords_from_ps();
     // Known before parsing, so that usage errors are JSON too under `--json`
     // (read as OS strings: an argument that is not UTF-8 is clap's to refuse).

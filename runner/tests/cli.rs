@@ -746,3 +746,58 @@ fn demo_run_twice_makes_its_tenants_once() {
     let listed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(listed.as_array().map(Vec::len), Some(3), "{stdout}");
 }
+
+/// Conventions of the tools users know: `.env` read with the environment and
+/// the command line winning over it, shell completions, suggestions for a
+/// mistyped command.
+#[test]
+fn env_files_completions_and_suggestions() {
+    let project = Project::new("dotenv");
+    let nowhere = format!("postgres://u@127.0.0.1:{}/x", closed_port());
+    std::fs::write(
+        project.0.join(".env"),
+        format!("# the team's server\nDATABASE_URL={nowhere}\n"),
+    )
+    .unwrap();
+    let sub = project.0.join("src");
+    std::fs::create_dir_all(&sub).unwrap();
+    // Found from a subfolder: the server it names is tried (69), no
+    // "no server" (64).
+    let (code, _, stderr) = runner_in(Some(&sub), &["tenant", "list"]);
+    assert_eq!(code, exit::UNREACHABLE as i32, "{stderr}");
+    // The environment wins over `.env`, the command line over both.
+    let out = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args(["tenant", "list"])
+        .env("DATABASE_URL", "mysql://x")
+        .current_dir(&project.0)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(exit::INVALID_INPUT as i32));
+    let out = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args([
+            "tenant",
+            "list",
+            "--database-url",
+            "postgresql://u@h/db?bogus=1",
+        ])
+        .env("DATABASE_URL", "mysql://x")
+        .current_dir(&project.0)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bogus"),
+        "the flag's URL was read: {stderr}"
+    );
+
+    let (code, stdout, stderr) = runner(&["completions", "bash"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("_runner") && stdout.contains("migrate"),
+        "{stdout}"
+    );
+
+    let (code, _, stderr) = runner(&["statsu"]);
+    assert_eq!(code, exit::USAGE as i32);
+    assert!(stderr.contains("status"), "a suggestion: {stderr}");
+}

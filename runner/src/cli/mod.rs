@@ -5,6 +5,7 @@ pub mod argv;
 mod demo;
 mod dev;
 mod diff;
+pub mod env_file;
 mod migrate;
 mod output;
 mod pull;
@@ -58,6 +59,16 @@ pub enum Command {
     Docs(DocsArgs),
     /// Master init, three seeded tenants, and a summary: the whole tour.
     Demo(demo::DemoArgs),
+    /// Print a completion script for a shell (`runner completions bash >
+    /// ~/.local/share/bash-completion/completions/runner`).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where to work: shared by every command that talks to a server.
@@ -193,6 +204,11 @@ pub async fn run(cli: Cli) -> Result<u8, RunnerError> {
             })
         }
         Command::Demo(args) => demo::run(args, out).await,
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            clap_complete::generate(args.shell, &mut Cli::command(), "runner", out.raw());
+            Ok(())
+        }
     };
     done.map(|()| crate::error::exit::SUCCESS)
 }
