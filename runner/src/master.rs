@@ -144,9 +144,18 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
     )
     .await
     .map_err(failed("stamping the master"))?;
-    report.plans_inserted = seed::master::plans(&mut tx)
-        .await
-        .map_err(failed("inserting the subscription plans"))?;
+    #[cfg(feature = "seeds")]
+    {
+        report.plans_inserted = seed::master::plans(&mut tx)
+            .await
+            .map_err(failed("inserting the subscription plans"))?;
+    }
+    #[cfg(not(feature = "seeds"))]
+    report.warnings.push(
+        "built without seed sets (`--no-default-features`): the subscription plans were not \
+         inserted; `runner master init` from a default build inserts them"
+            .into(),
+    );
     crate::stamp::verify(&mut tx)
         .await
         .map_err(failed("recording the verified catalog"))?;

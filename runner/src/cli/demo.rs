@@ -23,6 +23,7 @@ struct Demo {
 }
 
 pub async fn run(args: DemoArgs, out: &mut Output<impl std::io::Write>) -> Result<(), RunnerError> {
+    tenant::check_available(SeedSet::Realistic)?;
     let target = args.conn.target()?;
     let master = crate::master::init(&target).await?;
     let plan = [

@@ -201,6 +201,7 @@ fn check_options(options: &CreateOptions) -> Result<(), RunnerError> {
         organization::check_organization_name(name)?;
     }
     seed::check_scale(options.scale)?;
+    seed::check_available(options.seed)?;
     if !(1..=access::MAX_CONNECTION_LIMIT).contains(&options.connection_limit) {
         return Err(RunnerError::InvalidInput(format!(
             "invalid connection limit {}: from 1 to {}",

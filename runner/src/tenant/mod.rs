@@ -29,7 +29,7 @@ pub use remove::{
     cleanup, drop, plan_cleanup, repair, repair_all, CleanupPlan, CleanupReport, Dropped, Kept,
     Repaired, Selection,
 };
-pub use seed::{check_scale, seed_existing, SeedSet, Seeded, MAX_SCALE};
+pub use seed::{check_available, check_scale, seed_existing, SeedSet, Seeded, MAX_SCALE};
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,6 +1,5 @@
 //! Seed sets into a tenant: at creation, or later into an empty tenant.
 
-use schema_core::Seed;
 use sqlx::{Connection, PgConnection};
 
 use super::inventory::{self, State};
@@ -38,6 +37,21 @@ pub(super) fn steps(set: SeedSet) -> usize {
     }
 }
 
+/// Whether this build carries the seed sets (cargo feature `seeds`).
+pub const SEEDS_BUILT: bool = cfg!(feature = "seeds");
+
+/// Refused up front when `set` needs the seed sets and this build has none.
+pub fn check_available(set: SeedSet) -> Result<(), RunnerError> {
+    if set == SeedSet::None || SEEDS_BUILT {
+        return Ok(());
+    }
+    Err(RunnerError::InvalidInput(format!(
+        "seed set `{}`: this runner was built without seed sets (`--no-default-features`); \
+         build it with the default features, or use `--seed none`",
+        set.as_str()
+    )))
+}
+
 /// Run a seed set in one transaction that also records, in the stamp, how many
 /// rows the runner put there. Returns the rows inserted.
 pub(super) async fn seed_database(
@@ -51,9 +65,11 @@ pub(super) async fn seed_database(
     if set == SeedSet::None {
         return Ok(0);
     }
+    check_available(set)?;
     let failed = |e| RunnerError::db("seeding", tenant, e);
     let before = total_rows(conn).await.map_err(failed)?;
     let mut tx = conn.begin().await.map_err(failed)?;
+    #[cfg(feature = "seeds")]
     match set {
         SeedSet::None => {}
         SeedSet::Base => {
@@ -62,11 +78,14 @@ pub(super) async fn seed_database(
         }
         SeedSet::Realistic => {
             let mut table_done = |table: &'static str| step(table);
-            seed::realistic::seed_reporting(&mut tx, &Seed::new(value), scale, &mut table_done)
+            let seed = schema_core::Seed::new(value);
+            seed::realistic::seed_reporting(&mut tx, &seed, scale, &mut table_done)
                 .await
                 .map_err(failed)?;
         }
     }
+    #[cfg(not(feature = "seeds"))]
+    let _ = (scale, value, step);
     let inserted = total_rows(&mut tx).await.map_err(failed)? - before;
     sqlx::query("UPDATE rsm.stamp SET seeded_rows = seeded_rows + $1")
         .bind(inserted)
@@ -77,10 +96,21 @@ pub(super) async fn seed_database(
     Ok(inserted as u64)
 }
 
-/// Rows in all the tenant tables.
+/// Rows in all the tenant tables, in one round trip.
 pub(super) async fn total_rows(conn: &mut PgConnection) -> Result<i64, sqlx::Error> {
-    let counts = seed::row_counts(conn, schema_defs::schema(schema_core::DbKind::Tenant)).await?;
-    Ok(counts.iter().map(|(_, n)| n).sum())
+    let tables = schema_defs::schema(schema_core::DbKind::Tenant).tables;
+    let sum: Vec<String> = tables
+        .iter()
+        .map(|t| {
+            format!(
+                "(SELECT count(*) FROM public.{})",
+                schema_core::ident::quote(t.name)
+            )
+        })
+        .collect();
+    sqlx::query_scalar(&format!("SELECT {}", sum.join(" + ")))
+        .fetch_one(conn)
+        .await
 }
 
 /// What `tenant seed` did.
@@ -107,6 +137,7 @@ pub async fn seed_existing(
         ));
     }
     check_scale(scale)?;
+    check_available(set)?;
     let info = inventory::find(target, tenant).await?;
     match info.state {
         State::Current => {}
