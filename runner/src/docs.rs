@@ -48,17 +48,77 @@ pub fn render(db: DbKind) -> String {
     )
     .unwrap();
     writeln!(out).unwrap();
-    out.push_str("## Diagram\n\n```mermaid\nerDiagram\n");
+    out.push_str("## Diagrams\n\n");
+    out.push_str(
+        "One diagram per domain, keys and relations only (every column is in the tables \
+         below). A table of another domain that a key points at is drawn without its \
+         columns. `||--o|` is one to at most one (the key is unique), `||--o{` one to \
+         many, `|o--` a parent that may be absent (a nullable key).\n\n",
+    );
+    for (title, tables) in domains(db, &schema) {
+        writeln!(out, "### {title}\n").unwrap();
+        out.push_str("```mermaid\n");
+        out.push_str(&diagram(&tables));
+        out.push_str("```\n\n");
+    }
+    out.push_str("## Tables\n\n");
     for table in &schema.tables {
+        write_table(&mut out, table);
+    }
+    out
+}
+
+/// The domains of `db`'s diagrams, as `schema-defs` names them, and "Other"
+/// for the tables none names.
+pub fn domains(db: DbKind, schema: &Schema) -> Vec<(String, Vec<&Table>)> {
+    let named = match db {
+        DbKind::Master => schema_defs::master::DIAGRAMS,
+        DbKind::Tenant => schema_defs::tenant::DIAGRAMS,
+    };
+    let mut out: Vec<(String, Vec<&Table>)> = named
+        .iter()
+        .map(|(title, names)| {
+            let tables = names.iter().filter_map(|n| schema.table(n)).collect();
+            ((*title).to_owned(), tables)
+        })
+        .collect();
+    let other: Vec<&Table> = schema
+        .tables
+        .iter()
+        .filter(|t| {
+            !named
+                .iter()
+                .any(|(_, names)| names.contains(&t.name.as_str()))
+        })
+        .collect();
+    if !other.is_empty() {
+        out.push(("Other".to_owned(), other));
+    }
+    out.retain(|(_, tables)| !tables.is_empty());
+    out
+}
+
+/// One Mermaid ER diagram: the tables given with their key columns, their
+/// foreign keys, and the tables those point at (drawn bare).
+pub fn diagram(tables: &[&Table]) -> String {
+    let mut out = String::from("erDiagram\n");
+    for table in tables {
         for fk in &table.foreign_keys {
             let nullable = fk
                 .columns
                 .iter()
                 .any(|c| table.column(c).is_some_and(|c| c.nullable));
             let parent_end = if nullable { "|o" } else { "||" };
+            // One to at most one when the key's columns are unique.
+            let unique = table.unique.iter().any(|k| k.columns == fk.columns)
+                || table
+                    .primary_key
+                    .as_ref()
+                    .is_some_and(|k| k.columns == fk.columns);
+            let child_end = if unique { "o|" } else { "o{" };
             writeln!(
                 out,
-                "    {} {parent_end}--o{{ {} : \"{}\"",
+                "    {} {parent_end}--{child_end} {} : \"{}\"",
                 fk.ref_table,
                 table.name,
                 fk.columns.join(", ")
@@ -66,18 +126,20 @@ pub fn render(db: DbKind) -> String {
             .unwrap();
         }
     }
-    for table in &schema.tables {
+    for table in tables {
         writeln!(out, "    {} {{", table.name).unwrap();
         for column in &table.columns {
-            let mut marks = Vec::new();
-            if key_of(table, &column.name, Mark::Primary) {
-                marks.push("PK");
-            }
-            if key_of(table, &column.name, Mark::Foreign) {
-                marks.push("FK");
-            }
-            if key_of(table, &column.name, Mark::Unique) {
-                marks.push("UK");
+            let marks: Vec<&str> = [
+                (Mark::Primary, "PK"),
+                (Mark::Foreign, "FK"),
+                (Mark::Unique, "UK"),
+            ]
+            .into_iter()
+            .filter(|(m, _)| key_of(table, &column.name, *m))
+            .map(|(_, word)| word)
+            .collect();
+            if marks.is_empty() {
+                continue;
             }
             writeln!(
                 out,
@@ -89,10 +151,6 @@ pub fn render(db: DbKind) -> String {
             .unwrap();
         }
         writeln!(out, "    }}").unwrap();
-    }
-    out.push_str("```\n\n## Tables\n\n");
-    for table in &schema.tables {
-        write_table(&mut out, table);
     }
     out
 }

@@ -54,9 +54,24 @@ pub fn sql_script(db: DbKind) -> String {
     )
 }
 
-pub fn run(args: SchemaArgs, out: &mut dyn Write) -> Result<(), RunnerError> {
+/// What `schema sql --json` prints.
+#[derive(serde::Serialize)]
+struct Script {
+    db: DbKind,
+    tables: usize,
+    sql: String,
+}
+
+pub fn run(args: SchemaArgs, out: &mut crate::cli::Output<impl Write>) -> Result<(), RunnerError> {
     match args.command {
-        SchemaCommand::Sql(sql) => out.write_all(sql_script(sql.db.into()).as_bytes())?,
+        SchemaCommand::Sql(sql) => {
+            let db: DbKind = sql.db.into();
+            let script = Script {
+                db,
+                tables: schema_defs::schema(db).tables.len(),
+                sql: sql_script(db),
+            };
+            out.emit(&script, |w| w.write_all(script.sql.as_bytes()))
+        }
     }
-    Ok(())
 }

@@ -126,6 +126,14 @@ impl Target {
         self
     }
 
+    /// `database` on this target's server, as reports name it.
+    pub fn locate(&self, database: &str) -> Located {
+        Located {
+            database: database.to_owned(),
+            server: self.server_label.clone(),
+        }
+    }
+
     pub fn options(&self, database: &str) -> PgConnectOptions {
         self.server.clone().database(database)
     }
@@ -181,15 +189,30 @@ fn tenant_number(prefix: &str, name: &str) -> Option<u64> {
 }
 
 /// A connection to the database a URL names (`runner diff --from URL --to URL`).
-pub async fn connect_url(url: &str) -> Result<(PgConnection, String), RunnerError> {
+pub async fn connect_url(url: &str) -> Result<(PgConnection, Located), RunnerError> {
     let options = pinned(parse_url(url)?.disable_statement_logging());
     let database = options.get_database().unwrap_or("postgres").to_owned();
-    let label = match options.get_socket() {
+    let server = match options.get_socket() {
         Some(dir) => format!("socket {}", dir.display()),
         None => format!("{}:{}", options.get_host(), options.get_port()),
     };
-    let conn = connect_with(&options, &label, &database, false).await?;
-    Ok((conn, format!("{database} on {label}")))
+    let conn = connect_with(&options, &server, &database, false).await?;
+    Ok((conn, Located { database, server }))
+}
+
+/// A database and the server it is on, as every report names them: the
+/// database by its name, the server by host and port (or socket), never a
+/// URL.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Located {
+    pub database: String,
+    pub server: String,
+}
+
+impl std::fmt::Display for Located {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} on {}", self.database, self.server)
+    }
 }
 
 async fn connect_with(

@@ -169,3 +169,108 @@ fn canonical_text_of_both_declared_schemas() {
     expect_file!["snapshots/canonical_tenant.txt"]
         .assert_eq(&text(schema_defs::schema(DbKind::Tenant)));
 }
+
+/// Every ER diagram of the schema reference renders in a real browser:
+/// headless Chromium with Mermaid (`.ci/run` installs both; locally,
+/// `RSM_CHROMIUM` and `RSM_MERMAID_JS` name them, else `chromium` on the
+/// PATH and `target/mermaid/mermaid.min.js`). Without them the test says so
+/// and passes, except under CI, where it fails.
+#[test]
+fn schema_diagrams_render_in_a_browser() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let chromium = std::env::var("RSM_CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    let mermaid = std::env::var("RSM_MERMAID_JS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root.join("target/mermaid/mermaid.min.js"));
+    let have_chromium = std::process::Command::new(&chromium)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_chromium || !mermaid.exists() {
+        let missing = format!(
+            "needs {chromium} ({}) and {} ({}): `.ci/run` installs both",
+            if have_chromium { "found" } else { "missing" },
+            mermaid.display(),
+            if mermaid.exists() { "found" } else { "missing" },
+        );
+        assert!(std::env::var_os("CI").is_none(), "{missing}");
+        eprintln!("skipped: {missing}");
+        return;
+    }
+    // Every diagram of the committed reference (another test keeps it current).
+    let mut diagrams: Vec<(String, String)> = Vec::new();
+    for (name, text) in runner::docs::render_all() {
+        for (i, block) in text.split("```mermaid\n").skip(1).enumerate() {
+            let diagram = block.split("```").next().unwrap_or_default();
+            diagrams.push((format!("{name} diagram {}", i + 1), diagram.to_owned()));
+        }
+    }
+    assert!(
+        diagrams.len() >= 6,
+        "one diagram per domain: {}",
+        diagrams.len()
+    );
+    let dir = std::env::temp_dir().join(format!("rsm-diagrams-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&mermaid, dir.join("mermaid.min.js")).unwrap();
+    let texts: Vec<&str> = diagrams.iter().map(|(_, d)| d.as_str()).collect();
+    let page = format!(
+        r#"<!doctype html><html><body><pre id="out">pending</pre>
+<script src="mermaid.min.js"></script>
+<script>
+const diagrams = {};
+mermaid.initialize({{ startOnLoad: false }});
+(async () => {{
+  const results = [];
+  for (let i = 0; i < diagrams.length; i++) {{
+    try {{
+      const {{ svg }} = await mermaid.render("d" + i, diagrams[i]);
+      results.push(svg.includes("<svg") ? "ok" : "no svg");
+    }} catch (e) {{
+      results.push("error: " + String((e && e.message) || e));
+    }}
+  }}
+  document.getElementById("out").textContent = JSON.stringify(results);
+}})();
+</script></body></html>"#,
+        serde_json::to_string(&texts).unwrap()
+    );
+    let html = dir.join("diagrams.html");
+    std::fs::write(&html, page).unwrap();
+    let output = std::process::Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=30000",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let results = dom
+        .split("<pre id=\"out\">")
+        .nth(1)
+        .and_then(|r| r.split("</pre>").next())
+        .unwrap_or_default()
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    let results: Vec<String> = serde_json::from_str(&results)
+        .unwrap_or_else(|e| panic!("no result from the browser ({e}): {dom}"));
+    assert_eq!(results.len(), diagrams.len());
+    let failed: Vec<String> = diagrams
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| *r != "ok")
+        .map(|((name, _), r)| format!("{name}: {r}"))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "diagrams that do not render:\n{}",
+        failed.join("\n")
+    );
+}

@@ -140,7 +140,7 @@ pub async fn run(cli: Cli) -> Result<u8, RunnerError> {
     let done = match cli.command {
         Command::Status(args) => return status::run(args, out).await,
         Command::Migrate(args) => return migrate::run(args, out).await,
-        Command::Schema(args) => schema::run(args, out.raw()),
+        Command::Schema(args) => schema::run(args, out),
         Command::Dev(args) => dev::run(args, out),
         Command::Master(MasterArgs {
             command: MasterCommand::Init(conn),

@@ -50,7 +50,7 @@ pub async fn run(args: PullArgs, out: &mut Output<impl std::io::Write>) -> Resul
             crate::target::check_name("tenant name", tenant)?;
             let target = args.conn.target()?;
             let conn = target.connect(tenant).await?;
-            (conn, format!("{tenant} on {}", target.server_label))
+            (conn, target.locate(tenant))
         }
         (None, Some(_), _) => {
             crate::target::connect_url(args.conn.database_url.as_deref().unwrap_or_default())
@@ -59,7 +59,7 @@ pub async fn run(args: PullArgs, out: &mut Output<impl std::io::Write>) -> Resul
         (None, None, DbKind::Master) => {
             let target = args.conn.target()?;
             let conn = target.connect(&target.master_db).await?;
-            (conn, format!("{} on {}", target.master_db, target.server_label))
+            (conn, target.locate(&target.master_db))
         }
         (None, None, DbKind::Tenant) => {
             return Err(RunnerError::InvalidInput(
@@ -72,9 +72,10 @@ pub async fn run(args: PullArgs, out: &mut Output<impl std::io::Write>) -> Resul
     out.emit(&report, |w| {
         writeln!(
             w,
-            "pulled {} tables of {} into {}: {} written, {} merged, {} unchanged",
+            "pulled {} tables of {} on {} into {}: {} written, {} merged, {} unchanged",
             report.tables,
             report.database,
+            report.server,
             args.out.display(),
             report.written.len(),
             report.merged.len(),

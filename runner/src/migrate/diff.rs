@@ -8,7 +8,7 @@ use schema_model::plan::{plan, PlanOptions};
 use sqlx::Connection;
 
 use super::assess::{assess, Assessed};
-use crate::target::{connect_url, Target};
+use crate::target::{connect_url, Located, Target};
 use crate::tenant::{self, State};
 use crate::RunnerError;
 
@@ -22,8 +22,8 @@ pub enum Which {
 /// A plan between two live databases.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Between {
-    pub from: String,
-    pub to: String,
+    pub from: Located,
+    pub to: Located,
     #[serde(flatten)]
     pub assessed: Assessed,
 }
@@ -31,8 +31,9 @@ pub struct Between {
 /// The plan that brings the database `from_url` names to exactly the one
 /// `to_url` names, assessed against `from`'s data.
 pub async fn between(from_url: &str, to_url: &str) -> Result<Between, RunnerError> {
-    let (mut from, from_label) = connect_url(from_url).await?;
-    let (mut to, to_label) = connect_url(to_url).await?;
+    let (mut from, from_at) = connect_url(from_url).await?;
+    let (mut to, to_at) = connect_url(to_url).await?;
+    let (from_label, to_label) = (from_at.database.clone(), to_at.database.clone());
     let target = introspect(&mut to, "public")
         .await
         .map_err(|e| RunnerError::db("reading the schema", &to_label, e))?;
@@ -58,16 +59,16 @@ pub async fn between(from_url: &str, to_url: &str) -> Result<Between, RunnerErro
     let what = cannot_plan(&ours, &theirs);
     if !what.is_empty() {
         return Err(RunnerError::CannotPlan {
-            from: from_label,
-            to: to_label,
+            from: from_at.to_string(),
+            to: to_at.to_string(),
             what,
         });
     }
     let assessed = assess(&mut from, &from_label, planned).await?;
     from.close().await.ok();
     Ok(Between {
-        from: from_label,
-        to: to_label,
+        from: from_at,
+        to: to_at,
         assessed,
     })
 }

@@ -91,7 +91,7 @@ pub struct Group {
     /// reason the databases are not current — constraints under other names
     /// included.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub pending: Vec<String>,
+    pub pending: Vec<Pending>,
     /// What the databases hold that no plan manages (types, views, loose
     /// sequences, partitions, keys to other schemas): listed, no drift.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -103,6 +103,19 @@ pub struct Group {
     pub behaviour: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A step `migrate` would take: its class and why, as `diff` gives them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Pending {
+    pub class: schema_model::plan::Class,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{}] {}", self.class.as_str(), self.reason)
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -192,7 +205,7 @@ struct Read {
     fingerprint: String,
     differences: Vec<Difference>,
     extras: Vec<Difference>,
-    pending: Vec<String>,
+    pending: Vec<Pending>,
     behaviour: Vec<String>,
     listed: Vec<String>,
 }
@@ -232,7 +245,10 @@ async fn read_model(
     let pending = planned
         .steps
         .into_iter()
-        .map(|s| format!("[{}] {}", s.class.as_str(), s.reason))
+        .map(|s| Pending {
+            class: s.class,
+            reason: s.reason,
+        })
         .collect();
     Ok((
         catalog,

@@ -18,8 +18,9 @@ pub use render::{render, Catalog, Rendered};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PullReport {
-    /// The database read, as `name on server`.
+    /// The database read, by name, and its server.
     pub database: String,
+    pub server: String,
     pub tables: usize,
     /// Files written anew.
     pub written: Vec<PathBuf>,
@@ -36,11 +37,12 @@ pub struct PullReport {
 /// writing anything.
 pub async fn pull(
     conn: &mut PgConnection,
-    database: &str,
+    at: &crate::target::Located,
     db: DbKind,
     out: &Path,
     merge: bool,
 ) -> Result<PullReport, RunnerError> {
+    let database = at.database.as_str();
     let schema = introspect(conn, "public")
         .await
         .map_err(|e| RunnerError::db("reading the schema", database, e))?;
@@ -50,6 +52,7 @@ pub async fn pull(
     let rendered = render(&schema, db, &catalog);
     let mut report = PullReport {
         database: database.to_owned(),
+        server: at.server.clone(),
         tables: rendered.files.len().saturating_sub(1),
         written: Vec::new(),
         merged: Vec::new(),

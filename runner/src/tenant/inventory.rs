@@ -72,6 +72,9 @@ pub struct TenantInfo {
     pub tenant: String,
     pub organization_id: Option<i32>,
     pub organization: Option<String>,
+    /// When it was registered, in UTC (`2026-12-07T06:30:21Z`: the runner's
+    /// sessions are pinned to UTC).
+    #[serde(serialize_with = "utc")]
     pub created_at: Option<NaiveDateTime>,
     pub state: State,
     pub fingerprint: Option<String>,
@@ -83,6 +86,17 @@ pub struct TenantInfo {
     /// Why, where the state needs a word.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A UTC timestamp written with its zone.
+fn utc<S: serde::Serializer>(at: &Option<NaiveDateTime>, out: S) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => out.serialize_str(
+            &at.and_utc()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ),
+        None => out.serialize_none(),
+    }
 }
 
 struct Registered {

@@ -27,3 +27,18 @@ schema_core::schema! {
     subscription_plans => SubscriptionPlan,
     ai_credits => AiCredit,
 }
+
+/// The master tables by domain, one ER diagram each in the schema reference
+/// (`runner docs`); a table left out is drawn under "Other".
+pub const DIAGRAMS: &[(&str, &[&str])] = &[(
+    "Accounts, organizations and tenants",
+    &[
+        "users",
+        "organizations",
+        "organization_members",
+        "invitations",
+        "tenant_databases",
+        "subscription_plans",
+        "ai_credits",
+    ],
+)];

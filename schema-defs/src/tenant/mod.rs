@@ -99,3 +99,60 @@ schema_core::schema! {
     client_portal_magic_links => ClientPortalMagicLink,
     client_portal_activity_logs => ClientPortalActivityLog,
 }
+
+/// The tenant tables by domain, one ER diagram each in the schema reference
+/// (`runner docs`); a table left out is drawn under "Other".
+pub const DIAGRAMS: &[(&str, &[&str])] = &[
+    (
+        "Clients",
+        &[
+            "clients",
+            "client_contacts",
+            "client_notes",
+            "company_members",
+        ],
+    ),
+    (
+        "Studio: rooms, projects, sessions and tracks",
+        &[
+            "rooms",
+            "equipment",
+            "projects",
+            "sessions",
+            "tracks",
+            "track_comments",
+            "musicians",
+            "track_credits",
+            "task_types",
+            "time_entries",
+        ],
+    ),
+    (
+        "Billing",
+        &[
+            "service_catalog",
+            "quotes",
+            "quote_items",
+            "contracts",
+            "invoices",
+            "invoice_items",
+            "payments",
+            "payment_transactions",
+            "stripe_webhook_events",
+            "expenses",
+        ],
+    ),
+    (
+        "Client portal",
+        &[
+            "client_portal_accounts",
+            "client_portal_sessions",
+            "client_portal_magic_links",
+            "client_portal_activity_logs",
+        ],
+    ),
+    (
+        "Assistant and notifications",
+        &["ai_conversations", "ai_action_logs", "notifications"],
+    ),
+];

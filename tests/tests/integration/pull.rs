@@ -20,6 +20,14 @@ use schema_model::ddl;
 use sqlx::Executor;
 use tests::{fresh_database, reference};
 
+/// The database a pull reads, as reports name it.
+fn at(name: &str) -> runner::target::Located {
+    runner::target::Located {
+        database: name.to_owned(),
+        server: "the test server".into(),
+    }
+}
+
 const ODD_SQL: &str = r#"
 CREATE TYPE mood AS ENUM ('happy', 'sad');
 CREATE TABLE orgs (id integer, code text, PRIMARY KEY (id, code));
@@ -93,7 +101,7 @@ async fn pull_into(sql: &str, db: DbKind, out: &Path) -> runner::pull::PullRepor
     let test_db = fresh_database().await;
     let mut conn = test_db.connect().await;
     conn.execute(sql).await.unwrap();
-    let report = runner::pull::pull(&mut conn, &test_db.name, db, out, false)
+    let report = runner::pull::pull(&mut conn, &at(&test_db.name), db, out, false)
         .await
         .unwrap();
     let actual = schema_model::introspect::introspect(&mut conn, "public")
@@ -119,7 +127,7 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
         conn.execute(ddl::create_script(&fixture).as_str())
             .await
             .unwrap();
-        let report = runner::pull::pull(&mut conn, &test_db.name, db, &out, false)
+        let report = runner::pull::pull(&mut conn, &at(&test_db.name), db, &out, false)
             .await
             .unwrap();
         assert_eq!(report.tables, fixture.tables.len());
@@ -148,7 +156,7 @@ async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
     conn.execute(MOVED_ON).await.unwrap();
     let report = runner::pull::pull(
         &mut conn,
-        &test_db.name,
+        &at(&test_db.name),
         DbKind::Tenant,
         &merged.join("tenant"),
         true,
@@ -343,7 +351,7 @@ async fn merge_brings_a_declaration_up_to_date_and_refuses_to_overwrite_without_
     .await
     .unwrap();
     let name = test_db.name.clone();
-    runner::pull::pull(&mut conn, &name, DbKind::Tenant, &dir, false)
+    runner::pull::pull(&mut conn, &at(&name), DbKind::Tenant, &dir, false)
         .await
         .unwrap();
     let rooms = dir.join("rooms.rs");
@@ -358,7 +366,7 @@ async fn merge_brings_a_declaration_up_to_date_and_refuses_to_overwrite_without_
     std::fs::write(&rooms, &edited).unwrap();
 
     // Without --merge, nothing is overwritten.
-    let err = runner::pull::pull(&mut conn, &name, DbKind::Tenant, &dir, false)
+    let err = runner::pull::pull(&mut conn, &at(&name), DbKind::Tenant, &dir, false)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("--merge"), "{err}");
@@ -371,7 +379,7 @@ async fn merge_brings_a_declaration_up_to_date_and_refuses_to_overwrite_without_
     )
     .await
     .unwrap();
-    let report = runner::pull::pull(&mut conn, &name, DbKind::Tenant, &dir, true)
+    let report = runner::pull::pull(&mut conn, &at(&name), DbKind::Tenant, &dir, true)
         .await
         .unwrap();
     let merged = std::fs::read_to_string(&rooms).unwrap();
@@ -400,7 +408,7 @@ async fn merge_brings_a_declaration_up_to_date_and_refuses_to_overwrite_without_
     assert_eq!(report.merged.len(), 2, "{report:?}");
 
     // Merging what is already up to date changes nothing.
-    let again = runner::pull::pull(&mut conn, &name, DbKind::Tenant, &dir, true)
+    let again = runner::pull::pull(&mut conn, &at(&name), DbKind::Tenant, &dir, true)
         .await
         .unwrap();
     assert!(

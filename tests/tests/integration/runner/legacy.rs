@@ -172,7 +172,8 @@ async fn an_old_fleet_is_described_exactly_adopted_and_converged_with_every_row(
         ),
         "{second:#?}"
     );
-    let pending = second.pending.join("\n");
+    let pending: Vec<String> = second.pending.iter().map(ToString::to_string).collect();
+    let pending = pending.join("\n");
     for expected in [
         "rename constraint fk_equipment_room on equipment to equipment_room_id_rooms_id_fk",
         "rename constraint pk_rooms on rooms to rooms_pkey",

@@ -5,6 +5,7 @@ mod concurrency;
 mod faults;
 mod fleet;
 mod journal;
+mod json_shapes;
 mod legacy;
 mod lifecycle;
 mod migrate;
