@@ -477,8 +477,14 @@ fn status_diff_and_migrate_say_where_each_database_stands_with_their_exit_codes(
     );
 
     // A dry run changes nothing.
-    let (code, _, stderr) = fleet.run(&["migrate", "--all", "--dry-run"]);
+    let (code, stdout, stderr) = fleet.run(&["migrate", "--all", "--dry-run"]);
     assert_eq!(code, exit::NOT_MIGRATED as i32, "{stderr}");
+    assert!(stdout.starts_with("dry run:"), "{stdout}");
+    let summary = stdout.lines().find(|l| l.contains(" tenants: ")).unwrap_or_default();
+    assert!(
+        !summary.contains(": 0 ") && !summary.contains(", 0 "),
+        "only counters that are not zero: {summary}"
+    );
     assert_eq!(fleet.run(&["status"]).0, exit::NOT_CURRENT as i32);
 
     let (code, stdout, _) = fleet.run(&["migrate", "--tenant", &fleet.tenant(3)]);
@@ -615,6 +621,10 @@ fn the_cli_reference_names_every_command_and_option() {
             walk(sub, &full, reference, missing);
         }
         for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if !["help", "version"].contains(&id) && arg.get_help().is_none() {
+                missing.push(format!("help text of `{id}` in `{path}`"));
+            }
             if let Some(long) = arg.get_long() {
                 let flag = format!("--{long}");
                 if !["help", "version"].contains(&long) && !reference.contains(&flag) {

@@ -16,7 +16,7 @@ pub struct DevArgs {
     /// folder at or above the current one holding `.rsm/`, else the cargo
     /// workspace declaring `schema-defs`; `dev up` outside any makes it in
     /// the current folder.
-    #[arg(long, env = "RSM_PROJECT_DIR", global = true)]
+    #[arg(long, env = "RSM_PROJECT_DIR", hide_env_values = true, global = true)]
     pub project_dir: Option<PathBuf>,
 }
 

@@ -6,7 +6,7 @@ use clap::{ArgGroup, Args};
 
 use super::output::{parse_duration, table, Progress};
 use super::{ConnArgs, Output};
-use crate::migrate::apply::{DbReport, MigrateOptions};
+use crate::migrate::apply::{DbReport, MigrateOptions, Outcome};
 use crate::migrate::run::{self, RunOptions, RunReport, Tenants};
 use crate::RunnerError;
 
@@ -123,28 +123,65 @@ fn write_report(
             if report.resumed { " (resumed)" } else { "" }
         )?;
     }
-    let line = |r: &DbReport| {
-        vec![
-            r.database.clone(),
-            r.outcome.as_str().to_owned(),
-            r.steps.to_string(),
-            r.data_migrations.join(", "),
-            format!("{} ms", r.millis),
-            r.detail
-                .as_deref()
-                .map(|d| d.lines().next().unwrap_or_default().to_owned())
-                .unwrap_or_default(),
-        ]
+    // The master, then the tenants that did not end where they should, one
+    // line per group with the same outcome and reason (a thousand tenants
+    // blocked by the same rows read as one line, not a thousand).
+    let mut groups: Vec<(Vec<&DbReport>, Outcome, Option<&str>)> = Vec::new();
+    for t in report.tenants.iter().filter(|t| !t.outcome.is_ok()) {
+        let reason = t.detail.as_deref();
+        let same = |(_, outcome, detail): &&mut (Vec<&DbReport>, Outcome, Option<&str>)| {
+            *outcome == t.outcome && *detail == reason
+        };
+        match groups.iter_mut().find(same) {
+            Some((members, ..)) => members.push(t),
+            None => groups.push((vec![t], t.outcome, reason)),
+        }
+    }
+    let first_line = |d: Option<&str>| {
+        d.map(|d| d.lines().next().unwrap_or_default().to_owned())
+            .unwrap_or_default()
     };
-    // Every database that did not end where it should, and the master.
-    let mut rows = vec![line(&report.master)];
-    rows.extend(
-        report
-            .tenants
+    let named = |members: &[&DbReport]| {
+        const SHOWN: usize = 3;
+        let mut names: Vec<&str> = members
             .iter()
-            .filter(|t| !t.outcome.is_ok())
-            .map(line),
-    );
+            .take(SHOWN)
+            .map(|r| r.database.as_str())
+            .collect();
+        let more = members.len().saturating_sub(SHOWN);
+        if more > 0 {
+            names.push("…");
+        }
+        let names = names.join(", ");
+        if members.len() == 1 {
+            names
+        } else {
+            format!(
+                "{} ({names})",
+                super::status::plural(members.len(), "tenant")
+            )
+        }
+    };
+    let m = &report.master;
+    let mut rows = vec![vec![
+        m.database.clone(),
+        m.outcome.as_str().to_owned(),
+        m.steps.to_string(),
+        m.data_migrations.join(", "),
+        format!("{} ms", m.millis),
+        first_line(m.detail.as_deref()),
+    ]];
+    for (members, outcome, detail) in &groups {
+        let steps = members[0].steps;
+        rows.push(vec![
+            named(members),
+            outcome.as_str().to_owned(),
+            steps.to_string(),
+            members[0].data_migrations.join(", "),
+            format!("{} ms", members.iter().map(|r| r.millis).max().unwrap_or(0)),
+            first_line(*detail),
+        ]);
+    }
     table(
         w,
         &[
@@ -157,9 +194,15 @@ fn write_report(
         ],
         &rows,
     )?;
-    for r in std::iter::once(&report.master).chain(&report.tenants) {
-        if let Some(detail) = r.detail.as_deref().filter(|d| d.lines().count() > 1) {
-            writeln!(w, "{}:", r.database)?;
+    if let Some(detail) = multi_line(m.detail.as_deref()) {
+        writeln!(w, "{}:", m.database)?;
+        for l in detail.lines() {
+            writeln!(w, "  {l}")?;
+        }
+    }
+    for (members, _, detail) in &groups {
+        if let Some(detail) = multi_line(*detail) {
+            writeln!(w, "{}:", named(members))?;
             for l in detail.lines() {
                 writeln!(w, "  {l}")?;
             }
@@ -238,4 +281,9 @@ fn write_report(
         writeln!(w, "stopped: {why}")?;
     }
     Ok(())
+}
+
+/// A detail worth printing in full under the table: one of several lines.
+fn multi_line(detail: Option<&str>) -> Option<&str> {
+    detail.filter(|d| d.lines().count() > 1)
 }

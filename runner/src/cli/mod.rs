@@ -79,15 +79,15 @@ pub struct ConnArgs {
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
     /// Name of the master database.
-    #[arg(long, env = "RSM_MASTER_DB", default_value = DEFAULT_MASTER_DB)]
+    #[arg(long, env = "RSM_MASTER_DB", hide_env_values = true, default_value = DEFAULT_MASTER_DB)]
     pub master_db: String,
     /// Tenant databases are named `<prefix><n>`.
-    #[arg(long, env = "RSM_TENANT_PREFIX", default_value = DEFAULT_TENANT_PREFIX)]
+    #[arg(long, env = "RSM_TENANT_PREFIX", hide_env_values = true, default_value = DEFAULT_TENANT_PREFIX)]
     pub tenant_prefix: String,
     /// Folder holding the local cluster (`.rsm/`); by default the nearest
     /// folder at or above the current one holding `.rsm/`, else the cargo
     /// workspace declaring `schema-defs`.
-    #[arg(long, env = "RSM_PROJECT_DIR")]
+    #[arg(long, env = "RSM_PROJECT_DIR", hide_env_values = true)]
     pub project_dir: Option<PathBuf>,
 }
 

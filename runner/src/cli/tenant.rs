@@ -78,7 +78,7 @@ pub struct CreateArgs {
     #[arg(long, default_value_t = 1)]
     pub scale: u64,
     /// Connections the tenant's role may hold at once.
-    #[arg(long, env = "RSM_TENANT_CONNECTION_LIMIT", default_value_t = tenant::DEFAULT_CONNECTION_LIMIT)]
+    #[arg(long, env = "RSM_TENANT_CONNECTION_LIMIT", hide_env_values = true, default_value_t = tenant::DEFAULT_CONNECTION_LIMIT)]
     pub connection_limit: u32,
     /// Print the tenant role's credentials (they are shown nowhere else).
     #[arg(long)]
@@ -100,6 +100,7 @@ pub struct CredentialsArgs {
 
 #[derive(Debug, Args)]
 pub struct DropArgs {
+    /// The tenant database to drop, e.g. `tenant_3`.
     pub tenant: String,
     /// Do not ask.
     #[arg(long, short = 'y')]
@@ -139,6 +140,7 @@ impl CleanupArgs {
 
 #[derive(Debug, Args)]
 pub struct ProtectArgs {
+    /// The tenant database, e.g. `tenant_3`.
     pub tenant: String,
     /// Remove the protection instead.
     #[arg(long)]
@@ -149,7 +151,10 @@ pub struct ProtectArgs {
 
 #[derive(Debug, Args)]
 pub struct SeedArgs {
+    /// The tenant database to seed (it must hold no rows), e.g. `tenant_3`.
     pub tenant: String,
+    /// The seed set: `base` (a small fixed studio) or `realistic` (faked
+    /// data in every table, at --scale).
     #[arg(long = "set", value_enum)]
     pub set: SeedSetArg,
     /// Volume of `realistic` (about 12,800 rows per unit), 1 to 1000.

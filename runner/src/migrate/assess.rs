@@ -60,9 +60,9 @@ impl Assessed {
     }
 }
 
-/// At most 80 characters of a value, for messages.
+/// At most 160 characters of an example row, for messages.
 fn shorten(value: &str) -> String {
-    match value.char_indices().nth(80) {
+    match value.char_indices().nth(160) {
         Some((at, _)) => format!("{}… ({} characters)", &value[..at], value.chars().count()),
         None => value.to_owned(),
     }

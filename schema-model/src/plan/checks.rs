@@ -56,8 +56,19 @@ pub(super) fn foreign_keys_from_elsewhere(table: &str) -> DataCheck {
 /// One offending row of `table` where `predicate` holds, as text.
 pub(super) fn example(table: &str, predicate: &str) -> String {
     format!(
-        "SELECT t::text FROM {} t WHERE {predicate} LIMIT 1",
+        "SELECT {} FROM {} t WHERE {predicate} LIMIT 1",
+        as_pairs("t"),
         relation(table)
+    )
+}
+
+/// The row `alias` as `column = value, ...` in column order, each value cut
+/// at 40 characters and NULL written out: read by people, not parsed.
+pub(super) fn as_pairs(alias: &str) -> String {
+    format!(
+        "(SELECT string_agg(format('%s = %s', j.key, coalesce(CASE WHEN length(j.value) > 40 \
+         THEN left(j.value, 40) || '…' ELSE j.value END, 'NULL')), ', ') \
+         FROM json_each_text(row_to_json({alias})) j)"
     )
 }
 
@@ -88,7 +99,7 @@ pub(super) fn duplicates(
     );
     Some(DataCheck {
         count_sql: format!("SELECT (SELECT count(*) FROM ({duplicated}) d){nulls}"),
-        example_sql: format!("SELECT d::text FROM ({duplicated}) d LIMIT 1"),
+        example_sql: format!("SELECT {} FROM ({duplicated}) d LIMIT 1", as_pairs("d")),
         what: format!(
             "duplicated {}values of {table} ({})",
             if primary { "or NULL " } else { "" },
@@ -153,7 +164,10 @@ pub(super) fn orphans(
     let at = relation(actual_table);
     Some(DataCheck {
         count_sql: format!("SELECT count(*) FROM {at} x WHERE {predicate}"),
-        example_sql: format!("SELECT x::text FROM {at} x WHERE {predicate} LIMIT 1"),
+        example_sql: format!(
+            "SELECT {} FROM {at} x WHERE {predicate} LIMIT 1",
+            as_pairs("x")
+        ),
         what: format!(
             "rows of {table} whose ({}) has no row in {}",
             fk.columns.join(", "),

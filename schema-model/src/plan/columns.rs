@@ -335,7 +335,11 @@ pub(super) fn add_column(table: &str, actual_table: &str, column: &Column) -> St
             )];
             s.check = Some(DataCheck {
                 count_sql: format!("SELECT count(*) FROM {}", relation(actual_table)),
-                example_sql: format!("SELECT t::text FROM {} t LIMIT 1", relation(actual_table)),
+                example_sql: format!(
+                    "SELECT {} FROM {} t LIMIT 1",
+                    super::checks::as_pairs("t"),
+                    relation(actual_table)
+                ),
                 what: format!(
                     "rows of {table}, which would have no value for {}",
                     column.name

@@ -274,6 +274,8 @@ async fn rows_in_the_way_block_a_step_and_a_backfill_lets_it_pass() {
         "{detail}"
     );
     assert!(detail.contains("backfill = sql"), "{detail}");
+    // The row in the way, as `column = value` pairs people can read.
+    assert!(detail.contains("(one: id = "), "{detail}");
     assert_eq!(report.exit_code(), runner::error::exit::BLOCKED);
     let mut conn = fleet.target.connect(&names[0]).await.unwrap();
     let columns = scalar(
