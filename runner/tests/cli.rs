@@ -480,7 +480,10 @@ fn status_diff_and_migrate_say_where_each_database_stands_with_their_exit_codes(
     let (code, stdout, stderr) = fleet.run(&["migrate", "--all", "--dry-run"]);
     assert_eq!(code, exit::NOT_MIGRATED as i32, "{stderr}");
     assert!(stdout.starts_with("dry run:"), "{stdout}");
-    let summary = stdout.lines().find(|l| l.contains(" tenants: ")).unwrap_or_default();
+    let summary = stdout
+        .lines()
+        .find(|l| l.contains(" tenants: "))
+        .unwrap_or_default();
     assert!(
         !summary.contains(": 0 ") && !summary.contains(", 0 "),
         "only counters that are not zero: {summary}"

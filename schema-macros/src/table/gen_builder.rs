@@ -45,7 +45,10 @@ pub fn gen_builder(table: &Table) -> TokenStream {
             #[allow(non_camel_case_types)]
             #[diagnostic::on_unimplemented(message = #message, label = #label)]
             pub trait #marker {}
+            // Not listed under the error ("the trait is implemented for
+            // `Set`"): the message and label already say what to call.
             #[automatically_derived]
+            #[diagnostic::do_not_recommend]
             impl #marker for #set {}
         }
     });

@@ -52,7 +52,10 @@ pub fn gen_value_traits(table: &Table) -> TokenStream {
             pub trait #t {
                 fn into_column(self) -> #ty;
             }
+            // The error is told in this trait's words (the column and its
+            // type), not through the conversion traits behind it.
             #[automatically_derived]
+            #[diagnostic::do_not_recommend]
             impl<__V: ::schema_core::IntoValue<#ty>> #t for __V {
                 fn into_column(self) -> #ty {
                     ::schema_core::IntoValue::<#ty>::into_value(self)
