@@ -66,7 +66,22 @@ async fn every_commands_json_keeps_its_shape() {
         .await
         .unwrap();
     let mut text = String::new();
+    text += &shape_of(
+        "master init",
+        &runner::master::init(&fleet.target).await.unwrap(),
+    );
     text += &shape_of("tenant create", &created);
+    text += &shape_of(
+        "tenant protect",
+        &tenant::protect(&fleet.target, &name, true).await.unwrap(),
+    );
+    tenant::protect(&fleet.target, &name, false).await.unwrap();
+    text += &shape_of(
+        "tenant cleanup (its plan)",
+        &tenant::plan_cleanup(&fleet.target, tenant::Selection::All)
+            .await
+            .unwrap(),
+    );
     text += &shape_of("tenant list", &tenant::list(&fleet.target).await.unwrap());
     let st = status::status(&fleet.target, &StatusOptions::default())
         .await
