@@ -490,4 +490,20 @@ mod tests {
         let message = j["error"]["message"].as_str().unwrap();
         assert!(!message.contains("hint"), "{message}");
     }
+
+    #[test]
+    fn a_connection_lost_mid_command_is_unreachable_not_a_failed_statement() {
+        let lost = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        for source in [sqlx::Error::Io(lost), sqlx::Error::PoolTimedOut] {
+            let e = RunnerError::db("step 1", "tenant_1", source);
+            assert_eq!(e.code(), exit::UNREACHABLE);
+            assert_eq!(e.kind(), "unreachable");
+            assert!(
+                e.to_string().contains("connection to the server was lost"),
+                "{e}"
+            );
+        }
+        let e = RunnerError::db("step 1", "tenant_1", sqlx::Error::RowNotFound);
+        assert_eq!(e.code(), exit::DATABASE);
+    }
 }

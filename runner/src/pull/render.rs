@@ -624,9 +624,7 @@ fn is_number(s: &str) -> bool {
     let frac = parts.next();
     !whole.is_empty()
         && whole.bytes().all(|b| b.is_ascii_digit())
-        && frac.map_or(true, |f| {
-            !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit())
-        })
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Parents before children (foreign keys; self-references and cycles set

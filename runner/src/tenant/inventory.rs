@@ -165,7 +165,7 @@ async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerErro
             .await
             .map_err(|e| RunnerError::db("reading the master's records", master_db, e))?
             .into_iter()
-            .filter(|i| only.map_or(true, |o| o == i.name))
+            .filter(|i| only.is_none_or(|o| o == i.name))
             .map(|i| (i.name.clone(), i))
             .collect(),
         None => BTreeMap::new(),
@@ -225,7 +225,7 @@ fn classify(facts: &Facts, name: &str) -> Option<(TenantInfo, bool)> {
     // Recorded by this master and, if the database exists, owned by its role
     // (or adopted: made by other tools, stamped by `migrate`).
     let owned = intent.is_some_and(|i| i.adopted)
-        || (intent.is_some() && owner.map_or(true, |o| Some(o) == ours.as_ref()));
+        || (intent.is_some() && owner.is_none_or(|o| Some(o) == ours.as_ref()));
     let mut info = TenantInfo {
         tenant: name.to_owned(),
         organization_id: registered.and_then(|r| r.organization_id),
