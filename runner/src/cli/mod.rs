@@ -9,6 +9,7 @@ pub mod env_file;
 mod migrate;
 mod output;
 mod pull;
+mod schema;
 mod status;
 mod tenant;
 
@@ -19,7 +20,7 @@ use clap::{Args, Parser, Subcommand};
 pub use output::Output;
 
 use crate::target::{Target, DEFAULT_MASTER_DB, DEFAULT_TENANT_PREFIX};
-use crate::{schema, RunnerError};
+use crate::RunnerError;
 
 /// Schema compiler and fleet runner for a multi-tenant PostgreSQL application.
 #[derive(Debug, Parser)]
