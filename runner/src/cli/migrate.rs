@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use clap::{ArgGroup, Args};
 
-use super::output::{parse_duration, table, Progress};
+use super::output::{parse_timeout, table, Progress};
 use super::{ConnArgs, Output};
 use crate::migrate::apply::{DbReport, MigrateOptions, Outcome};
 use crate::migrate::run::{self, RunOptions, RunReport, Tenants};
@@ -49,7 +49,7 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub resume: bool,
     /// How long a statement waits for a table lock before the attempt is retried (2s, 30s...).
-    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    #[arg(long, default_value = "5s", value_parser = parse_timeout)]
     pub lock_timeout: chrono::Duration,
     #[command(flatten)]
     pub conn: ConnArgs,

@@ -143,16 +143,27 @@ pub fn warn(warnings: &[String]) {
     }
 }
 
-/// `30m`, `12h`, `7d`, `2w`; at most 100 years.
-pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
+/// An age, as `tenant cleanup --older-than` takes it: `30m`, `12h`, `7d`, `2w`.
+pub fn parse_age(text: &str) -> Result<chrono::Duration, String> {
+    parse_duration(text, "30m, 12h, 7d or 2w")
+}
+
+/// A wait, as `migrate --lock-timeout` takes it: `5s`, `30s`, `2m`.
+pub fn parse_timeout(text: &str) -> Result<chrono::Duration, String> {
+    parse_duration(text, "5s, 30s or 2m")
+}
+
+/// A number and a unit (`s`, `m`, `h`, `d`, `w`); at most 100 years.
+/// `examples` are the ones the error suggests, fit for the option.
+fn parse_duration(text: &str, examples: &str) -> Result<chrono::Duration, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let n: i64 = number.parse().map_err(|_| {
-        format!("{text:?} is not a duration: a number and a unit, like 5s, 30m, 12h, 7d or 2w")
-    })?;
+    let n: i64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration: a number and a unit, like {examples}"))?;
     let seconds_per_unit: i64 = match unit {
         "s" => 1,
         "m" => 60,
@@ -161,7 +172,7 @@ pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
         "w" => 604_800,
         _ => {
             return Err(format!(
-                "{text:?}: unknown unit {unit:?}; use s, m, h, d or w"
+                "{text:?} has no unit (s, m, h, d or w); a number and a unit, like {examples}"
             ))
         }
     };
@@ -178,16 +189,15 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("7d").unwrap(), chrono::Duration::days(7));
-        assert_eq!(
-            parse_duration("90m").unwrap(),
-            chrono::Duration::minutes(90)
-        );
-        assert!(parse_duration("7").is_err());
-        assert!(parse_duration("x1d").is_err());
-        assert!(parse_duration("-1d").is_err());
-        assert!(parse_duration("99999999999999999w").is_err());
-        assert!(parse_duration("999999999999999999999999w").is_err());
-        assert!(parse_duration("5000w").is_ok());
+        assert_eq!(parse_age("7d").unwrap(), chrono::Duration::days(7));
+        assert!(parse_timeout("abc").unwrap_err().contains("5s, 30s or 2m"));
+        assert!(parse_age("1").unwrap_err().contains("7d"));
+        assert_eq!(parse_age("90m").unwrap(), chrono::Duration::minutes(90));
+        assert!(parse_age("7").is_err());
+        assert!(parse_age("x1d").is_err());
+        assert!(parse_age("-1d").is_err());
+        assert!(parse_age("99999999999999999w").is_err());
+        assert!(parse_age("999999999999999999999999w").is_err());
+        assert!(parse_age("5000w").is_ok());
     }
 }

@@ -2,7 +2,7 @@
 
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 
-use super::output::{confirm, parse_duration, table, warn, Progress};
+use super::output::{confirm, parse_age, table, warn, Progress};
 use super::{ConnArgs, Output};
 use crate::tenant::{self, CreateOptions, SeedSet, Selection, TenantInfo};
 use crate::RunnerError;
@@ -113,7 +113,7 @@ pub struct DropArgs {
 #[command(group(ArgGroup::new("selection").required(true).args(["older_than", "all", "orphans"])))]
 pub struct CleanupArgs {
     /// Tenants created longer ago than this (30m, 12h, 7d, 2w).
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_parser = parse_age)]
     pub older_than: Option<chrono::Duration>,
     /// Every unprotected tenant this master made.
     #[arg(long)]
