@@ -172,7 +172,12 @@ fn parse_duration(text: &str, examples: &str) -> Result<chrono::Duration, String
         "w" => 604_800,
         _ => {
             return Err(format!(
-                "{text:?} has no unit (s, m, h, d or w); a number and a unit, like {examples}"
+                "{text:?}: {} (s, m, h, d or w); a number and a unit, like {examples}",
+                if unit.is_empty() {
+                    "no unit".to_owned()
+                } else {
+                    format!("unknown unit {unit:?}")
+                }
             ))
         }
     };
