@@ -24,6 +24,9 @@ pub mod stamp;
 pub mod target;
 pub mod template;
 pub mod tenant;
+/// Test support for suites built on the runner (fresh databases and
+/// tenants, a throwaway cluster): cargo feature `testing`.
+#[cfg(feature = "testing")]
 pub mod testing;
 
 pub use error::RunnerError;

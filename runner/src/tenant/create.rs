@@ -13,6 +13,7 @@
 //! leaves the record and a free lock: the next create or cleanup finds it and
 //! removes what it proves ours ([`super::remove::repair`]).
 
+#[cfg(feature = "testing")]
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -29,7 +30,7 @@ use crate::target::Target;
 use crate::template::{self, Method};
 use crate::RunnerError;
 
-/// A step of tenant creation, after which a fault can be injected (tests).
+/// A step of tenant creation (progress, and where tests inject faults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     CreateDatabase,
@@ -50,13 +51,15 @@ impl Step {
     ];
 }
 
-/// A fault injected after a step (tests).
+/// A fault injected after a step (tests; cargo feature `testing`).
+#[cfg(feature = "testing")]
 #[derive(Clone)]
 pub struct Fault {
     pub after: Step,
     pub action: FaultAction,
 }
 
+#[cfg(feature = "testing")]
 #[derive(Clone)]
 pub enum FaultAction {
     /// Fail: the normal cleanup runs.
@@ -67,6 +70,7 @@ pub enum FaultAction {
     Call(Arc<dyn Fn() + Send + Sync>),
 }
 
+#[cfg(feature = "testing")]
 impl std::fmt::Debug for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let action = match self.action {
@@ -91,6 +95,8 @@ pub struct CreateOptions {
     pub credentials: bool,
     /// Connections the tenant's role may hold at once.
     pub connection_limit: u32,
+    /// A fault to inject after a step (tests only).
+    #[cfg(feature = "testing")]
     pub fault: Option<Fault>,
 }
 
@@ -103,6 +109,7 @@ impl Default for CreateOptions {
             seed_value: None,
             credentials: false,
             connection_limit: access::DEFAULT_CONNECTION_LIMIT,
+            #[cfg(feature = "testing")]
             fault: None,
         }
     }
@@ -324,8 +331,11 @@ async fn record(
     })
 }
 
+/// How a create stopped: an error (what it made is removed) or, injected by
+/// the tests, a crash (nothing is removed, as after a kill).
 enum Failure {
     Error(RunnerError),
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     Crash(RunnerError),
 }
 
@@ -335,6 +345,14 @@ impl From<RunnerError> for Failure {
     }
 }
 
+/// The fault the tests asked for after `step`, if any; without the
+/// `testing` feature there is none and this is a no-op.
+#[cfg(not(feature = "testing"))]
+fn fault_at(_: &CreateOptions, _: Step) -> Result<(), Failure> {
+    Ok(())
+}
+
+#[cfg(feature = "testing")]
 fn fault_at(options: &CreateOptions, step: Step) -> Result<(), Failure> {
     let Some(fault) = options.fault.as_ref().filter(|f| f.after == step) else {
         return Ok(());

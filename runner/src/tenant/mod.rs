@@ -19,9 +19,9 @@ pub use access::{
     close_public_exposure, open_to_public, public_exposure, rotate_credentials, Credentials,
     DEFAULT_CONNECTION_LIMIT, MAX_CONNECTION_LIMIT,
 };
-pub use create::{
-    create, create_reporting, progress_steps, CreateOptions, Created, Fault, FaultAction, Step,
-};
+pub use create::{create, create_reporting, progress_steps, CreateOptions, Created, Step};
+#[cfg(feature = "testing")]
+pub use create::{Fault, FaultAction};
 pub(crate) use inventory::concurrently;
 pub use inventory::{find, list, sort, survey, State, Survey, TenantInfo};
 pub use organization::{check_organization_name, slugify};
