@@ -2,25 +2,39 @@
 //! a thin CLI (`src/main.rs`) on top. One module per subcommand: each owns its
 //! clap arguments and turns them into plain calls of the functions here.
 //!
-//! The runner acts only on what it can prove it made ([`ownership`]): every
-//! database and login role it creates is recorded in its master first and
-//! marked with the master's identity; nothing is dropped by name alone.
+//! The runner acts only on what it can prove it made
+//! ([`bookkeeping::ownership`]): every database and login role it creates is
+//! recorded in its master first and marked with the master's identity;
+//! nothing is dropped by name alone.
+//!
+//! # Layers
+//!
+//! From the top; a module uses its own layer and those below it, never one
+//! above (the test at the end of this file holds it):
+//!
+//! | layer | modules | what |
+//! |---|---|---|
+//! | command line | [`cli`] | parse, print (text, JSON), exit codes |
+//! | jobs | [`tenant`], [`migrate`], [`pull`], [`master`], [`template`], [`docs`] | what a command does |
+//! | bookkeeping | [`bookkeeping`] | the runner's `rsm` schema: ownership, locks, stamps, journal, history, ledger |
+//! | servers | [`target`], [`cluster`], [`project`] | where databases live; the only place a connection is made |
+//! | declared | [`declared`], [`schema`], [`scram`] | what databases are brought to (schemas, data migrations); pure helpers |
+//!
+//! [`error`] is everyone's (and names the local cluster's errors);
+//! `testing` (feature `testing`) is test support over all of them.
 
+pub mod bookkeeping;
 pub mod cli;
 pub mod cluster;
 pub mod declared;
 pub mod docs;
 pub mod error;
-pub mod journal;
-pub mod lock;
 pub mod master;
 pub mod migrate;
-pub mod ownership;
 pub mod project;
 pub mod pull;
 pub mod schema;
 pub mod scram;
-pub mod stamp;
 pub mod target;
 pub mod template;
 pub mod tenant;
@@ -30,3 +44,64 @@ pub mod tenant;
 pub mod testing;
 
 pub use error::RunnerError;
+
+#[cfg(test)]
+mod layers {
+    /// The layer of each top-level module (higher is above); `None`: exempt.
+    fn layer(module: &str) -> Option<u8> {
+        Some(match module {
+            "cli" | "main" => 4,
+            "tenant" | "migrate" | "pull" | "master" | "template" | "docs" => 3,
+            "bookkeeping" => 2,
+            "target" | "cluster" | "project" => 1,
+            "declared" | "schema" | "scram" => 0,
+            "error" | "testing" | "lib" => return None,
+            other => panic!("module `{other}` has no layer: add it to lib.rs's table"),
+        })
+    }
+
+    /// Every `crate::x` a source file names outside comments, by the layer of
+    /// the file's own top-level module: none is above it.
+    #[test]
+    fn no_module_uses_a_layer_above_its_own() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = vec![src.clone()];
+        let mut broken = Vec::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let relative = path.strip_prefix(&src).unwrap();
+            let top = relative
+                .components()
+                .next()
+                .unwrap()
+                .as_os_str()
+                .to_string_lossy();
+            let module = top.trim_end_matches(".rs");
+            let Some(own) = layer(module) else { continue };
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                for (at, _) in line.match_indices("crate::") {
+                    let used: String = line[at + 7..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    // `crate::RunnerError` and other items the root re-exports.
+                    if used.starts_with(char::is_uppercase) {
+                        continue;
+                    }
+                    if layer(&used).is_some_and(|l| l > own) {
+                        broken.push(format!("{}: {}", relative.display(), line.trim()));
+                    }
+                }
+            }
+        }
+        assert!(
+            broken.is_empty(),
+            "a layer above is used:\n{}",
+            broken.join("\n")
+        );
+    }
+}

@@ -16,8 +16,8 @@ use schema_model::introspect::introspect;
 use schema_model::model::Schema;
 use sqlx::{Connection, Executor, PgConnection};
 
-use crate::lock::{self, LockKey};
-use crate::ownership::{self, Identity, MASTER_DDL};
+use crate::bookkeeping::lock::{self, LockKey};
+use crate::bookkeeping::ownership::{self, Identity, MASTER_DDL};
 use crate::target::Target;
 use crate::tenant;
 use crate::RunnerError;
@@ -110,9 +110,9 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
                 )
                 .await
                 .map_err(failed("creating the master schema"))?;
-                crate::migrate::history::record(
+                crate::bookkeeping::history::record(
                     &mut tx,
-                    &crate::migrate::history::Entry::baseline(&target.declared, DbKind::Master),
+                    &crate::bookkeeping::history::Entry::baseline(&target.declared, DbKind::Master),
                 )
                 .await
                 .map_err(failed("recording the history"))?;
@@ -134,10 +134,10 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
             identity
         }
     };
-    crate::migrate::ledger::ensure(&mut tx)
+    crate::bookkeeping::ledger::ensure(&mut tx)
         .await
         .map_err(failed("creating the run ledger"))?;
-    crate::stamp::write(
+    crate::bookkeeping::stamp::write(
         &mut tx,
         target.declared.fingerprint(DbKind::Master),
         Some(&identity.master_id),
@@ -156,7 +156,7 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
          inserted; `runner master init` from a default build inserts them"
             .into(),
     );
-    crate::stamp::verify(&mut tx)
+    crate::bookkeeping::stamp::verify(&mut tx)
         .await
         .map_err(failed("recording the verified catalog"))?;
     let adopted: bool = sqlx::query_scalar("SELECT adopted FROM rsm.identity")

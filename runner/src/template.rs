@@ -13,14 +13,14 @@ use schema_core::ident::quote;
 use schema_core::DbKind;
 use schema_model::ddl;
 
+use crate::bookkeeping::history;
 use crate::declared::Declared;
-use crate::migrate::history;
 use sqlx::{Connection, Executor, PgConnection};
 
+use crate::bookkeeping::lock::{self, LockKey};
+use crate::bookkeeping::ownership::{self, Fleet, Identity, Kind, Phase, Proof};
+use crate::bookkeeping::stamp;
 use crate::error::sqlstate;
-use crate::lock::{self, LockKey};
-use crate::ownership::{self, Fleet, Identity, Kind, Phase, Proof};
-use crate::stamp;
 use crate::target::TEMPLATE_PREFIX;
 use crate::RunnerError;
 

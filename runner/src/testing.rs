@@ -18,8 +18,8 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+use crate::bookkeeping::lock::{self, LockKey};
 use crate::cluster::{free_port, LocalCluster};
-use crate::lock::{self, LockKey};
 use crate::target::Target;
 use crate::template;
 use schema_core::ident::quote;
@@ -286,7 +286,8 @@ pub async fn remove_fleet(target: &Target) -> Result<(), sqlx::Error> {
     let mut databases: Vec<String> = Vec::new();
     let mut owner_role = None;
     if let Ok(mut master) = PgConnection::connect_with(&target.options(&target.master_db)).await {
-        if let Ok(Some(identity)) = crate::ownership::read_identity(&mut master).await {
+        if let Ok(Some(identity)) = crate::bookkeeping::ownership::read_identity(&mut master).await
+        {
             owner_role = Some(identity.owner_role());
             databases.extend(
                 sqlx::query_scalar::<_, String>("SELECT name FROM rsm.databases")

@@ -18,10 +18,10 @@ use schema_model::plan::{plan, Class, Plan, PlanOptions};
 use sqlx::{Connection, Executor, PgConnection};
 
 use super::assess::{assess, Assessed};
-use super::history::Entry;
+use crate::bookkeeping::history::Entry;
+use crate::bookkeeping::lock::{self, LockKey};
+use crate::bookkeeping::stamp;
 use crate::error::sqlstate;
-use crate::lock::{self, LockKey};
-use crate::stamp;
 use crate::target::Target;
 use crate::RunnerError;
 
@@ -318,7 +318,7 @@ fn pending_data_migrations<'a>(
     db: DbKind,
     database: &str,
     done: &'a [String],
-) -> impl Iterator<Item = &'a super::data::DataMigration> {
+) -> impl Iterator<Item = &'a crate::declared::data::DataMigration> {
     let recorded = ctx
         .data_migrations_run
         .get(database)
@@ -559,7 +559,9 @@ async fn attempt_once(
     // catalog this run measured under its lock) go too; DDL committed since
     // keeps its row when the journal vouched for the start.
     let (measured, clean) = match (&kept.journal, &recorded) {
-        (crate::stamp::Journal::Working { .. }, Some(_)) => kept.measure_own(&mut tx).await,
+        (crate::bookkeeping::stamp::Journal::Working { .. }, Some(_)) => {
+            kept.measure_own(&mut tx).await
+        }
         _ => kept.verify(&mut tx).await.map(|c| (c, false)),
     }
     .map_err(failed("recording the catalog"))?;

@@ -4,10 +4,7 @@
 
 pub mod apply;
 pub mod assess;
-pub mod data;
 pub mod diff;
-pub mod history;
-pub mod ledger;
 pub mod run;
 pub mod status;
 

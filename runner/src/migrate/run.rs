@@ -14,10 +14,10 @@ use schema_core::DbKind;
 use sqlx::PgConnection;
 
 use super::apply::{migrate_one, Context, DbReport, MigrateOptions, Outcome, PlanCache};
-use super::ledger;
+use crate::bookkeeping::ledger;
+use crate::bookkeeping::lock;
+use crate::bookkeeping::ownership;
 use crate::error::exit;
-use crate::lock;
-use crate::ownership;
 use crate::target::{check_name, Target};
 use crate::tenant::{self, State};
 use crate::RunnerError;
@@ -482,7 +482,7 @@ async fn adoption_refused(
         let is_master: bool = sqlx::query_scalar("SELECT to_regclass('rsm.identity') IS NOT NULL")
             .fetch_one(&mut conn)
             .await?;
-        let stamp = crate::stamp::read(&mut conn).await?;
+        let stamp = crate::bookkeeping::stamp::read(&mut conn).await?;
         let actual = schema_model::introspect::introspect(&mut conn, "public").await?;
         Ok::<_, sqlx::Error>((is_master, stamp, actual))
     }

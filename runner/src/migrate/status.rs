@@ -3,7 +3,7 @@
 //! there, so that 1,000 tenants in three states read as three groups.
 //!
 //! Per database one connection and a cheap query: the stamp and its DDL
-//! journal ([`crate::journal`]). A database whose journal is untouched since
+//! journal ([`crate::bookkeeping::journal`]). A database whose journal is untouched since
 //! the runner verified it still has the catalog hash its stamp records;
 //! others (and all with `--deep`) have their catalog hashed on the server.
 //! One database per distinct catalog hash is introspected in full; the others
@@ -19,7 +19,7 @@ use schema_model::introspect::{catalog_hash, introspect, unmodeled};
 use schema_model::plan::{plan, PlanOptions};
 use sqlx::{Connection, PgConnection};
 
-use crate::stamp::{self, Stamp};
+use crate::bookkeeping::stamp::{self, Stamp};
 use crate::target::Target;
 use crate::tenant::{self, State, TenantInfo};
 use crate::RunnerError;

@@ -5,8 +5,8 @@
 use schema_core::ident::{quote, quote_literal};
 use sqlx::{Executor, PgConnection};
 
+use crate::bookkeeping::ownership::{self, Fleet, Proof};
 use crate::error::sqlstate;
-use crate::ownership::{self, Fleet, Proof};
 use crate::scram;
 use crate::target::Target;
 use crate::RunnerError;

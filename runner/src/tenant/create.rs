@@ -24,8 +24,8 @@ use super::access::{self, Credentials};
 use super::organization;
 use super::remove;
 use super::seed::{self, SeedSet};
-use crate::lock::{self, LockKey};
-use crate::ownership::{self, Fleet, Kind, Phase, Proof};
+use crate::bookkeeping::lock::{self, LockKey};
+use crate::bookkeeping::ownership::{self, Fleet, Kind, Phase, Proof};
 use crate::target::Target;
 use crate::template::{self, Method};
 use crate::RunnerError;
@@ -189,7 +189,7 @@ async fn check_master_schema(fleet: &mut Fleet) -> Result<(), RunnerError> {
         .target
         .declared
         .fingerprint(schema_core::DbKind::Master);
-    let stamp = crate::stamp::read(&mut fleet.master)
+    let stamp = crate::bookkeeping::stamp::read(&mut fleet.master)
         .await
         .map_err(|e| fleet.master_error("reading the master's stamp", e))?;
     match stamp {
@@ -418,13 +418,14 @@ async fn build(
     // Made at the current schema: the data migrations its history marks as
     // done are recorded in the master too (a restore without `rsm` must not
     // run them on data that never needed them).
-    let baseline = crate::migrate::history::Entry::baseline(&fleet.target.declared, DbKind::Tenant)
-        .data_migrations;
+    let baseline =
+        crate::bookkeeping::history::Entry::baseline(&fleet.target.declared, DbKind::Tenant)
+            .data_migrations;
     if !baseline.is_empty() {
-        crate::migrate::ledger::ensure(&mut tx)
+        crate::bookkeeping::ledger::ensure(&mut tx)
             .await
             .map_err(failed)?;
-        crate::migrate::ledger::record_data_migrations(&mut tx, tenant, &baseline)
+        crate::bookkeeping::ledger::record_data_migrations(&mut tx, tenant, &baseline)
             .await
             .map_err(failed)?;
     }
@@ -506,7 +507,7 @@ async fn stamp(
     expected: &str,
     master_id: &str,
 ) -> Result<(), RunnerError> {
-    let (stamp, journal) = crate::stamp::read_with_journal(conn)
+    let (stamp, journal) = crate::bookkeeping::stamp::read_with_journal(conn)
         .await
         .map_err(|e| RunnerError::db("reading the stamp", tenant, e))?;
     if stamp.as_ref().map(|s| s.fingerprint.as_str()) != Some(expected) {
@@ -524,7 +525,7 @@ async fn stamp(
     // The journal holds the grants just given (they change no schema): the
     // template's verified catalog hash is this clone's too.
     if journal.is_working() {
-        crate::journal::clear(conn)
+        crate::bookkeeping::journal::clear(conn)
             .await
             .map_err(|e| RunnerError::db("clearing the journal", tenant, e))?;
     }

@@ -9,10 +9,10 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 use sqlx::Connection;
 
+use crate::bookkeeping::lock::{self, LockKey};
+use crate::bookkeeping::ownership::{self, Identity, Intent, Kind, Phase};
+use crate::bookkeeping::stamp::{self, Stamp};
 use crate::error::sqlstate;
-use crate::lock::{self, LockKey};
-use crate::ownership::{self, Identity, Intent, Kind, Phase};
-use crate::stamp::{self, Stamp};
 use crate::target::{check_name, Target};
 use crate::RunnerError;
 

@@ -35,8 +35,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::lock::{self, LockKey};
-use crate::ownership::{self, Fleet, OwnedDatabase, Proof};
+use crate::bookkeeping::lock::{self, LockKey};
+use crate::bookkeeping::ownership::{self, Fleet, OwnedDatabase, Proof};
 use crate::target::{check_name, Target};
 use crate::RunnerError;
 

@@ -13,8 +13,8 @@ use sqlx::{Connection, PgConnection};
 
 use super::inventory::{self, State, TenantInfo};
 use super::organization;
-use crate::lock::{self, LockKey};
-use crate::ownership::{self, Fleet, Kind, Phase, Proof};
+use crate::bookkeeping::lock::{self, LockKey};
+use crate::bookkeeping::ownership::{self, Fleet, Kind, Phase, Proof};
 use crate::target::{check_name, Target};
 use crate::RunnerError;
 
@@ -137,7 +137,7 @@ async fn drop_locked(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerE
 /// is not protected.
 async fn is_protected(target: &Target, tenant: &str) -> Result<bool, RunnerError> {
     let mut conn = target.connect(tenant).await?;
-    let stamp = crate::stamp::read(&mut conn)
+    let stamp = crate::bookkeeping::stamp::read(&mut conn)
         .await
         .map_err(|e| RunnerError::db("reading the stamp", tenant, e))?;
     conn.close().await.ok();
@@ -167,7 +167,7 @@ async fn unregister_and_forget(fleet: &mut Fleet, tenant: &str) -> Result<(), Ru
         .await
         .map_err(failed)?;
     ownership::forget(&mut tx, tenant).await.map_err(failed)?;
-    crate::migrate::ledger::forget_data_migrations(&mut tx, tenant)
+    crate::bookkeeping::ledger::forget_data_migrations(&mut tx, tenant)
         .await
         .map_err(failed)?;
     tx.commit().await.map_err(failed)

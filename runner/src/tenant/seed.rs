@@ -3,7 +3,7 @@
 use sqlx::{Connection, PgConnection};
 
 use super::inventory::{self, State};
-use crate::ownership::Fleet;
+use crate::bookkeeping::ownership::Fleet;
 use crate::RunnerError;
 
 /// Which seed set a tenant gets.

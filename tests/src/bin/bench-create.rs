@@ -50,7 +50,7 @@ async fn main() {
     // The floor, in the same run: the clone alone (`CREATE DATABASE ...
     // TEMPLATE`), what every create pays whatever the runner does around it.
     let mut master = target.connect(&target.master_db).await.unwrap();
-    let identity = runner::ownership::read_identity(&mut master)
+    let identity = runner::bookkeeping::ownership::read_identity(&mut master)
         .await
         .unwrap()
         .unwrap();

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use runner::bookkeeping::lock::{self, LockKey};
 use runner::error::exit;
-use runner::lock::{self, LockKey};
 use runner::tenant::{self, CreateOptions, Selection, State};
 use runner::RunnerError;
 

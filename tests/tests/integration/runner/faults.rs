@@ -153,13 +153,21 @@ async fn an_interrupted_drop_is_undone_or_finished_by_the_next_run() {
         .tenant;
     let mut master = fleet.master().await;
     // Killed after recording the drop, before the database went: undone.
-    runner::ownership::set_phase(&mut master, &kept, runner::ownership::Phase::Dropping)
-        .await
-        .unwrap();
+    runner::bookkeeping::ownership::set_phase(
+        &mut master,
+        &kept,
+        runner::bookkeeping::ownership::Phase::Dropping,
+    )
+    .await
+    .unwrap();
     // Killed after the database went, before the role and registry rows did: finished.
-    runner::ownership::set_phase(&mut master, &gone, runner::ownership::Phase::Dropping)
-        .await
-        .unwrap();
+    runner::bookkeeping::ownership::set_phase(
+        &mut master,
+        &gone,
+        runner::bookkeeping::ownership::Phase::Dropping,
+    )
+    .await
+    .unwrap();
     fleet
         .admin()
         .await

@@ -128,7 +128,10 @@ async fn a_stamp_of_an_older_runner_is_brought_up_to_date() {
     .await
     .unwrap();
     assert_eq!(report.tenants[0].outcome, Outcome::Stamped, "{report:#?}");
-    let stamp = runner::stamp::read(&mut conn).await.unwrap().unwrap();
+    let stamp = runner::bookkeeping::stamp::read(&mut conn)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         stamp.fingerprint,
         fleet.target.declared.tenant_fingerprint()

@@ -265,10 +265,12 @@ async fn an_old_fleet_is_described_exactly_adopted_and_converged_with_every_row(
         ["client_contacts_to_company_members"]
     );
     let mut master_conn = fleet.master().await;
-    assert!(runner::ownership::read_identity(&mut master_conn)
-        .await
-        .unwrap()
-        .is_some());
+    assert!(
+        runner::bookkeeping::ownership::read_identity(&mut master_conn)
+            .await
+            .unwrap()
+            .is_some()
+    );
     // Adopted, not made: the application's privileges on it are untouched,
     // now and on a later init (which reports the exposure instead).
     let public_may_connect =

@@ -1,8 +1,8 @@
 //! Master init, tenant creation, access, listing, dropping, cleanup, seeding
 //! and bad input, one runner at a time.
 
+use runner::bookkeeping::ownership::{self, Identity};
 use runner::error::exit;
-use runner::ownership::{self, Identity};
 use runner::target::Target;
 use runner::template::{self, Method};
 use runner::tenant::{self, CreateOptions, SeedSet, Selection, State};
@@ -120,7 +120,10 @@ async fn a_tenant_is_registered_stamped_seeded_and_cloned_from_the_template() {
         Some(identity.owner_role())
     );
     let mut conn = fleet.target.connect(&created.tenant).await.unwrap();
-    let stamp = runner::stamp::read(&mut conn).await.unwrap().unwrap();
+    let stamp = runner::bookkeeping::stamp::read(&mut conn)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         stamp.master_id.as_deref(),
         Some(identity.master_id.as_str())
@@ -569,7 +572,7 @@ async fn users_suites_get_a_fresh_tenant_with_factories() {
         .create(&tenant.pool)
         .await
         .unwrap();
-    let stamp = runner::stamp::read(&mut tenant.connect().await)
+    let stamp = runner::bookkeeping::stamp::read(&mut tenant.connect().await)
         .await
         .unwrap();
     assert_eq!(

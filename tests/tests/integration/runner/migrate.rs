@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
+use runner::declared::data::{DataFuture, DataMigration};
 use runner::declared::Declared;
 use runner::migrate::apply::{MigrateOptions, Outcome};
-use runner::migrate::data::{DataFuture, DataMigration};
 use runner::migrate::run::{self, RunOptions, RunReport, Tenants};
 use runner::migrate::status::{self, DbState, StatusOptions};
 use runner::target::Target;

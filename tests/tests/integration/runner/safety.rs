@@ -2,9 +2,9 @@
 //! same server, databases and roles made by hand or by other tools, forged
 //! records, application databases given as a master.
 
+use runner::bookkeeping::ownership::{self, Kind};
 use runner::error::exit;
 use runner::migrate::status::{self, DbState, StatusOptions};
-use runner::ownership::{self, Kind};
 use runner::tenant::{self, CreateOptions, SeedSet, Selection, State};
 use sqlx::Executor;
 

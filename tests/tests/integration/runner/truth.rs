@@ -543,7 +543,7 @@ async fn the_data_migration_run_twice_changes_nothing_the_second_time() {
         .unwrap()
         .tenant;
     let mut conn = fleet.target.connect(&name).await.unwrap();
-    for migration in runner::migrate::data::builtin() {
+    for migration in runner::declared::data::builtin() {
         let first = (migration.run)(&mut conn).await.unwrap();
         let clients = count(&mut conn, "SELECT count(*) FROM clients").await;
         let members = count(&mut conn, "SELECT count(*) FROM company_members").await;

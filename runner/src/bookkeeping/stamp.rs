@@ -19,10 +19,10 @@ pub struct Stamp {
     /// Rows the runner's seed put in it (what repair may remove with it).
     pub seeded_rows: i64,
     /// The catalog hash the runner last verified, and the journal's row count
-    /// then (see [`crate::journal`]): still true while the count is unchanged.
+    /// then (see [`crate::bookkeeping::journal`]): still true while the count is unchanged.
     pub catalog: Option<String>,
     pub journal_seen: Option<i64>,
-    /// The journal's [token](crate::journal::TOKEN_SQL) when the catalog was
+    /// The journal's [token](crate::bookkeeping::journal::TOKEN_SQL) when the catalog was
     /// verified.
     pub journal_token: Option<String>,
 }
@@ -176,11 +176,11 @@ pub async fn read_with_journal(
 }
 
 /// Record the catalog hash just verified, with the journal emptied (see
-/// [`crate::journal`]). The stamp exists (written before).
+/// [`crate::bookkeeping::journal`]). The stamp exists (written before).
 pub async fn set_catalog(conn: &mut PgConnection, catalog: &str) -> Result<(), sqlx::Error> {
     sqlx::query(&format!(
         "UPDATE rsm.stamp SET catalog = $1, journal_seen = 0, journal_token = {}",
-        crate::journal::TOKEN_SQL
+        crate::bookkeeping::journal::TOKEN_SQL
     ))
     .bind(catalog)
     .execute(conn)
@@ -192,7 +192,7 @@ pub async fn set_catalog(conn: &mut PgConnection, catalog: &str) -> Result<(), s
 /// journal installed (when the role may) and emptied, the catalog hash
 /// measured after, and both recorded in the stamp. Returns the hash.
 pub async fn verify(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
-    let journaled = crate::journal::install(conn).await?;
+    let journaled = crate::bookkeeping::journal::install(conn).await?;
     measure(conn, journaled).await
 }
 
@@ -200,7 +200,7 @@ pub async fn verify(conn: &mut PgConnection) -> Result<String, sqlx::Error> {
 /// it, when there is a journal.
 async fn measure(conn: &mut PgConnection, journaled: bool) -> Result<String, sqlx::Error> {
     if journaled {
-        crate::journal::clear(conn).await?;
+        crate::bookkeeping::journal::clear(conn).await?;
     }
     let catalog = schema_model::introspect::catalog_hash(conn, "public").await?;
     if journaled {
@@ -240,7 +240,7 @@ impl Bookkeeping {
                 "SELECT {COUNT_STAMP_COLUMNS},
                     to_regclass('rsm.ddl_journal') IS NOT NULL AND {},
                     $1 AND to_regclass('rsm.history') IS NOT NULL",
-                crate::journal::working_sql()
+                crate::bookkeeping::journal::working_sql()
             ))
             .bind(history)
             .fetch_one(&mut *conn)
@@ -271,7 +271,7 @@ impl Bookkeeping {
             "SELECT {}, {}, {}, {}",
             part(stamped, "(SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1)"),
             part(journaled, "(SELECT count(*) FROM rsm.ddl_journal)"),
-            part(journaled, crate::journal::TOKEN_SQL),
+            part(journaled, crate::bookkeeping::journal::TOKEN_SQL),
             part(
                 history,
                 "ARRAY(SELECT DISTINCT unnest(data_migrations) FROM rsm.history)"
@@ -307,13 +307,13 @@ impl Bookkeeping {
             .map(|_| ())
     }
 
-    /// [`crate::migrate::history::record`], without asking again what exists.
+    /// [`crate::bookkeeping::history::record`], without asking again what exists.
     pub async fn record_history(
         &self,
         conn: &mut PgConnection,
-        entry: &crate::migrate::history::Entry<'_>,
+        entry: &crate::bookkeeping::history::Entry<'_>,
     ) -> Result<(), sqlx::Error> {
-        crate::migrate::history::record_known(conn, self.history, entry).await
+        crate::bookkeeping::history::record_known(conn, self.history, entry).await
     }
 
     /// Measure the catalog after this transaction's statements: its own
@@ -324,7 +324,7 @@ impl Bookkeeping {
         &self,
         conn: &mut PgConnection,
     ) -> Result<(String, bool), sqlx::Error> {
-        crate::journal::clear_own(conn).await?;
+        crate::bookkeeping::journal::clear_own(conn).await?;
         let catalog = schema_model::introspect::catalog_hash(conn, "public").await?;
         let others: i64 = sqlx::query_scalar("SELECT count(*) FROM rsm.ddl_journal")
             .fetch_one(&mut *conn)

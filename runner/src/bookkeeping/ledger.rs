@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use sqlx::{Executor, PgConnection};
 
-use crate::lock::{self, LockKey};
+use crate::bookkeeping::lock::{self, LockKey};
 
 const LEDGER_DDL: &str = "CREATE TABLE IF NOT EXISTS rsm.runs (
     id text PRIMARY KEY,

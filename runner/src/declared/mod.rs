@@ -4,13 +4,15 @@
 //!
 //! [`Target`]: crate::target::Target
 
+pub mod data;
+
 use std::sync::{Arc, OnceLock};
 
 use schema_core::DbKind;
 use schema_model::fingerprint::fingerprint;
 use schema_model::model::Schema;
 
-use crate::migrate::data::{self, DataMigration};
+use data::DataMigration;
 
 /// A master schema and a tenant schema, with their fingerprints, and the
 /// data migrations registered with them.

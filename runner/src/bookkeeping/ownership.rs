@@ -347,7 +347,7 @@ pub async fn prove_database(
     } else if record.adopted {
         // Adopted: made by other tools, stamped with this master's id by `migrate`.
         match fleet.target.connect(name).await {
-            Ok(mut conn) => crate::stamp::read(&mut conn)
+            Ok(mut conn) => crate::bookkeeping::stamp::read(&mut conn)
                 .await?
                 .and_then(|s| s.master_id)
                 .is_some_and(|id| id == fleet.identity.master_id),
@@ -455,7 +455,7 @@ pub async fn drop_role(admin: &mut PgConnection, role: OwnedRole) -> Result<(), 
 /// protected, or holding rows beyond those the runner put there itself (the
 /// seed recorded in its stamp; a template holds none).
 pub async fn reason_to_keep(conn: &mut PgConnection) -> Result<Option<String>, sqlx::Error> {
-    let stamp = crate::stamp::read(conn).await?;
+    let stamp = crate::bookkeeping::stamp::read(conn).await?;
     if stamp.as_ref().is_some_and(|s| s.protected) {
         return Ok(Some("protected".into()));
     }
