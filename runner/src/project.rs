@@ -45,7 +45,8 @@ pub fn trusted(dir: &Path) -> bool {
         .is_ok_and(|m| (owned_by_me(&m) || m.uid() == 0) && m.mode() & 0o002 == 0)
 }
 
-fn owned_by_me(meta: &std::fs::Metadata) -> bool {
+/// Whether the current user owns what `meta` describes.
+pub(crate) fn owned_by_me(meta: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
     // SAFETY: geteuid has no preconditions and cannot fail.
     meta.uid() == unsafe { libc::geteuid() }

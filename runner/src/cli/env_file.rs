@@ -9,16 +9,13 @@ use std::path::{Path, PathBuf};
 
 /// The `.env` file that applies to `start`, if any.
 pub fn find(start: &Path) -> Option<PathBuf> {
-    use std::os::unix::fs::MetadataExt;
     start
         .ancestors()
         .take_while(|d| crate::project::trusted(d))
         .map(|d| d.join(".env"))
         .find(|f| {
-            std::fs::symlink_metadata(f).is_ok_and(|m| {
-                // SAFETY: geteuid has no preconditions and cannot fail.
-                m.is_file() && m.uid() == unsafe { libc::geteuid() }
-            })
+            std::fs::symlink_metadata(f)
+                .is_ok_and(|m| m.is_file() && crate::project::owned_by_me(&m))
         })
 }
 

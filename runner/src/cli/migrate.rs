@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use clap::{ArgGroup, Args};
 
-use super::output::{parse_timeout, table, Progress};
+use super::output::{parse_timeout, plural, table, Progress};
 use super::{ConnArgs, Output};
 use crate::migrate::apply::{DbReport, MigrateOptions, Outcome};
 use crate::migrate::run::{self, RunOptions, RunReport, Tenants};
@@ -156,10 +156,7 @@ fn write_report(
         if members.len() == 1 {
             names
         } else {
-            format!(
-                "{} ({names})",
-                super::status::plural(members.len(), "tenant")
-            )
+            format!("{} ({names})", plural(members.len(), "tenant"))
         }
     };
     let m = &report.master;
@@ -242,7 +239,7 @@ fn write_report(
                 w,
                 "\n-- plan for {} ({})",
                 alike.join(", "),
-                super::status::plural(alike.len(), "database")
+                plural(alike.len(), "database")
             )?;
             write!(w, "{}", assessed.plan.sql_script())?;
         }
@@ -269,13 +266,13 @@ fn write_report(
     writeln!(
         w,
         "{}{}; {}; {seconds:.1} s",
-        super::status::plural(tenants, "tenant"),
+        plural(tenants, "tenant"),
         if counted.is_empty() {
             String::new()
         } else {
             format!(": {}", counted.join(", "))
         },
-        super::status::plural(report.plans, "plan"),
+        plural(report.plans, "plan"),
     )?;
     if let Some(why) = &report.stopped {
         writeln!(w, "stopped: {why}")?;

@@ -188,6 +188,15 @@ fn parse_duration(text: &str, examples: &str) -> Result<chrono::Duration, String
     }
 }
 
+/// `1 database`, `3 databases`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

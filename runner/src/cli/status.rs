@@ -2,6 +2,7 @@
 
 use clap::Args;
 
+use super::output::plural;
 use super::{ConnArgs, Output};
 use crate::error::exit;
 use crate::migrate::status::{self, DbState, Group, StatusOptions, DEFAULT_CONCURRENCY};
@@ -131,13 +132,4 @@ fn write_group(w: &mut dyn std::io::Write, g: &Group) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// `1 database`, `3 databases`.
-pub(crate) fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
