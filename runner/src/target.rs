@@ -300,6 +300,29 @@ const URL_PARAMETERS: &[&str] = &[
     "options",
 ];
 
+/// The parts of `scheme://[userinfo@]hosts[/db][?query]`, as written.
+pub(crate) struct UrlParts<'u> {
+    pub userinfo: Option<&'u str>,
+    pub hosts: &'u str,
+    pub query: &'u str,
+}
+
+/// `url` cut into its parts, without decoding or checking anything.
+pub(crate) fn url_parts(url: &str) -> UrlParts<'_> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let authority = before_query.split('/').next().unwrap_or("");
+    let (userinfo, hosts) = match authority.rsplit_once('@') {
+        Some((userinfo, hosts)) => (Some(userinfo), hosts),
+        None => (None, authority),
+    };
+    UrlParts {
+        userinfo,
+        hosts,
+        query,
+    }
+}
+
 /// What the driver's parser would accept but could not represent exactly:
 /// characters that must be percent-encoded (spaces, controls), a malformed
 /// escape (`%zz`), several hosts, a parameter it would ignore. The password
@@ -322,14 +345,11 @@ fn check_url_text(url: &str) -> Result<(), RunnerError> {
             return refuse("has a `%` not followed by two hexadecimal digits".into());
         }
     }
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let authority = before_query.split('/').next().unwrap_or("");
-    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if hosts.contains(',') {
+    let parts = url_parts(url);
+    if parts.hosts.contains(',') {
         return refuse("names several hosts; give one".into());
     }
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
+    for pair in parts.query.split('&').filter(|p| !p.is_empty()) {
         let key = pair.split_once('=').map_or(pair, |(k, _)| k);
         let setting = key.starts_with("options[") && key.ends_with(']');
         if !URL_PARAMETERS.contains(&key) && !setting {

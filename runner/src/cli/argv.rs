@@ -52,12 +52,9 @@ pub fn without_passwords(args: &[OsString]) -> Option<(Vec<OsString>, Moved)> {
 
 /// `scheme://user:password@...`.
 fn has_password(url: &OsString) -> bool {
-    let url = url.to_str().unwrap_or_default();
-    let rest = url.split_once("://").map_or("", |(_, rest)| rest);
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    authority
-        .rsplit_once('@')
-        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+    crate::target::url_parts(url.to_str().unwrap_or_default())
+        .userinfo
+        .is_some_and(|userinfo| userinfo.contains(':'))
 }
 
 /// Execute the runner again with the passwords moved out of its arguments;
