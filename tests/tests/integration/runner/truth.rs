@@ -39,6 +39,21 @@ async fn fresh_tenant(fleet: &TestFleet) -> (String, PgConnection) {
     (name, conn)
 }
 
+/// A tenant seeded with `realistic` at scale 1, and a superuser connection.
+async fn realistic_tenant(fleet: &TestFleet) -> (String, PgConnection) {
+    let options = CreateOptions {
+        seed: tenant::SeedSet::Realistic,
+        scale: 1,
+        ..CreateOptions::default()
+    };
+    let name = tenant::create(&fleet.target, &options)
+        .await
+        .unwrap()
+        .tenant;
+    let conn = fleet.target.connect(&name).await.unwrap();
+    (name, conn)
+}
+
 async fn migrate(fleet: &TestFleet, options: &RunOptions) -> RunReport {
     run::migrate(&fleet.target, options, &mut |_, _| {})
         .await
@@ -451,16 +466,7 @@ async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
 #[tokio::test]
 async fn a_tenant_that_lost_its_rsm_schema_reads_unstamped_and_runs_no_data_migration_again() {
     let fleet = TestFleet::initialised().await;
-    let options = CreateOptions {
-        seed: tenant::SeedSet::Realistic,
-        scale: 1,
-        ..CreateOptions::default()
-    };
-    let name = tenant::create(&fleet.target, &options)
-        .await
-        .unwrap()
-        .tenant;
-    let mut conn = fleet.target.connect(&name).await.unwrap();
+    let (name, mut conn) = realistic_tenant(&fleet).await;
     let clients = count(&mut conn, "SELECT count(*) FROM clients").await;
     let members = count(&mut conn, "SELECT count(*) FROM company_members").await;
     assert!(
@@ -533,16 +539,7 @@ async fn a_constraint_renamed_by_hand_is_drifted_not_behind() {
 #[tokio::test]
 async fn the_data_migration_run_twice_changes_nothing_the_second_time() {
     let fleet = TestFleet::initialised().await;
-    let options = CreateOptions {
-        seed: tenant::SeedSet::Realistic,
-        scale: 1,
-        ..CreateOptions::default()
-    };
-    let name = tenant::create(&fleet.target, &options)
-        .await
-        .unwrap()
-        .tenant;
-    let mut conn = fleet.target.connect(&name).await.unwrap();
+    let (_, mut conn) = realistic_tenant(&fleet).await;
     for migration in runner::declared::data::builtin() {
         let first = (migration.run)(&mut conn).await.unwrap();
         let clients = count(&mut conn, "SELECT count(*) FROM clients").await;
@@ -622,6 +619,20 @@ async fn cosmetic_extras_are_listed_and_change_no_state() {
         .unwrap();
 }
 
+/// A trigger `probe` on `clients` before `$event`, running a function whose
+/// body is `$body`.
+macro_rules! probe_trigger {
+    ($body:literal, $event:literal) => {
+        concat!(
+            "CREATE FUNCTION public.probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ",
+            $body,
+            "; END $$; CREATE TRIGGER probe BEFORE ",
+            $event,
+            " ON clients FOR EACH ROW EXECUTE FUNCTION public.probe()"
+        )
+    };
+}
+
 /// (what, the reference DDL, a variant that differs from it in that one
 /// property): each run on a fresh tenant inside a transaction rolled back.
 const PROPERTIES: &[(&str, &str, &str)] = &[
@@ -657,22 +668,10 @@ const PROPERTIES: &[(&str, &str, &str)] = &[
     ("row level security forced", "ALTER TABLE clients ENABLE ROW LEVEL SECURITY", "ALTER TABLE clients ENABLE ROW LEVEL SECURITY; ALTER TABLE clients FORCE ROW LEVEL SECURITY"),
     ("policy expression", "CREATE POLICY probe ON clients USING (true)", "CREATE POLICY probe ON clients USING (is_active)"),
     ("policy kind", "CREATE POLICY probe ON clients USING (true)", "CREATE POLICY probe ON clients AS RESTRICTIVE USING (true)"),
-    ("trigger function body",
-        "CREATE FUNCTION public.probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
-         CREATE TRIGGER probe BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION public.probe()",
-        "CREATE FUNCTION public.probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
-         CREATE TRIGGER probe BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION public.probe()"),
-    ("trigger disabled",
-        "CREATE FUNCTION public.probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
-         CREATE TRIGGER probe BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION public.probe()",
-        "CREATE FUNCTION public.probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
-         CREATE TRIGGER probe BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION public.probe();
-         ALTER TABLE clients DISABLE TRIGGER probe"),
-    ("trigger event",
-        "CREATE FUNCTION public.probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
-         CREATE TRIGGER probe BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION public.probe()",
-        "CREATE FUNCTION public.probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
-         CREATE TRIGGER probe BEFORE UPDATE ON clients FOR EACH ROW EXECUTE FUNCTION public.probe()"),
+    ("trigger function body", probe_trigger!("RETURN NEW", "INSERT"), probe_trigger!("RETURN NULL", "INSERT")),
+    ("trigger disabled", probe_trigger!("RETURN NEW", "INSERT"),
+        concat!(probe_trigger!("RETURN NEW", "INSERT"), "; ALTER TABLE clients DISABLE TRIGGER probe")),
+    ("trigger event", probe_trigger!("RETURN NEW", "INSERT"), probe_trigger!("RETURN NEW", "UPDATE")),
     ("rule action", "CREATE RULE probe AS ON INSERT TO clients DO ALSO NOTHING", "CREATE RULE probe AS ON INSERT TO clients DO INSTEAD NOTHING"),
     ("persistence", "", "ALTER TABLE client_notes SET UNLOGGED"),
     ("sequence ownership", "", "ALTER SEQUENCE clients_id_seq OWNED BY NONE"),
