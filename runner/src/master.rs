@@ -17,7 +17,7 @@ use schema_model::model::Schema;
 use sqlx::{Connection, Executor, PgConnection};
 
 use crate::bookkeeping::lock::{self, LockKey};
-use crate::bookkeeping::ownership::{self, Identity, MASTER_DDL};
+use crate::bookkeeping::ownership::{self, Identity};
 use crate::target::Target;
 use crate::tenant;
 use crate::RunnerError;
@@ -122,7 +122,7 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
             }
             let identity =
                 Identity::random().map_err(RunnerError::system("reading /dev/urandom"))?;
-            tx.execute(MASTER_DDL)
+            crate::bookkeeping::rsm::upgrade(&mut tx, crate::bookkeeping::rsm::Ladder::Master)
                 .await
                 .map_err(failed("creating the runner's records"))?;
             sqlx::query("INSERT INTO rsm.identity (master_id, adopted) VALUES ($1, $2)")

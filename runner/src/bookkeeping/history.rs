@@ -1,19 +1,8 @@
 //! `rsm.history` in each database: one row per migration applied to it.
 
-use sqlx::{Executor, PgConnection};
+use sqlx::PgConnection;
 
-const HISTORY_DDL: &str = "CREATE SCHEMA IF NOT EXISTS rsm;
-CREATE TABLE IF NOT EXISTS rsm.history (
-    id bigserial PRIMARY KEY,
-    run_id text,
-    applied_at timestamptz NOT NULL DEFAULT now(),
-    fingerprint_before text NOT NULL,
-    fingerprint_after text NOT NULL,
-    statements text NOT NULL,
-    data_migrations text[] NOT NULL DEFAULT '{}',
-    duration_ms bigint NOT NULL,
-    runner_version text NOT NULL
-);";
+use crate::bookkeeping::rsm::{self, Ladder};
 
 /// A migration applied to one database.
 #[derive(Debug, Clone)]
@@ -44,23 +33,15 @@ impl Entry<'_> {
     }
 }
 
-/// Record an entry (the table made when missing), on the migrating transaction.
+/// Record an entry (the runner's schema brought up to date first), on the
+/// migrating transaction.
 pub async fn record(conn: &mut PgConnection, entry: &Entry<'_>) -> Result<(), sqlx::Error> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.history') IS NOT NULL")
-        .fetch_one(&mut *conn)
-        .await?;
-    record_known(conn, exists, entry).await
+    rsm::upgrade(conn, Ladder::Database).await?;
+    insert(conn, entry).await
 }
 
-/// [`record`], knowing whether the table exists.
-pub async fn record_known(
-    conn: &mut PgConnection,
-    exists: bool,
-    entry: &Entry<'_>,
-) -> Result<(), sqlx::Error> {
-    if !exists {
-        conn.execute(HISTORY_DDL).await?;
-    }
+/// [`record`], knowing the runner's schema is up to date.
+pub(crate) async fn insert(conn: &mut PgConnection, entry: &Entry<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO rsm.history (run_id, fingerprint_before, fingerprint_after, statements, data_migrations, duration_ms, runner_version)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -21,55 +21,7 @@
 
 use sqlx::{Executor, PgConnection};
 
-/// The bodies of the two event-trigger functions: what `WORKING_SQL`
-/// compares `pg_proc.prosrc` with, so that a function replaced by a no-op
-/// stops the journal from vouching for anything.
-const NOTE_DDL_BODY: &str = "
-DECLARE
-    tags text;
-BEGIN
-    IF tg_tag LIKE 'DROP %' THEN
-        RETURN; -- drops are noted by rsm.note_drop, which sees what they drop
-    END IF;
-    SELECT string_agg(c.command_tag, ', ') INTO tags
-      FROM pg_event_trigger_ddl_commands() c
-     WHERE c.schema_name IS NULL OR c.schema_name NOT LIKE 'pg_temp%';
-    IF tags IS NULL AND EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()) THEN
-        RETURN; -- temporary objects only
-    END IF;
-    INSERT INTO rsm.ddl_journal (command) VALUES (coalesce(tags, tg_tag));
-END ";
-const NOTE_DROP_BODY: &str = "
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() d WHERE NOT d.is_temporary) THEN
-        INSERT INTO rsm.ddl_journal (command) VALUES (tg_tag);
-    END IF;
-END ";
-
-fn journal_ddl() -> String {
-    format!(
-        "CREATE TABLE IF NOT EXISTS rsm.ddl_journal (
-    at timestamptz NOT NULL DEFAULT now(),
-    command text,
-    -- The transaction of the DDL: a migration clears its own rows only.
-    txid xid8 NOT NULL DEFAULT pg_current_xact_id()
-);
-CREATE OR REPLACE FUNCTION rsm.note_ddl() RETURNS event_trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm${NOTE_DDL_BODY}$rsm$;
-CREATE OR REPLACE FUNCTION rsm.note_drop() RETURNS event_trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm${NOTE_DROP_BODY}$rsm$;
-REVOKE ALL ON FUNCTION rsm.note_ddl() FROM PUBLIC;
-REVOKE ALL ON FUNCTION rsm.note_drop() FROM PUBLIC;
-DO $rsm$ BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'rsm_note_ddl') THEN
-        CREATE EVENT TRIGGER rsm_note_ddl ON ddl_command_end EXECUTE FUNCTION rsm.note_ddl();
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'rsm_note_drop') THEN
-        CREATE EVENT TRIGGER rsm_note_drop ON sql_drop EXECUTE FUNCTION rsm.note_drop();
-    END IF;
-END $rsm$;"
-    )
-}
+use crate::bookkeeping::rsm::{NOTE_DDL_BODY, NOTE_DROP_BODY};
 
 /// Whether both triggers exist, are enabled and run the runner's own
 /// functions, unchanged (SQL, for the checks below).
@@ -113,14 +65,10 @@ pub async fn install(conn: &mut PgConnection) -> Result<bool, sqlx::Error> {
     if !superuser {
         return Ok(false);
     }
-    conn.execute("CREATE SCHEMA IF NOT EXISTS rsm").await?;
     // Also repairs a journal whose function was replaced or whose trigger
     // was disabled: the functions are written again, the triggers enabled.
-    conn.execute(journal_ddl().as_str()).await?;
-    conn.execute(
-        "ALTER EVENT TRIGGER rsm_note_ddl ENABLE; ALTER EVENT TRIGGER rsm_note_drop ENABLE",
-    )
-    .await?;
+    conn.execute(crate::bookkeeping::rsm::journal_ddl().as_str())
+        .await?;
     Ok(true)
 }
 

@@ -5,55 +5,19 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::{Executor, PgConnection};
+use sqlx::PgConnection;
 
 use crate::bookkeeping::lock::{self, LockKey};
-
-const LEDGER_DDL: &str = "CREATE TABLE IF NOT EXISTS rsm.runs (
-    id text PRIMARY KEY,
-    started_at timestamptz NOT NULL DEFAULT now(),
-    finished_at timestamptz,
-    master_fingerprint text NOT NULL,
-    tenant_fingerprint text NOT NULL,
-    options jsonb NOT NULL,
-    state text NOT NULL CHECK (state IN ('running', 'finished', 'stopped'))
-);
-CREATE TABLE IF NOT EXISTS rsm.run_databases (
-    run_id text NOT NULL REFERENCES rsm.runs (id) ON DELETE CASCADE,
-    database text NOT NULL,
-    outcome text NOT NULL,
-    detail text,
-    at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (run_id, database)
-);
--- Which data migrations ran in which database: kept here as well as in the
--- database's own history, so that a database restored without its `rsm`
--- schema never runs one again.
-CREATE TABLE IF NOT EXISTS rsm.data_migrations (
-    database text NOT NULL,
-    name text NOT NULL,
-    at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (database, name)
-);";
 
 /// The lock a live run holds (on an admin connection).
 pub fn run_lock(id: &str) -> LockKey {
     LockKey::database(&format!("rsm-run:{id}"))
 }
 
-/// Create the ledger when missing (only then: even a no-op `CREATE ... IF
-/// NOT EXISTS` is DDL, and would leave a row in the master's journal).
+/// The ledger (and the rest of the master's records) brought to this
+/// runner's version.
 pub async fn ensure(master: &mut PgConnection) -> Result<(), sqlx::Error> {
-    let exists: bool = sqlx::query_scalar(
-        "SELECT to_regclass('rsm.runs') IS NOT NULL AND to_regclass('rsm.run_databases') IS NOT NULL
-                AND to_regclass('rsm.data_migrations') IS NOT NULL",
-    )
-    .fetch_one(&mut *master)
-    .await?;
-    if !exists {
-        master.execute(LEDGER_DDL).await?;
-    }
-    Ok(())
+    crate::bookkeeping::rsm::upgrade(master, crate::bookkeeping::rsm::Ladder::Master).await
 }
 
 /// Start a run.

@@ -36,6 +36,17 @@ impl LockKey {
         LockKey::of("master-init", name)
     }
 
+    /// An upgrade of one ladder of the runner's own schema in a database
+    /// (advisory locks are per database); taken for the transaction only.
+    pub fn rsm_upgrade(ladder: &str) -> LockKey {
+        LockKey::of("rsm-upgrade", ladder)
+    }
+
+    /// The key, for SQL written with it.
+    pub fn value(self) -> i64 {
+        self.0
+    }
+
     fn of(kind: &str, name: &str) -> LockKey {
         LockKey(schema_core::factory::stream_id(&format!("rsm:{kind}:{name}")) as i64)
     }

@@ -23,26 +23,6 @@ use crate::error::sqlstate;
 use crate::target::{Target, SYSTEM_DATABASES};
 use crate::RunnerError;
 
-/// The master's part of the runner: its identity and what it made.
-pub const MASTER_DDL: &str = "CREATE SCHEMA IF NOT EXISTS rsm;
-CREATE TABLE rsm.identity (
-    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
-    master_id text NOT NULL CHECK (master_id ~ '^[0-9a-f]{32}$'),
-    -- Made by other tools and adopted: its privileges are the application's.
-    adopted boolean NOT NULL DEFAULT false,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE TABLE rsm.databases (
-    name text PRIMARY KEY,
-    kind text NOT NULL CHECK (kind IN ('tenant', 'template')),
-    state text NOT NULL CHECK (state IN ('creating', 'ready', 'dropping')),
-    slug text UNIQUE,
-    -- Made by other tools, taken over by `migrate`: owned by another role,
-    -- proven by this record and the master's id in its stamp.
-    adopted boolean NOT NULL DEFAULT false,
-    created_at timestamptz NOT NULL DEFAULT now()
-);";
-
 /// A master's identity.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Identity {
@@ -108,7 +88,8 @@ pub struct Fleet {
 }
 
 impl Fleet {
-    /// Refuses a master that does not exist or that the runner never initialised.
+    /// Refuses a master that does not exist or that the runner never
+    /// initialised; brings its records to this runner's version.
     pub async fn open(target: &Target) -> Result<Fleet, RunnerError> {
         let mut master = target.connect(&target.master_db).await?;
         let identity = read_identity(&mut master)
@@ -117,6 +98,10 @@ impl Fleet {
             .ok_or_else(|| RunnerError::MasterNotInitialised {
                 database: target.master_db.clone(),
             })?;
+        // The records a command writes, in the shape this runner writes them.
+        crate::bookkeeping::rsm::upgrade(&mut master, crate::bookkeeping::rsm::Ladder::Master)
+            .await
+            .map_err(|e| RunnerError::db("upgrading the runner's records", &target.master_db, e))?;
         let admin = target.admin().await?;
         Ok(Fleet {
             target: target.clone(),

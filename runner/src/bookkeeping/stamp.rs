@@ -7,7 +7,9 @@
 //! The stamp says what the runner last did; only introspection says what a
 //! database is.
 
-use sqlx::{Executor, PgConnection};
+use sqlx::PgConnection;
+
+use crate::bookkeeping::rsm::{self, Ladder};
 
 /// What a database says of itself.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -64,32 +66,6 @@ impl Journal {
     }
 }
 
-const STAMP_DDL: &str = "CREATE SCHEMA IF NOT EXISTS rsm;
-CREATE TABLE IF NOT EXISTS rsm.stamp (
-    fingerprint text NOT NULL,
-    stamped_at timestamptz NOT NULL DEFAULT now(),
-    protected boolean NOT NULL DEFAULT false,
-    master_id text,
-    seeded_rows bigint NOT NULL DEFAULT 0,
-    catalog text,
-    journal_seen bigint,
-    journal_token text
-);";
-
-/// How many columns `rsm.stamp` has now (an older runner's has fewer), and
-/// the query that counts them (0 or NULL: no stamp table).
-const STAMP_COLUMN_COUNT: i64 = 8;
-const COUNT_STAMP_COLUMNS: &str = "(SELECT count(*) FROM pg_attribute
-    WHERE attrelid = to_regclass('rsm.stamp') AND attnum > 0 AND NOT attisdropped)";
-
-/// Columns a stamp written by an older runner lacks.
-const STAMP_COLUMNS: &str = "ALTER TABLE rsm.stamp
-    ADD COLUMN IF NOT EXISTS master_id text,
-    ADD COLUMN IF NOT EXISTS seeded_rows bigint NOT NULL DEFAULT 0,
-    ADD COLUMN IF NOT EXISTS catalog text,
-    ADD COLUMN IF NOT EXISTS journal_seen bigint,
-    ADD COLUMN IF NOT EXISTS journal_token text";
-
 /// Stamp the database `conn` is connected to with `fingerprint` (made when
 /// missing; an existing stamp keeps its protection and seed count).
 pub async fn write(
@@ -97,23 +73,24 @@ pub async fn write(
     fingerprint: &str,
     master_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    let columns: Option<i64> = sqlx::query_scalar(&format!("SELECT {COUNT_STAMP_COLUMNS}"))
-        .fetch_one(&mut *conn)
-        .await?;
-    match columns.unwrap_or(0) {
-        0 => conn.execute(STAMP_DDL).await.map(|_| ())?,
-        // A stamp of an older runner: brought to the current shape first.
-        n if n < STAMP_COLUMN_COUNT => conn.execute(STAMP_COLUMNS).await.map(|_| ())?,
-        _ => {}
-    }
+    rsm::upgrade(conn, Ladder::Database).await?;
     if update_fingerprint(conn, fingerprint, master_id).await? == 0 {
-        sqlx::query("INSERT INTO rsm.stamp (fingerprint, master_id) VALUES ($1, $2)")
-            .bind(fingerprint)
-            .bind(master_id)
-            .execute(&mut *conn)
-            .await?;
+        insert(conn, fingerprint, master_id).await?;
     }
     Ok(())
+}
+
+async fn insert(
+    conn: &mut PgConnection,
+    fingerprint: &str,
+    master_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO rsm.stamp (fingerprint, master_id) VALUES ($1, $2)")
+        .bind(fingerprint)
+        .bind(master_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// The existing stamp's fingerprint, dated; the rows it touched (0: none).
@@ -209,6 +186,16 @@ async fn measure(conn: &mut PgConnection, journaled: bool) -> Result<String, sql
     Ok(catalog)
 }
 
+/// The stamp (as JSON), the journal's count and token, the recorded data
+/// migrations and the `rsm` version: each NULL where absent.
+type KeptRow = (
+    Option<serde_json::Value>,
+    Option<i64>,
+    Option<String>,
+    Option<Vec<String>>,
+    Option<i32>,
+);
+
 /// What the runner keeps in a database (`rsm`: stamp, DDL journal, history),
 /// read in two statements at the start of a migration, so that the writes
 /// after it need not ask again what exists.
@@ -219,9 +206,8 @@ pub struct Bookkeeping {
     pub journal: Journal,
     /// Data migrations the history records.
     pub data_migrations: Vec<String>,
-    /// `rsm.stamp` exists with every current column.
-    stamp_current: bool,
-    history: bool,
+    /// The version of the runner's schema here ([`Ladder::Database`]).
+    version: i32,
 }
 
 impl Bookkeeping {
@@ -235,24 +221,24 @@ impl Bookkeeping {
         conn: &mut PgConnection,
         history: bool,
     ) -> Result<Bookkeeping, sqlx::Error> {
-        let (stamp_columns, journaled, history): (Option<i64>, bool, bool) =
+        let (stamped, journaled, history, versioned): (bool, bool, bool, bool) =
             sqlx::query_as(&format!(
-                "SELECT {COUNT_STAMP_COLUMNS},
+                "SELECT to_regclass('rsm.stamp') IS NOT NULL,
                     to_regclass('rsm.ddl_journal') IS NOT NULL AND {},
-                    $1 AND to_regclass('rsm.history') IS NOT NULL",
-                crate::bookkeeping::journal::working_sql()
+                    $1 AND to_regclass('rsm.history') IS NOT NULL,
+                    {}",
+                crate::bookkeeping::journal::working_sql(),
+                rsm::VERSIONS_EXIST,
             ))
             .bind(history)
             .fetch_one(&mut *conn)
             .await?;
-        let stamped = stamp_columns.unwrap_or(0) > 0;
-        if !(stamped || journaled || history) {
+        if !(stamped || journaled || history || versioned) {
             return Ok(Bookkeeping {
                 stamp: None,
                 journal: Journal::Absent,
                 data_migrations: Vec::new(),
-                stamp_current: false,
-                history,
+                version: 0,
             });
         }
         let part = |present: bool, sql: &str| {
@@ -262,13 +248,8 @@ impl Bookkeeping {
                 "NULL".to_owned()
             }
         };
-        let (row, rows, token, data_migrations): (
-            Option<serde_json::Value>,
-            Option<i64>,
-            Option<String>,
-            Option<Vec<String>>,
-        ) = sqlx::query_as(&format!(
-            "SELECT {}, {}, {}, {}",
+        let (row, rows, token, data_migrations, version): KeptRow = sqlx::query_as(&format!(
+            "SELECT {}, {}, {}, {}, {}",
             part(stamped, "(SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1)"),
             part(journaled, "(SELECT count(*) FROM rsm.ddl_journal)"),
             part(journaled, crate::bookkeeping::journal::TOKEN_SQL),
@@ -276,6 +257,7 @@ impl Bookkeeping {
                 history,
                 "ARRAY(SELECT DISTINCT unnest(data_migrations) FROM rsm.history)"
             ),
+            part(versioned, &rsm::version_sql(Ladder::Database)),
         ))
         .fetch_one(&mut *conn)
         .await?;
@@ -287,33 +269,44 @@ impl Bookkeeping {
             stamp: row.as_ref().and_then(parse),
             journal,
             data_migrations: data_migrations.unwrap_or_default(),
-            stamp_current: stamp_columns.unwrap_or(0) >= STAMP_COLUMN_COUNT,
-            history,
+            version: version.unwrap_or(0),
         })
+    }
+
+    /// Whether the runner's schema here is at this runner's version.
+    pub fn rsm_current(&self) -> bool {
+        self.version == Ladder::Database.latest()
+    }
+
+    /// The runner's schema here brought to this runner's version, once.
+    pub async fn upgrade(&mut self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+        rsm::upgrade_from(conn, Ladder::Database, self.version).await?;
+        self.version = Ladder::Database.latest();
+        Ok(())
     }
 
     /// [`write`], without asking again what exists.
     pub async fn write_stamp(
-        &self,
+        &mut self,
         conn: &mut PgConnection,
         fingerprint: &str,
         master_id: Option<&str>,
     ) -> Result<(), sqlx::Error> {
-        if !(self.stamp_current && self.stamp.is_some()) {
-            return write(conn, fingerprint, master_id).await;
+        self.upgrade(conn).await?;
+        if self.stamp.is_none() || update_fingerprint(conn, fingerprint, master_id).await? == 0 {
+            insert(conn, fingerprint, master_id).await?;
         }
-        update_fingerprint(conn, fingerprint, master_id)
-            .await
-            .map(|_| ())
+        Ok(())
     }
 
     /// [`crate::bookkeeping::history::record`], without asking again what exists.
     pub async fn record_history(
-        &self,
+        &mut self,
         conn: &mut PgConnection,
         entry: &crate::bookkeeping::history::Entry<'_>,
     ) -> Result<(), sqlx::Error> {
-        crate::bookkeeping::history::record_known(conn, self.history, entry).await
+        self.upgrade(conn).await?;
+        crate::bookkeeping::history::insert(conn, entry).await
     }
 
     /// Measure the catalog after this transaction's statements: its own

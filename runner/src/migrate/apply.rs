@@ -352,10 +352,12 @@ async fn unchanged_without_lock(
         .is_some();
     let planned = current.and_then(|catalog| ctx.cache.get(db, catalog));
     // An empty plan that keeps nothing changing behaviour, for this catalog.
-    let nothing_to_do = planned.filter(|_| !pending).and_then(|planned| {
-        let p = planned.lock().unwrap_or_else(|p| p.into_inner());
-        (p.plan.is_empty() && p.plan.kept_behaviour().is_empty()).then(|| p.fingerprint.clone())
-    });
+    let nothing_to_do = planned
+        .filter(|_| !pending && kept.rsm_current())
+        .and_then(|planned| {
+            let p = planned.lock().unwrap_or_else(|p| p.into_inner());
+            (p.plan.is_empty() && p.plan.kept_behaviour().is_empty()).then(|| p.fingerprint.clone())
+        });
     if let Some(fingerprint) = nothing_to_do {
         // The journal vouches for the catalog; it is measured all the same
         // (one query): a database is found unchanged only on what this run
@@ -395,7 +397,7 @@ async fn attempt_once(
     // The plan, computed (or found) under the lock: the catalog hash the
     // stamp recorded while the DDL journal says nothing changed since, else
     // measured.
-    let kept = stamp::Bookkeeping::read(&mut tx)
+    let mut kept = stamp::Bookkeeping::read(&mut tx)
         .await
         .map_err(failed("reading the stamp"))?;
     let stamp = kept.stamp.clone();
@@ -453,7 +455,7 @@ async fn attempt_once(
     if plan.is_empty() && pending.is_empty() {
         let stamped = stamp.as_ref().is_some_and(|s| stamped_current(ctx, db, s));
         report.fingerprint_after = Some(before.clone());
-        if ctx.options.dry_run || (stamped && recorded.is_some()) {
+        if ctx.options.dry_run || (stamped && recorded.is_some() && kept.rsm_current()) {
             let done = if stamped {
                 Outcome::Unchanged
             } else {
@@ -463,7 +465,11 @@ async fn attempt_once(
             return Ok(());
         }
         // Stamped now, or verified for the first time (journal and catalog
-        // hash recorded, so that the next runs need not read its catalogs).
+        // hash recorded, so that the next runs need not read its catalogs);
+        // the runner's own schema brought to this runner's version.
+        kept.upgrade(&mut tx)
+            .await
+            .map_err(failed("upgrading the runner's schema"))?;
         if !stamped {
             kept.write_stamp(&mut tx, &declared_fp, ctx.master_id.as_deref())
                 .await

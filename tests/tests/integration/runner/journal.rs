@@ -108,10 +108,11 @@ async fn a_stamp_of_an_older_runner_is_brought_up_to_date() {
     let made = tenant::create(&fleet.target, &CreateOptions::default())
         .await
         .unwrap();
-    // The stamp as the previous version of the runner wrote it: three columns.
+    // The stamp as an older runner wrote it: four columns, no versions.
     let mut conn = fleet.target.connect(&made.tenant).await.unwrap();
     conn.execute(
-        "ALTER TABLE rsm.stamp DROP COLUMN master_id, DROP COLUMN seeded_rows,
+        "DROP TABLE rsm.versions;
+         ALTER TABLE rsm.stamp DROP COLUMN master_id, DROP COLUMN seeded_rows,
                                DROP COLUMN catalog, DROP COLUMN journal_seen;
          UPDATE rsm.stamp SET fingerprint = '0123456789abcdef'",
     )

@@ -9,5 +9,6 @@ mod json_shapes;
 mod legacy;
 mod lifecycle;
 mod migrate;
+mod rsm;
 mod safety;
 mod truth;
