@@ -17,7 +17,7 @@
 //! | command line | [`cli`] | parse, print (text, JSON), exit codes |
 //! | jobs | [`tenant`], [`migrate`], [`pull`], [`master`], [`template`], [`docs`] | what a command does |
 //! | bookkeeping | [`bookkeeping`] | the runner's `rsm` schema: ownership, locks, stamps, journal, history, ledger |
-//! | servers | [`target`], [`cluster`], [`project`] | where databases live; the only place a connection is made |
+//! | servers | [`server`], [`target`], [`cluster`], [`project`] | where databases live; [`server::Server`] is the only place a connection is made |
 //! | declared | [`declared`], [`schema`], [`scram`] | what databases are brought to (schemas, data migrations); pure helpers |
 //!
 //! [`error`] is everyone's (and names the local cluster's errors);
@@ -35,6 +35,7 @@ pub mod project;
 pub mod pull;
 pub mod schema;
 pub mod scram;
+pub mod server;
 pub mod target;
 pub mod template;
 pub mod tenant;
@@ -53,26 +54,66 @@ mod layers {
             "cli" | "main" => 4,
             "tenant" | "migrate" | "pull" | "master" | "template" | "docs" => 3,
             "bookkeeping" => 2,
-            "target" | "cluster" | "project" => 1,
+            "server" | "target" | "cluster" | "project" => 1,
             "declared" | "schema" | "scram" => 0,
             "error" | "testing" | "lib" => return None,
             other => panic!("module `{other}` has no layer: add it to lib.rs's table"),
         })
     }
 
+    /// Every source file of the crate, with its path under `src/`.
+    fn sources() -> Vec<(std::path::PathBuf, String)> {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = vec![src.clone()];
+        let mut found = Vec::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                found.push((path.strip_prefix(&src).unwrap().to_owned(), text));
+            }
+        }
+        found
+    }
+
+    /// A connection is made in `server.rs` alone (test support aside, which
+    /// hands out throwaway servers of its own).
+    #[test]
+    fn connections_are_made_by_the_server_value_only() {
+        let mut broken = Vec::new();
+        for (path, text) in sources() {
+            // lib.rs: this test's own list.
+            if ["server.rs", "testing.rs", "lib.rs"].contains(&path.to_str().unwrap()) {
+                continue;
+            }
+            for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                if [
+                    "::connect(",
+                    "::connect_with(",
+                    "PgConnectOptions::",
+                    "PgPool",
+                ]
+                .iter()
+                .any(|call| line.contains(call))
+                {
+                    broken.push(format!("{}: {}", path.display(), line.trim()));
+                }
+            }
+        }
+        assert!(
+            broken.is_empty(),
+            "a connection made outside server.rs:\n{}",
+            broken.join("\n")
+        );
+    }
+
     /// Every `crate::x` a source file names outside comments, by the layer of
     /// the file's own top-level module: none is above it.
     #[test]
     fn no_module_uses_a_layer_above_its_own() {
-        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = vec![src.clone()];
         let mut broken = Vec::new();
-        while let Some(path) = files.pop() {
-            if path.is_dir() {
-                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-                continue;
-            }
-            let relative = path.strip_prefix(&src).unwrap();
+        for (relative, text) in sources() {
             let top = relative
                 .components()
                 .next()
@@ -81,7 +122,6 @@ mod layers {
                 .to_string_lossy();
             let module = top.trim_end_matches(".rs");
             let Some(own) = layer(module) else { continue };
-            let text = std::fs::read_to_string(&path).unwrap();
             for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
                 for (at, _) in line.match_indices("crate::") {
                     let used: String = line[at + 7..]

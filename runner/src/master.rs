@@ -188,7 +188,7 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
             .await
             .map_err(|e| RunnerError::db("restricting CONNECT", &database, e))?;
     }
-    if target.managed {
+    if target.server.managed {
         tenant::close_public_exposure(admin)
             .await
             .map_err(|e| RunnerError::db("restricting CONNECT", "postgres", e))?;

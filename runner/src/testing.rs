@@ -282,10 +282,12 @@ async fn drop_test_database(admin: &mut PgConnection, name: &str) -> Result<(), 
 /// have prefixes of their own: the runner itself never drops a master, and
 /// never drops by name.
 pub async fn remove_fleet(target: &Target) -> Result<(), sqlx::Error> {
-    let mut admin = PgConnection::connect_with(&target.options("postgres")).await?;
+    let mut admin = PgConnection::connect_with(&target.server.options("postgres")).await?;
     let mut databases: Vec<String> = Vec::new();
     let mut owner_role = None;
-    if let Ok(mut master) = PgConnection::connect_with(&target.options(&target.master_db)).await {
+    if let Ok(mut master) =
+        PgConnection::connect_with(&target.server.options(&target.master_db)).await
+    {
         if let Ok(Some(identity)) = crate::bookkeeping::ownership::read_identity(&mut master).await
         {
             owner_role = Some(identity.owner_role());

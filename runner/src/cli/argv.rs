@@ -52,7 +52,7 @@ pub fn without_passwords(args: &[OsString]) -> Option<(Vec<OsString>, Moved)> {
 
 /// `scheme://user:password@...`.
 fn has_password(url: &OsString) -> bool {
-    crate::target::url_parts(url.to_str().unwrap_or_default())
+    crate::server::url_parts(url.to_str().unwrap_or_default())
         .userinfo
         .is_some_and(|userinfo| userinfo.contains(':'))
 }

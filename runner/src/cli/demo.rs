@@ -67,7 +67,7 @@ pub async fn run(args: DemoArgs, out: &mut Output<impl std::io::Write>) -> Resul
         writeln!(
             w,
             "server: {}; master: {}",
-            target.server_label, target.master_db
+            target.server.label, target.master_db
         )?;
         let mut rows: Vec<Vec<String>> = demo
             .existing

@@ -43,7 +43,7 @@ pub async fn run(args: PullArgs, out: &mut Output<impl std::io::Write>) -> Resul
         .conn
         .database_url
         .as_deref()
-        .and_then(|u| crate::target::parse_url(u).ok())
+        .and_then(|u| crate::server::parse_url(u).ok())
         .and_then(|o| o.get_database().map(str::to_owned));
     let (mut conn, label) = match (&args.tenant, named_in_url, db) {
         (Some(tenant), ..) => {
@@ -53,7 +53,7 @@ pub async fn run(args: PullArgs, out: &mut Output<impl std::io::Write>) -> Resul
             (conn, target.locate(tenant))
         }
         (None, Some(_), _) => {
-            crate::target::connect_url(args.conn.database_url.as_deref().unwrap_or_default())
+            crate::server::connect_url(args.conn.database_url.as_deref().unwrap_or_default())
                 .await?
         }
         (None, None, DbKind::Master) => {

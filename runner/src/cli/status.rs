@@ -48,7 +48,7 @@ pub async fn run(
             w,
             "{} on {}: {} read, {vouched} vouched for by {} DDL journal",
             plural(status.databases, "database"),
-            target.server_label,
+            target.server.label,
             plural(status.catalogs_read, "catalog"),
             if vouched == 1 { "its" } else { "their" },
         )?;

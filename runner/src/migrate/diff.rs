@@ -8,7 +8,8 @@ use schema_model::plan::{plan, PlanOptions};
 use sqlx::Connection;
 
 use super::assess::{assess, Assessed};
-use crate::target::{connect_url, Located, Target};
+use crate::server::{connect_url, Located};
+use crate::target::Target;
 use crate::tenant::{self, State};
 use crate::RunnerError;
 

@@ -37,7 +37,7 @@ pub struct PullReport {
 /// writing anything.
 pub async fn pull(
     conn: &mut PgConnection,
-    at: &crate::target::Located,
+    at: &crate::server::Located,
     db: DbKind,
     out: &Path,
     merge: bool,

@@ -92,7 +92,7 @@ fn scrub(e: sqlx::Error) -> sqlx::Error {
 }
 
 pub(super) fn credentials_for(target: &Target, tenant: &str, password: String) -> Credentials {
-    let options = target.options(tenant);
+    let options = target.server.options(tenant);
     let url = match options.get_socket() {
         Some(dir) => format!(
             "postgres://{tenant}:{password}@localhost:{}/{tenant}?host={}",

@@ -234,7 +234,7 @@ async fn allocate(fleet: &mut Fleet, options: &CreateOptions) -> Result<Allocate
         .map_err(|e| RunnerError::db("taking the allocation lock", "postgres", e))?;
     if !locked {
         return Err(RunnerError::Busy {
-            database: fleet.target.server_label.clone(),
+            database: fleet.target.server.label.clone(),
             what: "another runner has held the tenant allocation lock for a minute".into(),
         });
     }
@@ -433,7 +433,7 @@ async fn build(
     tx.commit().await.map_err(failed)?;
     step("register");
 
-    let warnings = if fleet.target.managed {
+    let warnings = if fleet.target.server.managed {
         Vec::new() // the runner's own cluster is closed when it is made
     } else {
         access::public_exposure(&mut fleet.admin)

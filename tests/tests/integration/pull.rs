@@ -21,8 +21,8 @@ use sqlx::Executor;
 use tests::{fresh_database, reference};
 
 /// The database a pull reads, as reports name it.
-fn at(name: &str) -> runner::target::Located {
-    runner::target::Located {
+fn at(name: &str) -> runner::server::Located {
+    runner::server::Located {
         database: name.to_owned(),
         server: "the test server".into(),
     }
