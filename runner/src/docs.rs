@@ -32,7 +32,7 @@ pub fn write(dir: &Path) -> Result<Vec<std::path::PathBuf>, RunnerError> {
 
 /// The Markdown reference of one database's schema.
 pub fn render(db: DbKind) -> String {
-    let def = schema_defs::schema(db);
+    let def = crate::app::schema(db);
     let schema = Schema::from_def(def);
     let mut out = String::new();
     let columns: usize = schema.tables.iter().map(|t| t.columns.len()).sum();
@@ -71,10 +71,7 @@ pub fn render(db: DbKind) -> String {
 /// The domains of `db`'s diagrams, as `schema-defs` names them, and "Other"
 /// for the tables none names.
 pub fn domains(db: DbKind, schema: &Schema) -> Vec<(String, Vec<&Table>)> {
-    let named = match db {
-        DbKind::Master => schema_defs::master::DIAGRAMS,
-        DbKind::Tenant => schema_defs::tenant::DIAGRAMS,
-    };
+    let named = crate::app::diagrams(db);
     let mut out: Vec<(String, Vec<&Table>)> = named
         .iter()
         .map(|(title, names)| {

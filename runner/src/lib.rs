@@ -18,11 +18,12 @@
 //! | jobs | [`tenant`], [`migrate`], [`pull`], [`master`], [`template`], [`docs`] | what a command does |
 //! | bookkeeping | [`bookkeeping`] | the runner's `rsm` schema: ownership, locks, stamps, journal, history, ledger |
 //! | servers | [`server`], [`target`], [`cluster`], [`project`] | where databases live; [`server::Server`] is the only place a connection is made |
-//! | declared | [`declared`], [`schema`], [`scram`] | what databases are brought to (schemas, data migrations); pure helpers |
+//! | declared | [`app`], [`declared`], [`schema`], [`scram`] | the application (its schemas, registry, seed sets, data migrations: one seam); what databases are brought to; pure helpers |
 //!
 //! [`error`] is everyone's (and names the local cluster's errors);
 //! `testing` (feature `testing`) is test support over all of them.
 
+pub mod app;
 pub mod bookkeeping;
 pub mod cli;
 pub mod cluster;
@@ -55,7 +56,7 @@ mod layers {
             "tenant" | "migrate" | "pull" | "master" | "template" | "docs" => 3,
             "bookkeeping" => 2,
             "server" | "target" | "cluster" | "project" => 1,
-            "declared" | "schema" | "scram" => 0,
+            "app" | "declared" | "schema" | "scram" => 0,
             "error" | "testing" | "lib" => return None,
             other => panic!("module `{other}` has no layer: add it to lib.rs's table"),
         })
@@ -104,6 +105,32 @@ mod layers {
         assert!(
             broken.is_empty(),
             "a connection made outside server.rs:\n{}",
+            broken.join("\n")
+        );
+    }
+
+    /// The application (`schema-defs`, the `seed` crate) is named in `app/`
+    /// alone: a runner for another application replaces that module only.
+    #[test]
+    fn the_application_is_named_in_app_only() {
+        let mut broken = Vec::new();
+        for (path, text) in sources() {
+            // lib.rs: this test's own list.
+            if path.starts_with("app") || path == std::path::Path::new("lib.rs") {
+                continue;
+            }
+            for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                let crate_seed = ["base", "master", "realistic"]
+                    .iter()
+                    .any(|m| line.contains(&format!("seed::{m}::")));
+                if line.contains("schema_defs") || crate_seed {
+                    broken.push(format!("{}: {}", path.display(), line.trim()));
+                }
+            }
+        }
+        assert!(
+            broken.is_empty(),
+            "the application named outside app/:\n{}",
             broken.join("\n")
         );
     }

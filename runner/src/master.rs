@@ -144,18 +144,17 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
     )
     .await
     .map_err(failed("stamping the master"))?;
-    #[cfg(feature = "seeds")]
+    match crate::app::seeds::master_rows(&mut tx)
+        .await
+        .map_err(failed("inserting the subscription plans"))?
     {
-        report.plans_inserted = seed::master::plans(&mut tx)
-            .await
-            .map_err(failed("inserting the subscription plans"))?;
+        Some(inserted) => report.plans_inserted = inserted,
+        None => report.warnings.push(
+            "built without seed sets (`--no-default-features`): the subscription plans were not \
+             inserted; `runner master init` from a default build inserts them"
+                .into(),
+        ),
     }
-    #[cfg(not(feature = "seeds"))]
-    report.warnings.push(
-        "built without seed sets (`--no-default-features`): the subscription plans were not \
-         inserted; `runner master init` from a default build inserts them"
-            .into(),
-    );
     crate::bookkeeping::stamp::verify(&mut tx)
         .await
         .map_err(failed("recording the verified catalog"))?;

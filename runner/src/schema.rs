@@ -7,7 +7,7 @@ use schema_model::model::Schema;
 /// The script `runner schema sql` prints: the whole schema in one transaction,
 /// ready for `psql -v ON_ERROR_STOP=1 -f -`.
 pub fn sql_script(db: DbKind) -> String {
-    let schema = schema_defs::schema(db);
+    let schema = crate::app::schema(db);
     format!(
         "-- {db} schema: {} tables, generated from schema-defs; do not edit\nBEGIN;\n\n{}COMMIT;\n",
         schema.tables.len(),

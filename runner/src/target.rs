@@ -73,7 +73,7 @@ impl Target {
             server,
             master_db: master_db.to_owned(),
             tenant_prefix: tenant_prefix.to_owned(),
-            declared: Declared::compiled(),
+            declared: crate::app::declared(),
         }
     }
 

@@ -204,7 +204,7 @@ pub async fn fresh_tenant() -> TestTenant {
             let mut conn = PgConnection::connect(&with_database(&server.admin_url, &name))
                 .await
                 .unwrap_or_else(|e| panic!("connect to test tenant {name}: {e}"));
-            let declared = crate::declared::Declared::compiled();
+            let declared = crate::app::declared();
             template::apply_schema(&mut conn, &declared, schema_core::DbKind::Tenant, None)
                 .await
                 .unwrap_or_else(|e| panic!("create the tenant schema in {name}: {e}"));
@@ -222,7 +222,7 @@ pub async fn fresh_tenant() -> TestTenant {
 /// fingerprint and shared by test processes (under its advisory lock);
 /// templates of older fingerprints go.
 async fn ensure_test_template(admin: &mut PgConnection) -> Result<String, sqlx::Error> {
-    let declared = crate::declared::Declared::compiled();
+    let declared = crate::app::declared();
     let name = format!(
         "{TEST_PREFIX}template_{}",
         &declared.tenant_fingerprint()[..12]
@@ -257,7 +257,7 @@ async fn build_test_template(admin: &mut PgConnection, name: &str) -> Result<(),
         .await?;
     let url = with_database(&server().admin_url, name);
     let mut conn = PgConnection::connect(&url).await?;
-    let declared = crate::declared::Declared::compiled();
+    let declared = crate::app::declared();
     template::apply_schema(&mut conn, &declared, schema_core::DbKind::Tenant, None).await?;
     conn.close().await.ok();
     template::seal(admin, name).await

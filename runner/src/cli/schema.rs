@@ -57,7 +57,7 @@ pub fn run(args: SchemaArgs, out: &mut Output<impl Write>) -> Result<(), RunnerE
             let db: DbKind = sql.db.into();
             let script = Script {
                 db,
-                tables: schema_defs::schema(db).tables.len(),
+                tables: crate::app::schema(db).tables.len(),
                 sql: sql_script(db),
             };
             out.emit(&script, |w| w.write_all(script.sql.as_bytes()))

@@ -1,12 +1,11 @@
 //! The schemas the runner brings databases to, as a value: by default the
-//! compiled `schema-defs`; tests give others (say, two compiled test schemas
-//! to migrate between). Every command reads them from its [`Target`].
+//! application's ([`crate::app::declared`]); tests give others (say, two
+//! compiled test schemas to migrate between). Every command reads them from
+//! its [`Target`].
 //!
 //! [`Target`]: crate::target::Target
 
 pub mod data;
-
-use std::sync::{Arc, OnceLock};
 
 use schema_core::DbKind;
 use schema_model::fingerprint::fingerprint;
@@ -45,22 +44,6 @@ impl Declared {
     /// The data migrations of one kind of database, in registration order.
     pub fn data_migrations(&self, db: DbKind) -> impl Iterator<Item = &DataMigration> {
         self.data_migrations.iter().filter(move |m| m.db == db)
-    }
-
-    /// `schema-defs`, as compiled into this runner.
-    pub fn compiled() -> Arc<Declared> {
-        static COMPILED: OnceLock<Arc<Declared>> = OnceLock::new();
-        COMPILED
-            .get_or_init(|| {
-                Arc::new(
-                    Declared::new(
-                        Schema::from_def(schema_defs::schema(DbKind::Master)),
-                        Schema::from_def(schema_defs::schema(DbKind::Tenant)),
-                    )
-                    .with_data_migrations(data::builtin()),
-                )
-            })
-            .clone()
     }
 
     pub fn schema(&self, db: DbKind) -> &Schema {

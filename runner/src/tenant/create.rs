@@ -21,9 +21,10 @@ use schema_core::DbKind;
 use sqlx::{Connection, PgConnection};
 
 use super::access::{self, Credentials};
-use super::organization;
 use super::remove;
-use super::seed::{self, SeedSet};
+use super::seed;
+use crate::app::registry as organization;
+use crate::app::seeds::{self, SeedSet};
 use crate::bookkeeping::lock::{self, LockKey};
 use crate::bookkeeping::ownership::{self, Fleet, Kind, Phase, Proof};
 use crate::target::Target;
@@ -136,7 +137,7 @@ pub struct Created {
 
 /// How many progress steps [`create_reporting`] reports for a seed set.
 pub fn progress_steps(seed: SeedSet) -> usize {
-    4 + seed::steps(seed)
+    4 + seeds::steps(seed)
 }
 
 /// Create a tenant: see the module documentation.
@@ -207,8 +208,8 @@ fn check_options(options: &CreateOptions) -> Result<(), RunnerError> {
     if let Some(name) = &options.name {
         organization::check_organization_name(name)?;
     }
-    seed::check_scale(options.scale)?;
-    seed::check_available(options.seed)?;
+    seeds::check_scale(options.scale)?;
+    seeds::check_available(options.seed)?;
     if !(1..=access::MAX_CONNECTION_LIMIT).contains(&options.connection_limit) {
         return Err(RunnerError::InvalidInput(format!(
             "invalid connection limit {}: from 1 to {}",
@@ -295,15 +296,17 @@ async fn taken_names(fleet: &mut Fleet) -> Result<std::collections::BTreeSet<Str
     .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
     .into_iter()
     .collect();
-    let recorded: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM rsm.databases WHERE name LIKE $1
-         UNION SELECT database_name::text FROM tenant_databases WHERE database_name LIKE $1",
-    )
-    .bind(&like)
-    .fetch_all(&mut fleet.master)
-    .await
-    .map_err(|e| fleet.master_error("reading the registry", e))?;
+    let recorded: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM rsm.databases WHERE name LIKE $1")
+            .bind(&like)
+            .fetch_all(&mut fleet.master)
+            .await
+            .map_err(|e| fleet.master_error("reading the runner's records", e))?;
+    let registered = organization::names_like(&mut fleet.master, &like)
+        .await
+        .map_err(|e| fleet.master_error("reading the registry", e))?;
     taken.extend(recorded);
+    taken.extend(registered);
     Ok(taken)
 }
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 use sqlx::Connection;
 
+use crate::app::registry;
 use crate::bookkeeping::lock::{self, LockKey};
 use crate::bookkeeping::ownership::{self, Identity, Intent, Kind, Phase};
 use crate::bookkeeping::stamp::{self, Stamp};
@@ -122,31 +123,22 @@ struct Facts {
 async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerError> {
     let master_db = target.master_db.as_str();
     let mut master = target.connect(master_db).await?;
-    let ready: bool =
-        sqlx::query_scalar("SELECT to_regclass('public.tenant_databases') IS NOT NULL")
-            .fetch_one(&mut master)
-            .await
-            .map_err(|e| RunnerError::db("reading the master", master_db, e))?;
+    let ready = registry::exists(&mut master)
+        .await
+        .map_err(|e| RunnerError::db("reading the master", master_db, e))?;
     if !ready {
         return Err(RunnerError::UnknownSchema {
             database: master_db.to_owned(),
-            differences: "  - no table `tenant_databases`".into(),
+            differences: registry::MISSING.into(),
             hint: "run `runner master init` to create the master schema".into(),
         });
     }
     let identity = ownership::read_identity(&mut master)
         .await
         .map_err(|e| RunnerError::db("reading the master's identity", master_db, e))?;
-    let rows: Vec<(String, Option<i32>, Option<String>, NaiveDateTime)> = sqlx::query_as(
-        "SELECT t.database_name::text, o.id, o.name::text, t.created_at
-           FROM tenant_databases t LEFT JOIN organizations o ON o.id = t.organization_id
-          WHERE $1::text IS NULL OR t.database_name = $1
-          ORDER BY t.id",
-    )
-    .bind(only)
-    .fetch_all(&mut master)
-    .await
-    .map_err(|e| RunnerError::db("reading the registry", master_db, e))?;
+    let rows = registry::entries(&mut master, only)
+        .await
+        .map_err(|e| RunnerError::db("reading the registry", master_db, e))?;
     let registry = rows
         .into_iter()
         .map(|(name, organization_id, organization, created_at)| {
@@ -456,12 +448,9 @@ pub async fn find(target: &Target, tenant: &str) -> Result<TenantInfo, RunnerErr
 /// [`RunnerError::UnknownTenant`], naming a few tenants that do exist.
 pub(super) async fn unknown(target: &Target, tenant: &str) -> RunnerError {
     let names: Vec<String> = match target.connect(&target.master_db).await {
-        Ok(mut master) => sqlx::query_scalar(
-            "SELECT database_name::text FROM tenant_databases ORDER BY id LIMIT 10",
-        )
-        .fetch_all(&mut master)
-        .await
-        .unwrap_or_default(),
+        Ok(mut master) => registry::some_names(&mut master, 10)
+            .await
+            .unwrap_or_default(),
         Err(_) => Vec::new(),
     };
     RunnerError::UnknownTenant {

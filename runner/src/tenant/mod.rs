@@ -11,10 +11,11 @@
 mod access;
 mod create;
 mod inventory;
-mod organization;
 mod remove;
 mod seed;
 
+pub use crate::app::registry::{check_organization_name, slugify};
+pub use crate::app::seeds::{check_available, check_scale, SeedSet, MAX_SCALE};
 pub use access::{
     close_public_exposure, open_to_public, public_exposure, rotate_credentials, Credentials,
     DEFAULT_CONNECTION_LIMIT, MAX_CONNECTION_LIMIT,
@@ -24,12 +25,11 @@ pub use create::{create, create_reporting, progress_steps, CreateOptions, Create
 pub use create::{Fault, FaultAction};
 pub(crate) use inventory::concurrently;
 pub use inventory::{find, list, sort, survey, State, Survey, TenantInfo};
-pub use organization::{check_organization_name, slugify};
 pub use remove::{
     cleanup, drop, plan_cleanup, repair, repair_all, CleanupPlan, CleanupReport, Dropped, Kept,
     Repaired, Selection,
 };
-pub use seed::{check_available, check_scale, seed_existing, SeedSet, Seeded, MAX_SCALE};
+pub use seed::{seed_existing, Seeded};
 
 use std::future::Future;
 use std::pin::Pin;

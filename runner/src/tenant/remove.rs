@@ -9,10 +9,10 @@
 //! the database went, repair puts the record back to `ready` (the tenant is
 //! intact); killed after, repair finishes the drop.
 
-use sqlx::{Connection, PgConnection};
+use sqlx::Connection;
 
 use super::inventory::{self, State, TenantInfo};
-use super::organization;
+use crate::app::registry::{self, is_registered};
 use crate::bookkeeping::lock::{self, LockKey};
 use crate::bookkeeping::ownership::{self, Fleet, Kind, Phase, Proof};
 use crate::target::{check_name, Target};
@@ -55,13 +55,6 @@ async fn is_known(fleet: &mut Fleet, tenant: &str) -> Result<bool, RunnerError> 
         || is_registered(&mut fleet.master, tenant)
             .await
             .map_err(|e| fleet.master_error("reading the registry", e))?)
-}
-
-async fn is_registered(master: &mut PgConnection, tenant: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tenant_databases WHERE database_name = $1)")
-        .bind(tenant)
-        .fetch_one(master)
-        .await
 }
 
 async fn drop_one(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerError> {
@@ -163,7 +156,7 @@ async fn unregister_and_forget(fleet: &mut Fleet, tenant: &str) -> Result<(), Ru
     let master_db = fleet.target.master_db.clone();
     let failed = |e| RunnerError::db("removing the registry rows", &master_db, e);
     let mut tx = fleet.master.begin().await.map_err(failed)?;
-    organization::unregister(&mut tx, tenant)
+    registry::unregister(&mut tx, tenant)
         .await
         .map_err(failed)?;
     ownership::forget(&mut tx, tenant).await.map_err(failed)?;

@@ -1,56 +1,12 @@
-//! Seed sets into a tenant: at creation, or later into an empty tenant.
+//! Seed sets (the application's: [`crate::app::seeds`]) into a tenant: at
+//! creation, or later into an empty tenant, counted in its stamp.
 
 use sqlx::{Connection, PgConnection};
 
 use super::inventory::{self, State};
+use crate::app::seeds::{check_available, check_scale, SeedSet};
 use crate::bookkeeping::ownership::Fleet;
 use crate::RunnerError;
-
-/// Which seed set a tenant gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SeedSet {
-    None,
-    Base,
-    Realistic,
-}
-
-impl SeedSet {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SeedSet::None => "none",
-            SeedSet::Base => "base",
-            SeedSet::Realistic => "realistic",
-        }
-    }
-}
-
-/// The most `--scale` accepts (about 12.8 million rows of `realistic`).
-pub const MAX_SCALE: u64 = 1_000;
-
-/// Progress steps a seed set reports.
-pub(super) fn steps(set: SeedSet) -> usize {
-    match set {
-        SeedSet::None => 0,
-        SeedSet::Base => 1,
-        SeedSet::Realistic => schema_defs::tenant::Volumes::TABLES,
-    }
-}
-
-/// Whether this build carries the seed sets (cargo feature `seeds`).
-pub const SEEDS_BUILT: bool = cfg!(feature = "seeds");
-
-/// Refused up front when `set` needs the seed sets and this build has none.
-pub fn check_available(set: SeedSet) -> Result<(), RunnerError> {
-    if set == SeedSet::None || SEEDS_BUILT {
-        return Ok(());
-    }
-    Err(RunnerError::InvalidInput(format!(
-        "seed set `{}`: this runner was built without seed sets (`--no-default-features`); \
-         build it with the default features, or use `--seed none`",
-        set.as_str()
-    )))
-}
 
 /// Run a seed set in one transaction that also records, in the stamp, how many
 /// rows the runner put there. Returns the rows inserted.
@@ -69,23 +25,9 @@ pub(super) async fn seed_database(
     let failed = |e| RunnerError::db("seeding", tenant, e);
     let before = total_rows(conn).await.map_err(failed)?;
     let mut tx = conn.begin().await.map_err(failed)?;
-    #[cfg(feature = "seeds")]
-    match set {
-        SeedSet::None => {}
-        SeedSet::Base => {
-            seed::base::seed(&mut tx).await.map_err(failed)?;
-            step("base");
-        }
-        SeedSet::Realistic => {
-            let mut table_done = |table: &'static str| step(table);
-            let seed = schema_core::Seed::new(value);
-            seed::realistic::seed_reporting(&mut tx, &seed, scale, &mut table_done)
-                .await
-                .map_err(failed)?;
-        }
-    }
-    #[cfg(not(feature = "seeds"))]
-    let _ = (scale, value, step);
+    crate::app::seeds::run(&mut tx, set, scale, value, step)
+        .await
+        .map_err(failed)?;
     let inserted = total_rows(&mut tx).await.map_err(failed)? - before;
     sqlx::query("UPDATE rsm.stamp SET seeded_rows = seeded_rows + $1")
         .bind(inserted)
@@ -98,7 +40,7 @@ pub(super) async fn seed_database(
 
 /// Rows in all the tenant tables, in one round trip.
 pub(super) async fn total_rows(conn: &mut PgConnection) -> Result<i64, sqlx::Error> {
-    let tables = schema_defs::schema(schema_core::DbKind::Tenant).tables;
+    let tables = crate::app::schema(schema_core::DbKind::Tenant).tables;
     let sum: Vec<String> = tables
         .iter()
         .map(|t| {
@@ -186,15 +128,4 @@ async fn seed_locked(
         set,
         inserted,
     })
-}
-
-/// `--scale`: 1 to [`MAX_SCALE`].
-pub fn check_scale(scale: u64) -> Result<(), RunnerError> {
-    if (1..=MAX_SCALE).contains(&scale) {
-        Ok(())
-    } else {
-        Err(RunnerError::InvalidInput(format!(
-            "invalid scale {scale}: from 1 to {MAX_SCALE} (about 12,800 rows of `realistic` each)"
-        )))
-    }
 }

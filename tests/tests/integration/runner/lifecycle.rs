@@ -102,7 +102,7 @@ async fn a_tenant_is_registered_stamped_seeded_and_cloned_from_the_template() {
     assert!(listed[0].owned);
     assert_eq!(
         listed[0].fingerprint.as_deref(),
-        Some(runner::declared::Declared::compiled().tenant_fingerprint())
+        Some(runner::app::declared().tenant_fingerprint())
     );
     assert_eq!(fleet.registry_counts().await, (1, 1, 1));
     assert_eq!(
@@ -498,10 +498,7 @@ async fn a_busy_template_falls_back_to_ddl_and_old_templates_of_this_master_are_
         .await
         .unwrap();
     let identity = identity(&fleet).await;
-    let template = template::template_name(
-        &identity,
-        runner::declared::Declared::compiled().tenant_fingerprint(),
-    );
+    let template = template::template_name(&identity, runner::app::declared().tenant_fingerprint());
     // Someone connected to the template blocks cloning: plain DDL instead.
     let holder = fleet.target.connect(&template).await.unwrap();
     let created = tenant::create(&fleet.target, &CreateOptions::default())
@@ -577,7 +574,7 @@ async fn users_suites_get_a_fresh_tenant_with_factories() {
         .unwrap();
     assert_eq!(
         stamp.unwrap().fingerprint,
-        runner::declared::Declared::compiled().tenant_fingerprint()
+        runner::app::declared().tenant_fingerprint()
     );
     assert!(client.id > 0);
 }

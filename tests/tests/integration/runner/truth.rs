@@ -540,7 +540,7 @@ async fn a_constraint_renamed_by_hand_is_drifted_not_behind() {
 async fn the_data_migration_run_twice_changes_nothing_the_second_time() {
     let fleet = TestFleet::initialised().await;
     let (_, mut conn) = realistic_tenant(&fleet).await;
-    for migration in runner::declared::data::builtin() {
+    for migration in runner::app::data::all() {
         let first = (migration.run)(&mut conn).await.unwrap();
         let clients = count(&mut conn, "SELECT count(*) FROM clients").await;
         let members = count(&mut conn, "SELECT count(*) FROM company_members").await;

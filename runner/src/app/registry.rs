@@ -1,6 +1,8 @@
-//! A tenant's organization in the master: its name, its slug, and the
-//! registry rows (owner, organization, membership, `tenant_databases`).
+//! The application's registry of tenants in the master: each tenant's
+//! organization (its name, its slug, its owner and membership) and its
+//! `tenant_databases` row. Every query of those tables is here.
 
+use chrono::NaiveDateTime;
 use schema_defs::master::*;
 use sqlx::PgConnection;
 
@@ -170,6 +172,62 @@ pub async fn unregister(conn: &mut PgConnection, tenant: &str) -> Result<(), sql
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Whether the connected master holds the registry's table.
+pub async fn exists(master: &mut PgConnection) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT to_regclass('public.tenant_databases') IS NOT NULL")
+        .fetch_one(master)
+        .await
+}
+
+/// What a master without the registry lacks (for the error that says so).
+pub const MISSING: &str = "  - no table `tenant_databases`";
+
+/// A registry row: the tenant database, its organization (absent when the
+/// row points at none), and when it was registered.
+pub type Entry = (String, Option<i32>, Option<String>, NaiveDateTime);
+
+/// The registry's rows in registration order; only `only`'s when given.
+pub async fn entries(
+    master: &mut PgConnection,
+    only: Option<&str>,
+) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.database_name::text, o.id, o.name::text, t.created_at
+           FROM tenant_databases t LEFT JOIN organizations o ON o.id = t.organization_id
+          WHERE $1::text IS NULL OR t.database_name = $1
+          ORDER BY t.id",
+    )
+    .bind(only)
+    .fetch_all(master)
+    .await
+}
+
+/// The first `limit` registered tenant names (for messages).
+pub async fn some_names(master: &mut PgConnection, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT database_name::text FROM tenant_databases ORDER BY id LIMIT $1")
+        .bind(limit)
+        .fetch_all(master)
+        .await
+}
+
+/// Whether a registry row names `tenant`.
+pub async fn is_registered(master: &mut PgConnection, tenant: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tenant_databases WHERE database_name = $1)")
+        .bind(tenant)
+        .fetch_one(master)
+        .await
+}
+
+/// Registered tenant names matching a `LIKE` pattern.
+pub async fn names_like(master: &mut PgConnection, like: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT database_name::text FROM tenant_databases WHERE database_name LIKE $1",
+    )
+    .bind(like)
+    .fetch_all(master)
+    .await
 }
 
 #[cfg(test)]
