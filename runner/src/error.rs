@@ -21,6 +21,8 @@ pub mod exit {
     pub const INVALID_INPUT: u8 = 65; // EX_DATAERR
     /// No such tenant in the master.
     pub const UNKNOWN_TENANT: u8 = 67; // EX_NOUSER
+    /// No such server in the fleet's registry (`runner server list`).
+    pub const UNKNOWN_SERVER: u8 = 68; // EX_NOHOST
     /// The server cannot be reached.
     pub const UNREACHABLE: u8 = 69; // EX_UNAVAILABLE
     /// A statement failed on a database; the message names it and the step.
@@ -72,6 +74,9 @@ pub mod exit {
     /// The tenant carries no stamp (its `rsm` schema is gone, as after a
     /// restore of `public` alone): `runner migrate --tenant T` stamps it again.
     pub const UNSTAMPED: u8 = 92;
+    /// A server cannot be removed or take a tenant: it holds this fleet's
+    /// tenants, is draining, or is full (the message says which).
+    pub const SERVER_UNAVAILABLE: u8 = 93;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +160,23 @@ pub enum RunnerError {
         tenant: String,
         master: String,
         known: String,
+    },
+
+    #[error(
+        "no server `{server}` in `{master}`'s registry{known}\n\
+         hint: `runner server list` shows the servers; `runner server add NAME URL` adds one"
+    )]
+    UnknownServer {
+        server: String,
+        master: String,
+        known: String,
+    },
+
+    #[error("server `{server}` {why}\nhint: {hint}")]
+    ServerUnavailable {
+        server: String,
+        why: String,
+        hint: String,
     },
 
     #[error(
@@ -282,6 +304,8 @@ impl RunnerError {
             NoServer { .. } => exit::NO_SERVER,
             Unstamped { .. } => exit::UNSTAMPED,
             UnknownTenant { .. } => exit::UNKNOWN_TENANT,
+            UnknownServer { .. } => exit::UNKNOWN_SERVER,
+            ServerUnavailable { .. } => exit::SERVER_UNAVAILABLE,
             Unreachable { .. } => exit::UNREACHABLE,
             Database { source, .. } => match Failure::of(source) {
                 Failure::ConnectionLost => exit::UNREACHABLE,
@@ -324,6 +348,8 @@ impl RunnerError {
             MasterBehind { .. } => "master_behind",
             UnknownSchema { .. } => "unknown_schema",
             UnknownTenant { .. } => "unknown_tenant",
+            UnknownServer { .. } => "unknown_server",
+            ServerUnavailable { .. } => "server_unavailable",
             FingerprintMismatch { .. } => "fingerprint_mismatch",
             Protected { .. } => "protected",
             Declined(_) => "not_confirmed",

@@ -15,7 +15,7 @@
 //! | layer | modules | what |
 //! |---|---|---|
 //! | command line | [`cli`] | parse, print (text, JSON), exit codes |
-//! | jobs | [`tenant`], [`migrate`], [`pull`], [`master`], [`template`], [`docs`] | what a command does |
+//! | jobs | [`tenant`], [`migrate`], [`pull`], [`master`], [`template`], [`servers`], [`docs`] | what a command does |
 //! | bookkeeping | [`bookkeeping`] | the runner's `rsm` schema: ownership, locks, stamps, journal, history, ledger |
 //! | servers | [`server`], [`target`], [`cluster`], [`project`] | where databases live; [`server::Server`] is the only place a connection is made |
 //! | declared | [`app`], [`declared`], [`schema`], [`scram`] | the application (its schemas, registry, seed sets, data migrations: one seam); what databases are brought to; pure helpers |
@@ -37,6 +37,7 @@ pub mod pull;
 pub mod schema;
 pub mod scram;
 pub mod server;
+pub mod servers;
 pub mod target;
 pub mod template;
 pub mod tenant;
@@ -53,7 +54,7 @@ mod layers {
     fn layer(module: &str) -> Option<u8> {
         Some(match module {
             "cli" | "main" => 4,
-            "tenant" | "migrate" | "pull" | "master" | "template" | "docs" => 3,
+            "tenant" | "migrate" | "pull" | "master" | "template" | "docs" | "servers" => 3,
             "bookkeeping" => 2,
             "server" | "target" | "cluster" | "project" => 1,
             "app" | "declared" | "schema" | "scram" => 0,

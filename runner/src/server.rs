@@ -39,9 +39,14 @@ pub(crate) fn pinned(options: PgConnectOptions) -> PgConnectOptions {
     options.options(PINNED_SETTINGS)
 }
 
+/// The name of the master's own server in a fleet of several.
+pub const DEFAULT_SERVER: &str = "default";
+
 /// A PostgreSQL server the runner reaches.
 #[derive(Debug, Clone)]
 pub struct Server {
+    /// [`DEFAULT_SERVER`] for the master's; else as registered (`runner server add`).
+    pub name: String,
     options: PgConnectOptions,
     /// `host:port` or the socket folder: what messages name (never a password).
     pub label: String,
@@ -55,7 +60,20 @@ impl Server {
     pub fn from_url(url: &str) -> Result<Server, RunnerError> {
         let options = parse_url(url)?;
         let label = label_of(&options);
-        Ok(Server::new(options, label, false))
+        Ok(Server::new(DEFAULT_SERVER, options, label, false))
+    }
+
+    /// A server of the fleet, from its registered URL (kept without a
+    /// password): the password comes from `RSM_PASSWORD_<NAME>` (the name in
+    /// capitals) when set, else from the passfile (`PGPASSFILE`,
+    /// `~/.pgpass`), as libpq reads it.
+    pub fn registered(name: &str, url: &str) -> Result<Server, RunnerError> {
+        let mut options = parse_url(url)?;
+        if let Ok(password) = std::env::var(password_variable(name)) {
+            options = options.password(&password);
+        }
+        let label = label_of(&options);
+        Ok(Server::new(name, options, label, false))
     }
 
     /// The runner's own local cluster (started by the caller).
@@ -65,11 +83,12 @@ impl Server {
             .port(cluster.port)
             .username("postgres");
         let label = format!("local cluster {}", cluster.data_dir.display());
-        Server::new(options, label, true)
+        Server::new(DEFAULT_SERVER, options, label, true)
     }
 
-    fn new(options: PgConnectOptions, label: String, managed: bool) -> Server {
+    fn new(name: &str, options: PgConnectOptions, label: String, managed: bool) -> Server {
         Server {
+            name: name.to_owned(),
             options: pinned(options.disable_statement_logging()),
             label,
             managed,
@@ -88,6 +107,24 @@ impl Server {
     /// statement logging): for connection strings handed to others.
     pub fn options(&self, database: &str) -> PgConnectOptions {
         self.options.clone().database(database)
+    }
+
+    /// The URL a login (a tenant's role) reaches `database` with, on this
+    /// server: what `--credentials` prints, the one place a password is
+    /// written into a URL.
+    pub fn login_url(&self, user: &str, password: &str, database: &str) -> String {
+        match self.options.get_socket() {
+            Some(dir) => format!(
+                "postgres://{user}:{password}@localhost:{}/{database}?host={}",
+                self.options.get_port(),
+                dir.display()
+            ),
+            None => format!(
+                "postgres://{user}:{password}@{}:{}/{database}",
+                self.options.get_host(),
+                self.options.get_port()
+            ),
+        }
     }
 
     /// A connection to `database`.
@@ -115,6 +152,38 @@ impl Server {
         }
         connect_with(&options, &self.label, database, is_master).await
     }
+}
+
+/// The environment variable holding a registered server's password.
+pub fn password_variable(name: &str) -> String {
+    format!("RSM_PASSWORD_{}", name.to_ascii_uppercase())
+}
+
+/// Whether a URL carries a password (`user:password@`).
+pub fn has_password(url: &str) -> bool {
+    url_parts(url).userinfo.is_some_and(|u| u.contains(':'))
+        || url_parts(url)
+            .query
+            .split('&')
+            .any(|p| p.starts_with("password="))
+}
+
+/// The server's identity (`pg_control_system().system_identifier`): the same
+/// server reached by two URLs has one. `None` when the role may not read it
+/// (a superuser may; others may be granted it).
+pub async fn system_identifier(conn: &mut PgConnection) -> Result<Option<String>, sqlx::Error> {
+    let readable: bool = sqlx::query_scalar(
+        "SELECT has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE')",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !readable {
+        return Ok(None);
+    }
+    sqlx::query_scalar("SELECT system_identifier::text FROM pg_control_system()")
+        .fetch_one(conn)
+        .await
+        .map(Some)
 }
 
 /// What messages call a server: `host:port`, or its socket folder.
@@ -334,6 +403,17 @@ mod tests {
         );
         assert_eq!(redact("postgres://ana@h/x"), "postgres://ana@h/x");
         assert_eq!(redact("postgres://a:p@ss@h/x"), "postgres://a:***@h/x");
+    }
+
+    #[test]
+    fn passwords_are_found_in_either_place() {
+        assert!(has_password("postgres://ana:pw@h/db"));
+        assert!(has_password(
+            "postgres://ana@h/db?sslmode=require&password=pw"
+        ));
+        assert!(!has_password("postgres://ana@h/db"));
+        assert!(!has_password("postgres://h:5432/db"));
+        assert_eq!(password_variable("eu_2"), "RSM_PASSWORD_EU_2");
     }
 
     #[test]

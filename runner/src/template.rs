@@ -21,15 +21,32 @@ use crate::bookkeeping::lock::{self, LockKey};
 use crate::bookkeeping::ownership::{self, Fleet, Identity, Kind, Phase, Proof};
 use crate::bookkeeping::stamp;
 use crate::error::sqlstate;
+use crate::server::DEFAULT_SERVER;
 use crate::target::TEMPLATE_PREFIX;
 use crate::RunnerError;
 
-/// The name of a master's template of the tenant schema with this fingerprint.
-pub fn template_name(identity: &Identity, fingerprint: &str) -> String {
-    format!(
+/// The name of a master's template of the tenant schema with this
+/// fingerprint on one of its servers (names are unique in the fleet: the
+/// master's server's has no suffix).
+pub fn template_name(identity: &Identity, fingerprint: &str, server: &str) -> String {
+    let name = format!(
         "{TEMPLATE_PREFIX}{}_{}",
         identity.short(),
         &fingerprint[..12.min(fingerprint.len())]
+    );
+    if server == DEFAULT_SERVER {
+        name
+    } else {
+        format!("{name}_{server}")
+    }
+}
+
+/// This master's template of the current schema on the server worked on.
+fn current_template(fleet: &Fleet) -> String {
+    template_name(
+        &fleet.identity,
+        fleet.target.declared.tenant_fingerprint(),
+        &fleet.server.name,
     )
 }
 
@@ -99,13 +116,13 @@ pub async fn clone_is_faithful(
 /// A template found changed since it was verified: no longer marked a
 /// template, so that [`ensure_template`] builds it again. Only this master's.
 pub async fn set_aside(fleet: &mut Fleet) -> Result<(), RunnerError> {
-    let name = template_name(&fleet.identity, fleet.target.declared.tenant_fingerprint());
+    let name = current_template(fleet);
     match ownership::prove_database(fleet, &name)
         .await
         .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
     {
         Proof::Owned(_) => fleet
-            .admin
+            .server_admin()
             .execute(format!("ALTER DATABASE {} IS_TEMPLATE false", quote(&name)).as_str())
             .await
             .map(|_| ())
@@ -150,18 +167,18 @@ pub async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Method, Ru
         quote(name),
         quote(&template)
     );
-    match fleet.admin.execute(clone.as_str()).await {
+    match fleet.server_admin().execute(clone.as_str()).await {
         Ok(_) => return Ok(Method::Cloned),
         // 55006: "source database ... is being accessed by other users".
         Err(e) if sqlstate(&e).as_deref() == Some("55006") => {}
         Err(e) => return Err(RunnerError::db("cloning the template", name, e)),
     }
     fleet
-        .admin
+        .server_admin()
         .execute(format!("CREATE DATABASE {} OWNER {owner}", quote(name)).as_str())
         .await
         .map_err(|e| RunnerError::db("creating the database", name, e))?;
-    let mut conn = fleet.target.connect(name).await?;
+    let mut conn = fleet.connect(name).await?;
     apply_tenant_schema(fleet, &mut conn)
         .await
         .map_err(|e| RunnerError::db("creating the tenant schema", name, e))?;
@@ -173,7 +190,7 @@ pub async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Method, Ru
 /// complete; returns its name. Built under its lock, so concurrent runners
 /// build it once.
 pub async fn ensure_template(fleet: &mut Fleet) -> Result<String, RunnerError> {
-    let name = template_name(&fleet.identity, fleet.target.declared.tenant_fingerprint());
+    let name = current_template(fleet);
     if is_sealed(fleet, &name).await? {
         return Ok(name);
     }
@@ -198,7 +215,7 @@ async fn is_sealed(fleet: &mut Fleet, name: &str) -> Result<bool, RunnerError> {
     )
     .bind(name)
     .bind(fleet.identity.owner_role())
-    .fetch_optional(&mut fleet.admin)
+    .fetch_optional(fleet.server_admin())
     .await
     .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
     Ok(sealed == Some(true))
@@ -209,7 +226,7 @@ async fn build_template(fleet: &mut Fleet, name: &str) -> Result<(), RunnerError
         return Ok(()); // another runner built it while we waited
     }
     discard_old_templates(fleet, name).await?;
-    if ownership::database_owner(&mut fleet.admin, name)
+    if ownership::database_owner(fleet.server_admin(), name)
         .await
         .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
         .is_some()
@@ -220,15 +237,16 @@ async fn build_template(fleet: &mut Fleet, name: &str) -> Result<(), RunnerError
             reason: "a database already has the name of this master's template".into(),
         });
     }
-    ownership::record_intent(&mut fleet.master, name, Kind::Template, None)
+    let server = fleet.server.name.clone();
+    ownership::record_intent(&mut fleet.master, name, Kind::Template, None, &server)
         .await
         .map_err(|e| fleet.master_error("recording the template", e))?;
     let built = make_template(fleet, name).await;
     if built.is_err() {
         if let Ok(Proof::Owned(db)) = ownership::prove_database(fleet, name).await {
-            let _ = ownership::drop_database(&mut fleet.admin, db).await;
+            let _ = ownership::drop_database(fleet.server_admin(), db).await;
         }
-        if ownership::database_owner(&mut fleet.admin, name)
+        if ownership::database_owner(fleet.server_admin(), name)
             .await
             .is_ok_and(|o| o.is_none())
         {
@@ -244,14 +262,19 @@ async fn discard_old_templates(fleet: &mut Fleet, current: &str) -> Result<(), R
     let recorded = ownership::intents(&mut fleet.master, Kind::Template)
         .await
         .map_err(|e| fleet.master_error("reading the templates", e))?;
-    for old in recorded {
+    // Only this server's: a template elsewhere is proven there.
+    let here = fleet.server.name.clone();
+    for old in recorded.into_iter().filter(|t| t.server == here) {
         let proof = ownership::prove_database(fleet, &old.name)
             .await
             .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
         match proof {
             Proof::Owned(db) => {
                 // One being cloned right now (`55006`) is left for next time.
-                if ownership::drop_database(&mut fleet.admin, db).await.is_ok() {
+                if ownership::drop_database(fleet.server_admin(), db)
+                    .await
+                    .is_ok()
+                {
                     let _ = ownership::forget(&mut fleet.master, &old.name).await;
                 }
             }
@@ -282,16 +305,16 @@ async fn make_template(fleet: &mut Fleet, name: &str) -> Result<(), RunnerError>
         quote(&fleet.identity.owner_role())
     );
     fleet
-        .admin
+        .server_admin()
         .execute(create.as_str())
         .await
         .map_err(|e| RunnerError::db("creating the template", name, e))?;
-    let mut conn = fleet.target.connect(name).await?;
+    let mut conn = fleet.connect(name).await?;
     apply_tenant_schema(fleet, &mut conn)
         .await
         .map_err(|e| RunnerError::db("creating the tenant schema in the template", name, e))?;
     conn.close().await.ok();
-    seal(&mut fleet.admin, name)
+    seal(fleet.server_admin(), name)
         .await
         .map_err(|e| RunnerError::db("sealing the template", name, e))?;
     ownership::set_phase(&mut fleet.master, name, Phase::Ready)

@@ -46,8 +46,44 @@ fn server() -> &'static Server {
 }
 
 fn start_throwaway_cluster() -> Result<Server, Box<dyn std::error::Error>> {
+    start_cluster("").map(|(server, _)| server)
+}
+
+/// How many more servers a test may ask for ([`other_server`]).
+pub const OTHER_SERVERS: usize = 2;
+
+static OTHER: [OnceLock<Result<Server, String>>; OTHER_SERVERS] =
+    [OnceLock::new(), OnceLock::new()];
+
+/// The URL of the maintenance database of another throwaway server (`n` in
+/// `0..OTHER_SERVERS`), started on first use and reaped with the test
+/// process like the first: for fleets spanning several servers. Always a
+/// local cluster, also when `TEST_DATABASE_URL` names the first server.
+pub fn other_server(n: usize) -> String {
+    let server = OTHER[n].get_or_init(|| {
+        start_cluster(&format!("-{n}"))
+            .map(|(server, _)| server)
+            .map_err(|e| e.to_string())
+    });
+    match server {
+        Ok(server) => server.admin_url.clone(),
+        Err(e) => panic!("no second PostgreSQL server for the tests: {e}"),
+    }
+}
+
+/// A throwaway server of the calling test's own, which it may stop and start
+/// again (a server going down mid-command): its maintenance URL and the
+/// cluster. Reaped with the test process like the others.
+pub fn own_server(label: &str) -> (String, LocalCluster) {
+    match start_cluster(&format!("-{label}")) {
+        Ok((server, cluster)) => (server.admin_url, cluster),
+        Err(e) => panic!("no PostgreSQL server of the test's own: {e}"),
+    }
+}
+
+fn start_cluster(suffix: &str) -> Result<(Server, LocalCluster), Box<dyn std::error::Error>> {
     let pid = std::process::id();
-    let dir = std::env::temp_dir().join(format!("rsm-test-cluster-{pid}"));
+    let dir = std::env::temp_dir().join(format!("rsm-test-cluster-{pid}{suffix}"));
     let _ = std::fs::remove_dir_all(&dir);
     let cluster = LocalCluster::new(&dir, free_port()?)?;
     // The reaper first, so that even a failing initdb leaves nothing behind.
@@ -71,9 +107,10 @@ fn start_throwaway_cluster() -> Result<Server, Box<dyn std::error::Error>> {
         .spawn()?;
     cluster.init()?;
     cluster.start()?;
-    Ok(Server {
+    let server = Server {
         admin_url: cluster.url("postgres"),
-    })
+    };
+    Ok((server, cluster))
 }
 
 /// A database of its own for one test, dropped when this value is dropped
@@ -282,8 +319,9 @@ async fn drop_test_database(admin: &mut PgConnection, name: &str) -> Result<(), 
 /// have prefixes of their own: the runner itself never drops a master, and
 /// never drops by name.
 pub async fn remove_fleet(target: &Target) -> Result<(), sqlx::Error> {
-    let mut admin = PgConnection::connect_with(&target.server.options("postgres")).await?;
-    let mut databases: Vec<String> = Vec::new();
+    // (server, databases recorded on it); the master's server first.
+    let mut on: Vec<(crate::server::Server, Vec<String>)> =
+        vec![(target.server.clone(), Vec::new())];
     let mut owner_role = None;
     if let Ok(mut master) =
         PgConnection::connect_with(&target.server.options(&target.master_db)).await
@@ -291,25 +329,62 @@ pub async fn remove_fleet(target: &Target) -> Result<(), sqlx::Error> {
         if let Ok(Some(identity)) = crate::bookkeeping::ownership::read_identity(&mut master).await
         {
             owner_role = Some(identity.owner_role());
-            databases.extend(
-                sqlx::query_scalar::<_, String>("SELECT name FROM rsm.databases")
+            let servers = crate::bookkeeping::servers::all(&mut master)
+                .await
+                .unwrap_or_default();
+            for row in servers.iter().filter(|s| s.url.is_some()) {
+                if let Ok(server) =
+                    crate::server::Server::registered(&row.name, row.url.as_deref().unwrap())
+                {
+                    on.push((server, Vec::new()));
+                }
+            }
+            let recorded: Vec<(String, Option<String>)> =
+                sqlx::query_as("SELECT name, to_jsonb(d) ->> 'server' FROM rsm.databases d")
                     .fetch_all(&mut master)
                     .await
-                    .unwrap_or_default(),
-            );
+                    .unwrap_or_default();
+            for (name, server) in recorded {
+                let server = server.unwrap_or_else(|| crate::server::DEFAULT_SERVER.to_owned());
+                if let Some((_, names)) = on.iter_mut().find(|(s, _)| s.name == server) {
+                    names.push(name);
+                }
+            }
         }
         master.close().await.ok();
     }
-    let like = format!("{}%", target.tenant_prefix.replace('_', "\\_"));
+    on[0].1.push(target.master_db.clone());
+    for (server, databases) in on {
+        let mut admin = PgConnection::connect_with(&server.options("postgres")).await?;
+        clear_server(
+            &mut admin,
+            databases,
+            &target.tenant_prefix,
+            owner_role.as_deref(),
+        )
+        .await?;
+        admin.close().await.ok();
+    }
+    Ok(())
+}
+
+/// On one server: `databases`, every database and role named with `prefix`,
+/// and the owner role last (it owned the databases).
+async fn clear_server(
+    admin: &mut PgConnection,
+    mut databases: Vec<String>,
+    prefix: &str,
+    owner_role: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let like = format!("{}%", prefix.replace('_', "\\_"));
     databases.extend(
         sqlx::query_scalar::<_, String>(
             "SELECT datname::text FROM pg_database WHERE datname LIKE $1",
         )
         .bind(&like)
-        .fetch_all(&mut admin)
+        .fetch_all(&mut *admin)
         .await?,
     );
-    databases.push(target.master_db.clone());
     for db in databases {
         admin
             .execute(format!("ALTER DATABASE {} IS_TEMPLATE false", quote(&db)).as_str())
@@ -322,10 +397,9 @@ pub async fn remove_fleet(target: &Target) -> Result<(), sqlx::Error> {
     let mut roles: Vec<String> =
         sqlx::query_scalar("SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1")
             .bind(&like)
-            .fetch_all(&mut admin)
+            .fetch_all(&mut *admin)
             .await?;
-    // The owner role last: it owned the databases dropped above.
-    roles.extend(owner_role);
+    roles.extend(owner_role.map(str::to_owned));
     for role in roles {
         admin
             .execute(format!("DROP ROLE IF EXISTS {}", quote(&role)).as_str())

@@ -11,4 +11,5 @@ pub mod ledger;
 pub mod lock;
 pub mod ownership;
 pub mod rsm;
+pub mod servers;
 pub mod stamp;

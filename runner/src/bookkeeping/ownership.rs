@@ -20,6 +20,7 @@ use schema_core::ident::quote;
 use sqlx::{Executor, PgConnection};
 
 use crate::error::sqlstate;
+use crate::server::{Server, DEFAULT_SERVER};
 use crate::target::{Target, SYSTEM_DATABASES};
 use crate::RunnerError;
 
@@ -78,13 +79,20 @@ pub async fn ensure_owner_role(
     }
 }
 
-/// An initialised master, open: the server, the master's identity, a
-/// connection to the master and one to the server's maintenance database.
+/// An initialised master, open: the master's identity, a connection to the
+/// master and one to its server's maintenance database (where every advisory
+/// lock of the fleet is taken), and the server the job works on now (the
+/// master's until [`Fleet::work_on`] says otherwise).
 pub struct Fleet {
     pub target: Target,
     pub identity: Identity,
     pub master: PgConnection,
+    /// On the master's server: the fleet's locks.
     pub admin: PgConnection,
+    /// Where databases are created, proven and dropped now.
+    pub server: Server,
+    /// That server's maintenance connection, when it is not the master's.
+    remote: Option<PgConnection>,
 }
 
 impl Fleet {
@@ -108,7 +116,70 @@ impl Fleet {
             identity,
             master,
             admin,
+            server: target.server.clone(),
+            remote: None,
         })
+    }
+
+    /// Work on `server` from now on (its maintenance connection made once).
+    pub async fn work_on(&mut self, server: Server) -> Result<(), RunnerError> {
+        if server.name == self.server.name {
+            return Ok(());
+        }
+        self.remote = if server.name == DEFAULT_SERVER {
+            None
+        } else {
+            Some(server.admin().await?)
+        };
+        self.server = server;
+        Ok(())
+    }
+
+    /// Work on the server the master records `database` on (the master's
+    /// when it records nothing).
+    pub async fn work_on_database(&mut self, database: &str) -> Result<(), RunnerError> {
+        let recorded = intent(&mut self.master, database)
+            .await
+            .map_err(|e| self.master_error("reading the runner's records", e))?;
+        let name = recorded.map_or_else(|| DEFAULT_SERVER.to_owned(), |i| i.server);
+        let server = self.server_named(&name).await?;
+        self.work_on(server).await
+    }
+
+    /// A server of the fleet by name, as registered.
+    pub async fn server_named(&mut self, name: &str) -> Result<Server, RunnerError> {
+        if name == DEFAULT_SERVER {
+            return Ok(self.target.server.clone());
+        }
+        let registered = crate::bookkeeping::servers::all(&mut self.master)
+            .await
+            .map_err(|e| self.master_error("reading the servers", e))?;
+        match registered.iter().find(|s| s.name == name) {
+            Some(found) => Server::registered(name, found.url.as_deref().unwrap_or_default()),
+            None => Err(RunnerError::UnknownServer {
+                server: name.to_owned(),
+                master: self.target.master_db.clone(),
+                known: format!(
+                    " (servers: {})",
+                    registered
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+    }
+
+    /// The maintenance connection of the server worked on: where databases
+    /// and roles are created, proven and dropped.
+    pub fn server_admin(&mut self) -> &mut PgConnection {
+        self.remote.as_mut().unwrap_or(&mut self.admin)
+    }
+
+    /// A connection to `database` on the server worked on.
+    pub async fn connect(&self, database: &str) -> Result<PgConnection, RunnerError> {
+        self.server.connect(database).await
     }
 
     pub fn master_db(&self) -> &str {
@@ -177,11 +248,21 @@ pub struct Intent {
     pub slug: Option<String>,
     pub adopted: bool,
     pub created_at: NaiveDateTime,
+    /// The server it is on ([`DEFAULT_SERVER`]: the master's).
+    pub server: String,
 }
 
-type IntentRow = (String, String, String, Option<String>, bool, NaiveDateTime);
+type IntentRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    bool,
+    NaiveDateTime,
+    Option<String>,
+);
 
-fn intent_of((name, kind, phase, slug, adopted, created_at): IntentRow) -> Intent {
+fn intent_of((name, kind, phase, slug, adopted, created_at, server): IntentRow) -> Intent {
     Intent {
         name,
         kind: if kind == "template" {
@@ -193,11 +274,15 @@ fn intent_of((name, kind, phase, slug, adopted, created_at): IntentRow) -> Inten
         slug,
         adopted,
         created_at,
+        server: server.unwrap_or_else(|| DEFAULT_SERVER.to_owned()),
     }
 }
 
+/// The server is read through JSON: a master of an older runner, not yet
+/// upgraded (read by `status`), has no such column.
 const INTENT_COLUMNS: &str =
-    "SELECT name, kind, state, slug, adopted, (created_at AT TIME ZONE 'UTC') FROM rsm.databases";
+    "SELECT name, kind, state, slug, adopted, (created_at AT TIME ZONE 'UTC'),
+        to_jsonb(d) ->> 'server' FROM rsm.databases d";
 
 /// Record the intent to create `name`; committed before anything is created.
 pub async fn record_intent(
@@ -205,13 +290,16 @@ pub async fn record_intent(
     name: &str,
     kind: Kind,
     slug: Option<&str>,
+    server: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO rsm.databases (name, kind, state, slug) VALUES ($1, $2, 'creating', $3)",
+        "INSERT INTO rsm.databases (name, kind, state, slug, server)
+         VALUES ($1, $2, 'creating', $3, nullif($4, 'default'))",
     )
     .bind(name)
     .bind(kind.as_str())
     .bind(slug)
+    .bind(server)
     .execute(conn)
     .await
     .map(|_| ())
@@ -309,7 +397,7 @@ pub async fn prove_database(
     fleet: &mut Fleet,
     name: &str,
 ) -> Result<Proof<OwnedDatabase>, sqlx::Error> {
-    let Some(owner) = database_owner(&mut fleet.admin, name).await? else {
+    let Some(owner) = database_owner(fleet.server_admin(), name).await? else {
         return Ok(Proof::Absent);
     };
     if SYSTEM_DATABASES.contains(&name) {
@@ -326,12 +414,21 @@ pub async fn prove_database(
             fleet.master_db()
         )));
     };
+    // Named like one of ours, on another server than the one recorded.
+    if record.server != fleet.server.name {
+        return Ok(Proof::NotOwned(format!(
+            "the master `{}` records `{name}` on server `{}`, not on `{}`",
+            fleet.master_db(),
+            record.server,
+            fleet.server.name
+        )));
+    }
     let ours = fleet.identity.owner_role();
     let proven = if owner == ours {
         true
     } else if record.adopted {
         // Adopted: made by other tools, stamped with this master's id by `migrate`.
-        match fleet.target.connect(name).await {
+        match fleet.connect(name).await {
             Ok(mut conn) => crate::bookkeeping::stamp::read(&mut conn)
                 .await?
                 .and_then(|s| s.master_id)
@@ -374,7 +471,7 @@ pub async fn prove_role(fleet: &mut Fleet, name: &str) -> Result<Proof<OwnedRole
     )
     .bind(name)
     .bind(fleet.identity.owner_role())
-    .fetch_optional(&mut fleet.admin)
+    .fetch_optional(fleet.server_admin())
     .await?;
     match marked {
         None => Ok(Proof::Absent),
@@ -383,6 +480,12 @@ pub async fn prove_role(fleet: &mut Fleet, name: &str) -> Result<Proof<OwnedRole
             fleet.identity.owner_role()
         ))),
         Some(true) => match intent(&mut fleet.master, name).await? {
+            Some(record) if record.server != fleet.server.name => Ok(Proof::NotOwned(format!(
+                "the master `{}` records `{name}` on server `{}`, not on `{}`",
+                fleet.master_db(),
+                record.server,
+                fleet.server.name
+            ))),
             Some(_) => Ok(Proof::Owned(OwnedRole {
                 name: name.to_owned(),
             })),

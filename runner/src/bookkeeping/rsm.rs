@@ -119,6 +119,21 @@ CREATE TABLE IF NOT EXISTS rsm.data_migrations (
     at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (database, name)
 );",
+    // 2: the servers tenants live on, and each database's server (NULL: the
+    // master's own). URLs are kept without a password (see `crate::server`).
+    "CREATE TABLE rsm.servers (
+    -- Short: it ends the names of the templates made on it.
+    name text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9_]{0,19}$'),
+    -- NULL for `default`, the master's own server, reached as the runner is.
+    url text CHECK (url IS NULL OR url !~ '^[^?]*://[^/?@]*:[^/?@]*@'),
+    -- pg_control_system(), when readable: one server is never added twice.
+    system_identifier text UNIQUE,
+    capacity integer CHECK (capacity > 0),
+    draining boolean NOT NULL DEFAULT false,
+    added_at timestamptz NOT NULL DEFAULT now(),
+    CHECK ((name = 'default') = (url IS NULL))
+);
+ALTER TABLE rsm.databases ADD COLUMN server text REFERENCES rsm.servers (name);",
 ];
 
 /// SQL for the version of `ladder` in the connected database: 0 when `rsm`

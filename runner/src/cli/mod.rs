@@ -10,6 +10,7 @@ mod migrate;
 mod output;
 mod pull;
 mod schema;
+mod server;
 mod status;
 mod tenant;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Master(MasterArgs),
     /// Tenant databases: create, list, drop, cleanup, protect, credentials, seed.
     Tenant(tenant::TenantArgs),
+    /// The servers tenants live on: add, list, drain, remove.
+    Server(server::ServerArgs),
     /// The master and every tenant, read from what is in them, grouped by
     /// fingerprint; exits 86 unless every database is current.
     Status(status::StatusArgs),
@@ -178,6 +181,7 @@ pub async fn run(cli: Cli) -> Result<u8, RunnerError> {
             })
         }
         Command::Tenant(args) => tenant::run(args, out).await,
+        Command::Server(args) => server::run(args, out).await,
         Command::Diff(args) => diff::run(args, out).await,
         Command::Pull(args) => pull::run(args, out).await,
         Command::Docs(args) => {

@@ -83,6 +83,10 @@ pub struct CreateArgs {
     /// Print the tenant role's credentials (they are shown nowhere else).
     #[arg(long)]
     pub show_credentials: bool,
+    /// The server to place it on (`runner server list`); by default the one
+    /// with the fewest tenants among those with room and not draining.
+    #[arg(long)]
+    pub server: Option<String>,
     #[command(flatten)]
     pub conn: ConnArgs,
 }
@@ -167,9 +171,10 @@ pub struct SeedArgs {
     pub conn: ConnArgs,
 }
 
-const HEADER: [&str; 6] = [
+const HEADER: [&str; 7] = [
     "tenant",
     "organization",
+    "server",
     "state",
     "protected",
     "created",
@@ -183,6 +188,7 @@ fn rows(tenants: &[TenantInfo]) -> Vec<Vec<String>> {
             vec![
                 t.tenant.clone(),
                 t.organization.clone().unwrap_or_else(|| "-".into()),
+                t.server.clone(),
                 t.state.as_str().to_owned(),
                 if t.protected { "yes".into() } else { "".into() },
                 t.created_at
@@ -205,6 +211,7 @@ pub async fn run(
                 scale: a.scale,
                 credentials: a.show_credentials,
                 connection_limit: a.connection_limit,
+                server: a.server,
                 ..CreateOptions::default()
             };
             tenant::check_scale(options.scale)?;
@@ -219,8 +226,9 @@ pub async fn run(
             out.emit(&created, |w| {
                 writeln!(
                     w,
-                    "created {} for {:?} (owner {}) in {} ms: schema {} ({}), {} rows seeded",
+                    "created {} on {} for {:?} (owner {}) in {} ms: schema {} ({}), {} rows seeded",
                     created.tenant,
+                    created.server,
                     created.organization,
                     created.owner_email,
                     created.millis,

@@ -22,6 +22,7 @@ use crate::bookkeeping::history::Entry;
 use crate::bookkeeping::lock::{self, LockKey};
 use crate::bookkeeping::stamp;
 use crate::error::sqlstate;
+use crate::server::Server;
 use crate::target::Target;
 use crate::RunnerError;
 
@@ -224,6 +225,8 @@ pub struct Context {
     pub owned: Arc<std::collections::BTreeSet<String>>,
     /// Data migrations the master records as run, by database.
     pub data_migrations_run: Arc<std::collections::BTreeMap<String, Vec<String>>>,
+    /// The server of each database not on the master's.
+    pub placed: Arc<std::collections::BTreeMap<String, Server>>,
 }
 
 /// Migrate one database; `admin` (a connection to the maintenance database)
@@ -300,9 +303,18 @@ fn is_lock_timeout(e: &RunnerError) -> bool {
 /// A connection with the migration's `lock_timeout`.
 async fn connect(ctx: &Context, database: &str) -> Result<PgConnection, RunnerError> {
     let lock_timeout = ctx.options.lock_timeout.as_millis().to_string();
-    ctx.target
-        .connect_setting(database, "lock_timeout", &lock_timeout)
-        .await
+    match ctx.placed.get(database) {
+        Some(server) => {
+            server
+                .connect_to(database, &[("lock_timeout", &lock_timeout)], false)
+                .await
+        }
+        None => {
+            ctx.target
+                .connect_setting(database, "lock_timeout", &lock_timeout)
+                .await
+        }
+    }
 }
 
 /// Whether a stamp says the declared schema, for this master.

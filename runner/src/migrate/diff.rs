@@ -166,10 +166,14 @@ pub async fn for_database(
     which: &Which,
     options: &PlanOptions,
 ) -> Result<ForDatabase, RunnerError> {
-    let (database, db) = match which {
-        Which::Master => (target.master_db.clone(), DbKind::Master),
+    let (database, db, server) = match which {
+        Which::Master => (
+            target.master_db.clone(),
+            DbKind::Master,
+            target.server.clone(),
+        ),
         Which::Tenant(name) => {
-            let info = tenant::find(target, name).await?;
+            let (info, server) = tenant::find_on(target, name).await?;
             if matches!(
                 info.state,
                 State::Dangling | State::Unregistered | State::Creating | State::Orphan
@@ -179,10 +183,10 @@ pub async fn for_database(
                     info.state
                 )));
             }
-            (name.clone(), DbKind::Tenant)
+            (name.clone(), DbKind::Tenant, server)
         }
     };
-    let mut conn = target.connect(&database).await?;
+    let mut conn = server.connect(&database).await?;
     let actual = introspect(&mut conn, "public")
         .await
         .map_err(|e| RunnerError::db("reading the schema", &database, e))?;

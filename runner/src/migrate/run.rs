@@ -163,6 +163,7 @@ pub async fn migrate(
         master_id: identity.as_ref().map(|i| i.master_id.clone()),
         owned: Arc::default(),
         data_migrations_run: Arc::new(data_migrations_run),
+        placed: Arc::default(),
     };
     let master = migrate_one(&ctx, &mut admin, &target.master_db, DbKind::Master).await;
     done(&master, 0); // the total is known once the tenants are listed
@@ -199,8 +200,10 @@ pub async fn migrate(
     let Selected {
         names: mut tenants,
         owned,
+        placed,
     } = select(target, &options.tenants).await?;
     ctx.owned = Arc::new(owned);
+    ctx.placed = Arc::new(placed);
     let mut total = 1 + tenants.len();
     if !options.migrate.dry_run {
         ledger::ensure(&mut master_conn)
@@ -527,14 +530,23 @@ async fn select(target: &Target, tenants: &Tenants) -> Result<Selected, RunnerEr
         return Ok(Selected::default());
     }
     let survey = tenant::survey(target).await?;
-    let mut eligible: Vec<tenant::TenantInfo> = survey.to_read;
+    let mut eligible: Vec<tenant::TenantInfo> = survey.to_read.clone();
+    // This master's, unregistered; and those on a server that cannot be
+    // reached now: tried, and reported as they fail, never skipped unsaid.
     eligible.extend(
         survey
             .settled
             .iter()
-            .filter(|t| t.owned && t.state == State::Unregistered)
+            .filter(|t| {
+                (t.owned && t.state == State::Unregistered) || t.state == State::Unreachable
+            })
             .cloned(),
     );
+    let placed = eligible
+        .iter()
+        .filter(|t| t.server != crate::server::DEFAULT_SERVER)
+        .map(|t| (t.tenant.clone(), survey.server_of(t)))
+        .collect();
     tenant::sort(target, &mut eligible);
     let owned = eligible
         .iter()
@@ -575,7 +587,11 @@ async fn select(target: &Target, tenants: &Tenants) -> Result<Selected, RunnerEr
             out
         }
     };
-    Ok(Selected { names, owned })
+    Ok(Selected {
+        names,
+        owned,
+        placed,
+    })
 }
 
 /// The tenants a run takes, and which of them this master made or adopted
@@ -584,4 +600,6 @@ async fn select(target: &Target, tenants: &Tenants) -> Result<Selected, RunnerEr
 struct Selected {
     names: Vec<String>,
     owned: BTreeSet<String>,
+    /// The server of each tenant not on the master's.
+    placed: std::collections::BTreeMap<String, crate::server::Server>,
 }

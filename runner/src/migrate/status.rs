@@ -10,7 +10,6 @@
 //! share its model.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use schema_core::DbKind;
 use schema_model::compare::{compare, Difference};
@@ -20,6 +19,7 @@ use schema_model::plan::{plan, PlanOptions};
 use sqlx::{Connection, PgConnection};
 
 use crate::bookkeeping::stamp::{self, Stamp};
+use crate::server::Server;
 use crate::target::Target;
 use crate::tenant::{self, State, TenantInfo};
 use crate::RunnerError;
@@ -222,11 +222,12 @@ impl Read {
 /// `db`'s declared schema. The catalog hash is measured on the same connection.
 async fn read_model(
     target: &Target,
+    server: &Server,
     database: &str,
     db: DbKind,
     options: &StatusOptions,
 ) -> Result<(String, Read), RunnerError> {
-    let mut conn = target.connect(database).await?;
+    let mut conn = server.connect(database).await?;
     let failed = |e| RunnerError::db("reading the schema", database, e);
     let catalog = catalog_hash(&mut conn, "public").await.map_err(failed)?;
     let actual = introspect(&mut conn, "public").await.map_err(failed)?;
@@ -270,16 +271,16 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
         .await
         .map_err(|e| RunnerError::db("reading the master", &target.master_db, e))?;
     master.close().await.ok();
-    let survey = tenant::survey(target).await?;
+    let mut survey = tenant::survey(target).await?;
+    let to_read = std::mem::take(&mut survey.to_read);
 
     // Probe every registered tenant database at once (bounded).
-    let shared = Arc::new(target.clone());
     let deep = options.deep;
     let probed: Vec<(TenantInfo, Result<Probe, String>)> =
-        tenant::concurrently(survey.to_read, options.concurrency, |info| {
-            let target = Arc::clone(&shared);
+        tenant::concurrently(to_read, options.concurrency, |info| {
+            let server = survey.server_of(&info);
             async move {
-                let result = match target.connect(&info.tenant).await {
+                let result = match server.connect(&info.tenant).await {
                     Ok(mut conn) => {
                         let p = probe(&mut conn, deep).await.map_err(|e| e.to_string());
                         conn.close().await.ok();
@@ -294,15 +295,23 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
 
     // One full read per distinct catalog hash.
     let mut models: BTreeMap<String, Read> = BTreeMap::new();
-    let (catalog, read) = read_model(target, &target.master_db, DbKind::Master, options).await?;
+    let (catalog, read) = read_model(
+        target,
+        &target.server,
+        &target.master_db,
+        DbKind::Master,
+        options,
+    )
+    .await?;
     models.insert(catalog, read);
     for (info, result) in &probed {
         if let Ok(p) = result {
             if !models.contains_key(&p.catalog) {
                 // Measured again on the connection that reads the model: a
                 // database changed meanwhile gets its own entry.
+                let server = survey.server_of(info);
                 if let Ok((catalog, read)) =
-                    read_model(target, &info.tenant, DbKind::Tenant, options).await
+                    read_model(target, &server, &info.tenant, DbKind::Tenant, options).await
                 {
                     models.insert(catalog, read);
                 }

@@ -8,6 +8,7 @@ use sqlx::{Executor, PgConnection};
 use crate::bookkeeping::ownership::{self, Fleet, Proof};
 use crate::error::sqlstate;
 use crate::scram;
+use crate::server::Server;
 use crate::target::Target;
 use crate::RunnerError;
 
@@ -43,7 +44,7 @@ pub(super) async fn create_role(
         quote_literal(&verifier),
         quote(&fleet.identity.owner_role())
     );
-    if let Err(e) = fleet.admin.execute(create.as_str()).await {
+    if let Err(e) = fleet.server_admin().execute(create.as_str()).await {
         // 42710: a role of that name appeared since the name was allocated;
         // it is not ours, and it is left alone.
         if sqlstate(&e).as_deref() == Some("42710") {
@@ -59,7 +60,7 @@ pub(super) async fn create_role(
         "REVOKE CONNECT, TEMPORARY ON DATABASE {role} FROM PUBLIC; GRANT CONNECT, TEMPORARY ON DATABASE {role} TO {role}"
     );
     fleet
-        .admin
+        .server_admin()
         .execute(grants.as_str())
         .await
         .map(|_| ())
@@ -91,24 +92,12 @@ fn scrub(e: sqlx::Error) -> sqlx::Error {
     }
 }
 
-pub(super) fn credentials_for(target: &Target, tenant: &str, password: String) -> Credentials {
-    let options = target.server.options(tenant);
-    let url = match options.get_socket() {
-        Some(dir) => format!(
-            "postgres://{tenant}:{password}@localhost:{}/{tenant}?host={}",
-            options.get_port(),
-            dir.display()
-        ),
-        None => format!(
-            "postgres://{tenant}:{password}@{}:{}/{tenant}",
-            options.get_host(),
-            options.get_port()
-        ),
-    };
+/// The tenant's login on the server it is on (the one `fleet` works on).
+pub(super) fn credentials_for(server: &Server, tenant: &str, password: String) -> Credentials {
     Credentials {
         role: tenant.to_owned(),
+        url: server.login_url(tenant, &password, tenant),
         password,
-        url,
     }
 }
 
@@ -147,11 +136,11 @@ async fn rotate_locked(fleet: &mut Fleet, tenant: &str) -> Result<Credentials, R
         quote_literal(&verifier)
     );
     fleet
-        .admin
+        .server_admin()
         .execute(sql.as_str())
         .await
         .map_err(|e| RunnerError::db("setting the role's password", tenant, scrub(e)))?;
-    Ok(credentials_for(&fleet.target, tenant, password))
+    Ok(credentials_for(&fleet.server, tenant, password))
 }
 
 /// The server's maintenance databases that PUBLIC (so every tenant role) may

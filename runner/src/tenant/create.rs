@@ -96,6 +96,8 @@ pub struct CreateOptions {
     pub credentials: bool,
     /// Connections the tenant's role may hold at once.
     pub connection_limit: u32,
+    /// The server to place it on; `None`: the least loaded with room.
+    pub server: Option<String>,
     /// A fault to inject after a step (tests only).
     #[cfg(feature = "testing")]
     pub fault: Option<Fault>,
@@ -110,6 +112,7 @@ impl Default for CreateOptions {
             seed_value: None,
             credentials: false,
             connection_limit: access::DEFAULT_CONNECTION_LIMIT,
+            server: None,
             #[cfg(feature = "testing")]
             fault: None,
         }
@@ -119,6 +122,8 @@ impl Default for CreateOptions {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Created {
     pub tenant: String,
+    /// The server it was placed on (`default`: the master's).
+    pub server: String,
     pub organization: String,
     pub organization_id: i32,
     pub slug: String,
@@ -248,6 +253,9 @@ async fn allocate_locked(
     fleet: &mut Fleet,
     options: &CreateOptions,
 ) -> Result<Allocated, RunnerError> {
+    // The server first: the name must be free there too.
+    let server = crate::servers::place(fleet, options.server.as_deref()).await?;
+    fleet.work_on(server).await?;
     let taken = taken_names(fleet).await?;
     let highest = taken
         .iter()
@@ -291,7 +299,7 @@ async fn taken_names(fleet: &mut Fleet) -> Result<std::collections::BTreeSet<Str
          UNION SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1",
     )
     .bind(&like)
-    .fetch_all(&mut fleet.admin)
+    .fetch_all(fleet.server_admin())
     .await
     .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
     .into_iter()
@@ -323,9 +331,16 @@ async fn record(
     let slug = organization::free_slug(&mut fleet.master, &organization, number)
         .await
         .map_err(|e| fleet.master_error("choosing the slug", e))?;
-    ownership::record_intent(&mut fleet.master, tenant, Kind::Tenant, Some(&slug))
-        .await
-        .map_err(|e| fleet.master_error("recording the new tenant", e))?;
+    let server = fleet.server.name.clone();
+    ownership::record_intent(
+        &mut fleet.master,
+        tenant,
+        Kind::Tenant,
+        Some(&slug),
+        &server,
+    )
+    .await
+    .map_err(|e| fleet.master_error("recording the new tenant", e))?;
     Ok(Allocated {
         number,
         tenant: tenant.to_owned(),
@@ -436,15 +451,16 @@ async fn build(
     tx.commit().await.map_err(failed)?;
     step("register");
 
-    let warnings = if fleet.target.server.managed {
+    let warnings = if fleet.server.managed {
         Vec::new() // the runner's own cluster is closed when it is made
     } else {
-        access::public_exposure(&mut fleet.admin)
+        access::public_exposure(fleet.server_admin())
             .await
             .unwrap_or_default()
     };
     Ok(Created {
         tenant: tenant.to_owned(),
+        server: fleet.server.name.clone(),
         organization: organization.name,
         organization_id: organization.id,
         slug: organization.slug,
@@ -456,7 +472,7 @@ async fn build(
         millis: 0,
         credentials: options
             .credentials
-            .then(|| access::credentials_for(&fleet.target, tenant, password)),
+            .then(|| access::credentials_for(&fleet.server, tenant, password)),
         warnings,
     })
 }
@@ -470,7 +486,7 @@ async fn faithful_database(
 ) -> Result<(template::Method, PgConnection), RunnerError> {
     for attempt in 0..2 {
         let method = template::create_database(fleet, tenant).await?;
-        let mut conn = fleet.target.connect(tenant).await?;
+        let mut conn = fleet.connect(tenant).await?;
         if method != template::Method::Cloned
             || template::clone_is_faithful(&mut conn, &fleet.target.declared)
                 .await
@@ -487,7 +503,7 @@ async fn faithful_database(
             .await
             .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
         {
-            ownership::drop_database(&mut fleet.admin, db)
+            ownership::drop_database(fleet.server_admin(), db)
                 .await
                 .map_err(|e| RunnerError::db("dropping the unfaithful clone", tenant, e))?;
         }
@@ -541,7 +557,9 @@ async fn discard(fleet: &mut Fleet, tenant: &str) -> bool {
     let mut clean = true;
     match ownership::prove_database(fleet, tenant).await {
         Ok(Proof::Owned(db)) => {
-            clean &= ownership::drop_database(&mut fleet.admin, db).await.is_ok()
+            clean &= ownership::drop_database(fleet.server_admin(), db)
+                .await
+                .is_ok()
         }
         Ok(Proof::Absent) => {}
         // Someone else's database took the name: it is left alone.
@@ -550,7 +568,9 @@ async fn discard(fleet: &mut Fleet, tenant: &str) -> bool {
     }
     match ownership::prove_role(fleet, tenant).await {
         Ok(Proof::Owned(role)) => {
-            clean &= ownership::drop_role(&mut fleet.admin, role).await.is_ok()
+            clean &= ownership::drop_role(fleet.server_admin(), role)
+                .await
+                .is_ok()
         }
         Ok(_) => {}
         Err(_) => clean = false,

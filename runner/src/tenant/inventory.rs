@@ -14,6 +14,7 @@ use crate::bookkeeping::lock::{self, LockKey};
 use crate::bookkeeping::ownership::{self, Identity, Intent, Kind, Phase};
 use crate::bookkeeping::stamp::{self, Stamp};
 use crate::error::sqlstate;
+use crate::server::{Server, DEFAULT_SERVER};
 use crate::target::{check_name, Target};
 use crate::RunnerError;
 
@@ -84,6 +85,8 @@ pub struct TenantInfo {
     /// the database exists, owned by its owner role) or adopted by its first
     /// `migrate`: the only tenants it drops.
     pub owned: bool,
+    /// The server its database is on (`default`: the master's).
+    pub server: String,
     /// Why, where the state needs a word.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -117,6 +120,10 @@ struct Facts {
     owners: BTreeMap<String, String>,
     /// Those left invalid by an interrupted `DROP DATABASE`.
     invalid: BTreeSet<String>,
+    /// The fleet's servers, by name (the master's as `default`).
+    servers: BTreeMap<String, Server>,
+    /// Servers that could not be read, with why.
+    unreachable: BTreeMap<String, String>,
 }
 
 /// The master's records and the server's databases; only `only` when given.
@@ -162,6 +169,8 @@ async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerErro
             .collect(),
         None => BTreeMap::new(),
     };
+
+    let servers = resolve_servers(target, &mut master).await?;
     master.close().await.ok();
 
     let mut admin = target.admin().await?;
@@ -180,6 +189,8 @@ async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerErro
         busy: BTreeSet::new(),
         owners: BTreeMap::new(),
         invalid: BTreeSet::new(),
+        servers,
+        unreachable: BTreeMap::new(),
     };
     for (name, owner, invalid) in databases {
         let of_interest = target.tenant_number(&name).is_some()
@@ -192,6 +203,7 @@ async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerErro
             facts.owners.insert(name, owner);
         }
     }
+    read_other_servers(&mut facts).await;
     for intent in facts.intents.values() {
         if intent.phase != Phase::Ready
             && lock::is_held(&mut admin, LockKey::database(&intent.name))
@@ -203,6 +215,78 @@ async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerErro
     }
     admin.close().await.ok();
     Ok(facts)
+}
+
+/// The fleet's servers: the master's, and those registered in it (none in a
+/// master an older runner made and no command upgraded yet).
+async fn resolve_servers(
+    target: &Target,
+    master: &mut sqlx::PgConnection,
+) -> Result<BTreeMap<String, Server>, RunnerError> {
+    let mut servers = BTreeMap::from([(DEFAULT_SERVER.to_owned(), target.server.clone())]);
+    let registered = crate::bookkeeping::servers::all(master)
+        .await
+        .map_err(|e| RunnerError::db("reading the servers", &target.master_db, e))?;
+    for row in registered {
+        if let Some(url) = row.url.as_deref() {
+            servers.insert(row.name.clone(), Server::registered(&row.name, url)?);
+        }
+    }
+    Ok(servers)
+}
+
+/// The databases this master recorded on servers other than its own, read
+/// on each (their owner, whether invalid); a server that cannot be read is
+/// noted, and its tenants are `unreachable`.
+async fn read_other_servers(facts: &mut Facts) {
+    let mut on: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for intent in facts.intents.values() {
+        if intent.server != DEFAULT_SERVER {
+            on.entry(intent.server.clone())
+                .or_default()
+                .push(intent.name.clone());
+        }
+    }
+    for (server, names) in on {
+        for name in &names {
+            // What the master's server holds under that name is not this tenant.
+            facts.owners.remove(name);
+            facts.invalid.remove(name);
+        }
+        let Some(reached) = facts.servers.get(&server) else {
+            facts
+                .unreachable
+                .insert(server.clone(), "not in the servers registry".into());
+            continue;
+        };
+        let read = async {
+            let mut admin = reached.admin().await?;
+            let rows: Vec<(String, String, bool)> = sqlx::query_as(
+                "SELECT datname::text, pg_get_userbyid(datdba)::text, datconnlimit = -2
+                   FROM pg_database WHERE datname = ANY($1)",
+            )
+            .bind(&names)
+            .fetch_all(&mut admin)
+            .await
+            .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+            admin.close().await.ok();
+            Ok::<_, RunnerError>(rows)
+        };
+        match read.await {
+            Ok(rows) => {
+                for (name, owner, invalid) in rows {
+                    if invalid {
+                        facts.invalid.insert(name.clone());
+                    }
+                    facts.owners.insert(name, owner);
+                }
+            }
+            Err(e) => {
+                let why = e.to_string().lines().next().unwrap_or_default().to_owned();
+                facts.unreachable.insert(server, why);
+            }
+        }
+    }
 }
 
 /// What the facts say of `name`, and whether its stamp must be read.
@@ -229,8 +313,17 @@ fn classify(facts: &Facts, name: &str) -> Option<(TenantInfo, bool)> {
         fingerprint: None,
         protected: false,
         owned,
+        server: intent.map_or_else(|| DEFAULT_SERVER.to_owned(), |i| i.server.clone()),
         note: None,
     };
+    if let Some(why) = facts.unreachable.get(&info.server) {
+        info.state = State::Unreachable;
+        info.note = Some(format!(
+            "its server `{}` cannot be read: {why}",
+            info.server
+        ));
+        return Some((info, false));
+    }
     let live = facts.busy.contains(name);
     if facts.invalid.contains(name) && !live {
         let (state, note) = if owned {
@@ -298,9 +391,9 @@ enum StampRead {
     Failed(String),
 }
 
-async fn read_stamp_of(target: &Target, tenant: &str) -> StampRead {
+async fn read_stamp_of(server: &Server, tenant: &str) -> StampRead {
     let gone = |code: Option<String>| matches!(code.as_deref(), Some("3D000" | "57P01"));
-    let mut conn = match target.connect(tenant).await {
+    let mut conn = match server.connect(tenant).await {
         Ok(conn) => conn,
         Err(RunnerError::Database { source, .. }) if gone(sqlstate(&source)) => {
             return StampRead::Vanished
@@ -345,12 +438,32 @@ fn settle(mut info: TenantInfo, read: StampRead, expected: &str) -> TenantInfo {
 pub struct Survey {
     pub settled: Vec<TenantInfo>,
     pub to_read: Vec<TenantInfo>,
+    /// The fleet's servers, by name: where each tenant is read.
+    pub servers: Arc<BTreeMap<String, Server>>,
+}
+
+impl Survey {
+    /// The server `tenant` is on (as its [`TenantInfo::server`] names it).
+    pub fn server_of(&self, tenant: &TenantInfo) -> Server {
+        server_in(&self.servers, tenant)
+    }
+}
+
+/// `tenant`'s server in `servers` (the master's when not found: a name is
+/// only recorded with a server the registry holds).
+pub(crate) fn server_in(servers: &BTreeMap<String, Server>, tenant: &TenantInfo) -> Server {
+    servers
+        .get(&tenant.server)
+        .or_else(|| servers.get(DEFAULT_SERVER))
+        .cloned()
+        .expect("the master's server is always known")
 }
 
 /// Every tenant of the master and every database named like a tenant on the
 /// server, without connecting to any of them.
 pub async fn survey(target: &Target) -> Result<Survey, RunnerError> {
     let facts = gather(target, None).await?;
+    let servers = Arc::new(facts.servers.clone());
     let names: BTreeSet<&String> = facts
         .registry
         .keys()
@@ -360,6 +473,7 @@ pub async fn survey(target: &Target) -> Result<Survey, RunnerError> {
     let mut survey = Survey {
         settled: Vec::new(),
         to_read: Vec::new(),
+        servers,
     };
     for name in names {
         match classify(&facts, name) {
@@ -403,13 +517,15 @@ pub async fn list(target: &Target) -> Result<Vec<TenantInfo>, RunnerError> {
     let Survey {
         settled: mut done,
         to_read,
+        servers,
     } = survey(target).await?;
     let shared = Arc::new(target.clone());
     done.extend(
         concurrently(to_read, CONCURRENT_READS, |info| {
             let target = Arc::clone(&shared);
+            let server = server_in(&servers, &info);
             async move {
-                let read = read_stamp_of(&target, &info.tenant).await;
+                let read = read_stamp_of(&server, &info.tenant).await;
                 settle(info, read, target.declared.tenant_fingerprint())
             }
         })
@@ -433,14 +549,25 @@ pub fn sort(target: &Target, tenants: &mut [TenantInfo]) {
 /// One tenant as [`list`] shows it, connecting to that tenant alone; an
 /// unknown name is an error.
 pub async fn find(target: &Target, tenant: &str) -> Result<TenantInfo, RunnerError> {
+    find_on(target, tenant).await.map(|(info, _)| info)
+}
+
+/// [`find`], with the server the tenant is on.
+pub async fn find_on(target: &Target, tenant: &str) -> Result<(TenantInfo, Server), RunnerError> {
     check_name("tenant name", tenant)?;
     let facts = gather(target, Some(tenant)).await?;
     match classify(&facts, tenant) {
-        Some((info, true)) => {
-            let read = read_stamp_of(target, tenant).await;
-            Ok(settle(info, read, target.declared.tenant_fingerprint()))
+        Some((info, read)) => {
+            let server = server_in(&facts.servers, &info);
+            if !read {
+                return Ok((info, server));
+            }
+            let stamp = read_stamp_of(&server, tenant).await;
+            Ok((
+                settle(info, stamp, target.declared.tenant_fingerprint()),
+                server,
+            ))
         }
-        Some((info, false)) => Ok(info),
         None => Err(unknown(target, tenant).await),
     }
 }

@@ -24,7 +24,7 @@ pub use create::{create, create_reporting, progress_steps, CreateOptions, Create
 #[cfg(feature = "testing")]
 pub use create::{Fault, FaultAction};
 pub(crate) use inventory::concurrently;
-pub use inventory::{find, list, sort, survey, State, Survey, TenantInfo};
+pub use inventory::{find, find_on, list, sort, survey, State, Survey, TenantInfo};
 pub use remove::{
     cleanup, drop, plan_cleanup, repair, repair_all, CleanupPlan, CleanupReport, Dropped, Kept,
     Repaired, Selection,
@@ -63,7 +63,11 @@ async fn under_lock<T>(
             what: "another runner is creating, dropping or changing it".into(),
         });
     }
-    let done = work(fleet, tenant).await;
+    // On the server the master records the tenant on (read under the lock).
+    let done = match fleet.work_on_database(tenant).await {
+        Ok(()) => work(fleet, tenant).await,
+        Err(e) => Err(e),
+    };
     lock::release(&mut fleet.admin, key).await;
     done
 }
@@ -107,7 +111,7 @@ pub async fn protect(target: &Target, tenant: &str, on: bool) -> Result<TenantIn
 
 async fn mark_protected(fleet: &mut Fleet, tenant: &str, on: bool) -> Result<(), RunnerError> {
     owned_database(fleet, tenant).await?;
-    let mut conn = fleet.target.connect(tenant).await?;
+    let mut conn = fleet.connect(tenant).await?;
     let unstamped = || RunnerError::Unstamped {
         tenant: tenant.to_owned(),
     };

@@ -105,10 +105,10 @@ async fn drop_locked(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerE
     if let Some(db) = db {
         // Left invalid by an interrupted DROP DATABASE: nothing to protect,
         // and no connection possible; the drop is finished.
-        let invalid = ownership::is_invalid(&mut fleet.admin, tenant)
+        let invalid = ownership::is_invalid(fleet.server_admin(), tenant)
             .await
             .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
-        if !invalid && is_protected(&fleet.target, tenant).await? {
+        if !invalid && is_protected(fleet, tenant).await? {
             return Err(RunnerError::Protected {
                 tenant: tenant.to_owned(),
             });
@@ -116,7 +116,7 @@ async fn drop_locked(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerE
         ownership::set_phase(&mut fleet.master, tenant, Phase::Dropping)
             .await
             .map_err(|e| fleet.master_error("recording the drop", e))?;
-        ownership::drop_database(&mut fleet.admin, db)
+        ownership::drop_database(fleet.server_admin(), db)
             .await
             .map_err(|e| RunnerError::db("dropping the database", tenant, e))?;
         dropped.database = true;
@@ -128,8 +128,8 @@ async fn drop_locked(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerE
 
 /// Whether the tenant's stamp says protected. A database that went meanwhile
 /// is not protected.
-async fn is_protected(target: &Target, tenant: &str) -> Result<bool, RunnerError> {
-    let mut conn = target.connect(tenant).await?;
+async fn is_protected(fleet: &Fleet, tenant: &str) -> Result<bool, RunnerError> {
+    let mut conn = fleet.connect(tenant).await?;
     let stamp = crate::bookkeeping::stamp::read(&mut conn)
         .await
         .map_err(|e| RunnerError::db("reading the stamp", tenant, e))?;
@@ -142,7 +142,7 @@ async fn drop_role_if_ours(fleet: &mut Fleet, tenant: &str) -> Result<bool, Runn
         .await
         .map_err(|e| RunnerError::db("reading pg_roles", tenant, e))?;
     match proof {
-        Proof::Owned(role) => ownership::drop_role(&mut fleet.admin, role)
+        Proof::Owned(role) => ownership::drop_role(fleet.server_admin(), role)
             .await
             .map(|()| true)
             .map_err(|e| RunnerError::db("dropping the login role", tenant, e)),
@@ -326,8 +326,17 @@ pub async fn repair(fleet: &mut Fleet) -> Result<Repaired, RunnerError> {
                 .map_err(|e| fleet.master_error("reading the master's records", e))?,
         );
     }
+    // Server by server; one that cannot be reached is looked at next time.
+    recorded.sort_by(|a, b| a.server.cmp(&b.server));
     for intent in recorded {
-        let invalid = ownership::is_invalid(&mut fleet.admin, &intent.name)
+        let reached = match fleet.server_named(&intent.server).await {
+            Ok(server) => fleet.work_on(server).await,
+            Err(e) => Err(e),
+        };
+        if reached.is_err() {
+            continue;
+        }
+        let invalid = ownership::is_invalid(fleet.server_admin(), &intent.name)
             .await
             .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
         if invalid && !unfinished.iter().any(|u| u.name == intent.name) {
@@ -378,10 +387,11 @@ async fn repair_locked(fleet: &mut Fleet, name: &str) -> Result<Outcome, RunnerE
     else {
         return Ok(Outcome::Nothing);
     };
+    fleet.work_on_database(name).await?;
     let proof = ownership::prove_database(fleet, name)
         .await
         .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
-    let invalid = ownership::is_invalid(&mut fleet.admin, name)
+    let invalid = ownership::is_invalid(fleet.server_admin(), name)
         .await
         .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
     let proof = match proof {
@@ -391,7 +401,7 @@ async fn repair_locked(fleet: &mut Fleet, name: &str) -> Result<Outcome, RunnerE
         proof => return repair_record(fleet, name, intent, proof).await,
     };
     {
-        ownership::drop_database(&mut fleet.admin, proof)
+        ownership::drop_database(fleet.server_admin(), proof)
             .await
             .map_err(|e| RunnerError::db("finishing an interrupted drop", name, e))?;
         if intent.kind == Kind::Tenant {
@@ -420,7 +430,7 @@ async fn repair_record(
                 return Ok(Outcome::Nothing); // registered: not a leftover
             }
             if let Proof::Owned(db) = proof {
-                let mut conn = fleet.target.connect(name).await?;
+                let mut conn = fleet.connect(name).await?;
                 let keep = ownership::reason_to_keep(&mut conn)
                     .await
                     .map_err(|e| RunnerError::db("counting rows", name, e))?;
@@ -430,7 +440,7 @@ async fn repair_record(
                         "{reason}; never dropped by repair (`runner tenant drop {name}` if it is not needed)"
                     )));
                 }
-                ownership::drop_database(&mut fleet.admin, db)
+                ownership::drop_database(fleet.server_admin(), db)
                     .await
                     .map_err(|e| RunnerError::db("dropping a leftover database", name, e))?;
             }

@@ -112,7 +112,7 @@ async fn seed_locked(
     value: u64,
 ) -> Result<Seeded, RunnerError> {
     super::owned_database(fleet, tenant).await?;
-    let mut conn = fleet.target.connect(tenant).await?;
+    let mut conn = fleet.connect(tenant).await?;
     let rows = total_rows(&mut conn)
         .await
         .map_err(|e| RunnerError::db("counting rows", tenant, e))?;

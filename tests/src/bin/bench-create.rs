@@ -54,7 +54,8 @@ async fn main() {
         .await
         .unwrap()
         .unwrap();
-    let template = runner::template::template_name(&identity, target.declared.tenant_fingerprint());
+    let template =
+        runner::template::template_name(&identity, target.declared.tenant_fingerprint(), "default");
     let mut admin = target.admin().await.expect("admin connection");
     let mut clones = Vec::new();
     for i in 0..n.min(50) {

@@ -498,7 +498,11 @@ async fn a_busy_template_falls_back_to_ddl_and_old_templates_of_this_master_are_
         .await
         .unwrap();
     let identity = identity(&fleet).await;
-    let template = template::template_name(&identity, runner::app::declared().tenant_fingerprint());
+    let template = template::template_name(
+        &identity,
+        runner::app::declared().tenant_fingerprint(),
+        "default",
+    );
     // Someone connected to the template blocks cloning: plain DDL instead.
     let holder = fleet.target.connect(&template).await.unwrap();
     let created = tenant::create(&fleet.target, &CreateOptions::default())
@@ -524,9 +528,15 @@ async fn a_busy_template_falls_back_to_ddl_and_old_templates_of_this_master_are_
         .unwrap();
     let old = format!("rsm_template_{}_000000000000", identity.short());
     let mut master = fleet.master().await;
-    ownership::record_intent(&mut master, &old, ownership::Kind::Template, None)
-        .await
-        .unwrap();
+    ownership::record_intent(
+        &mut master,
+        &old,
+        ownership::Kind::Template,
+        None,
+        "default",
+    )
+    .await
+    .unwrap();
     admin
         .execute(
             format!(

@@ -11,4 +11,5 @@ mod lifecycle;
 mod migrate;
 mod rsm;
 mod safety;
+mod servers;
 mod truth;

@@ -38,12 +38,14 @@ async fn an_older_runners_records_are_upgraded_once() {
     ];
     assert_eq!(versions(&mut master).await, latest);
 
-    // The master as a runner before `adopted` and versions left it, without a ledger.
+    // The master as a runner before `adopted` and versions left it, without
+    // a ledger or servers.
     master
         .execute(
             "DROP TABLE rsm.versions, rsm.run_databases, rsm.runs, rsm.data_migrations;
              ALTER TABLE rsm.identity DROP COLUMN adopted;
-             ALTER TABLE rsm.databases DROP COLUMN adopted",
+             ALTER TABLE rsm.databases DROP COLUMN adopted, DROP COLUMN server;
+             DROP TABLE rsm.servers",
         )
         .await
         .unwrap();

@@ -113,7 +113,7 @@ async fn databases_and_roles_named_like_tenants_are_reported_never_dropped() {
     let forged = fleet.tenant(500);
     fleet.foreign_database(&forged, 10).await;
     let mut master = fleet.master().await;
-    ownership::record_intent(&mut master, &forged, Kind::Tenant, None)
+    ownership::record_intent(&mut master, &forged, Kind::Tenant, None, "default")
         .await
         .unwrap();
     let mut admin = fleet.admin().await;

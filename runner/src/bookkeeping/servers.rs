@@ -1,0 +1,150 @@
+//! The servers registry in the master (`rsm.servers`): the servers a fleet's
+//! tenants may live on, with their capacity and whether they take new
+//! tenants. The master's own server is [`DEFAULT_SERVER`]: always there,
+//! recorded only once a setting of its own is given (capacity, drain). Each
+//! database's server is `rsm.databases.server` (NULL: the default).
+
+use std::collections::BTreeMap;
+
+use sqlx::PgConnection;
+
+pub use crate::server::DEFAULT_SERVER;
+
+/// A row of the registry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Registered {
+    pub name: String,
+    /// Without a password; `None` for the default server.
+    #[serde(skip)]
+    pub url: Option<String>,
+    #[serde(skip)]
+    pub system_identifier: Option<String>,
+    /// At most this many tenants; `None`: no limit.
+    pub capacity: Option<i32>,
+    /// Takes no new tenants.
+    pub draining: bool,
+}
+
+type Row = (String, Option<String>, Option<String>, Option<i32>, bool);
+
+/// Every server, the default first (listed even when it has no row, and
+/// alone in a master whose records predate the registry).
+pub async fn all(master: &mut PgConnection) -> Result<Vec<Registered>, sqlx::Error> {
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.servers') IS NOT NULL")
+        .fetch_one(&mut *master)
+        .await?;
+    let rows: Vec<Row> = if exists {
+        sqlx::query_as(
+            "SELECT name, url, system_identifier, capacity, draining FROM rsm.servers
+              ORDER BY name <> 'default', name",
+        )
+        .fetch_all(master)
+        .await?
+    } else {
+        Vec::new()
+    };
+    let mut servers: Vec<Registered> = rows
+        .into_iter()
+        .map(
+            |(name, url, system_identifier, capacity, draining)| Registered {
+                name,
+                url,
+                system_identifier,
+                capacity,
+                draining,
+            },
+        )
+        .collect();
+    if servers.first().is_none_or(|s| s.name != DEFAULT_SERVER) {
+        servers.insert(
+            0,
+            Registered {
+                name: DEFAULT_SERVER.to_owned(),
+                url: None,
+                system_identifier: None,
+                capacity: None,
+                draining: false,
+            },
+        );
+    }
+    Ok(servers)
+}
+
+/// Record a server (its name checked free by the caller, under the lock).
+pub async fn insert(master: &mut PgConnection, server: &Registered) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO rsm.servers (name, url, system_identifier, capacity) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&server.name)
+    .bind(&server.url)
+    .bind(&server.system_identifier)
+    .bind(server.capacity)
+    .execute(master)
+    .await
+    .map(|_| ())
+}
+
+/// Set whether `name` takes new tenants, and its capacity when given
+/// (the default server's row made on first use); `false` when no such server.
+pub async fn set(
+    master: &mut PgConnection,
+    name: &str,
+    draining: Option<bool>,
+    capacity: Option<Option<i32>>,
+) -> Result<bool, sqlx::Error> {
+    if name == DEFAULT_SERVER {
+        sqlx::query("INSERT INTO rsm.servers (name) VALUES ('default') ON CONFLICT DO NOTHING")
+            .execute(&mut *master)
+            .await?;
+    }
+    let done = sqlx::query(
+        "UPDATE rsm.servers SET draining = coalesce($2, draining),
+                capacity = CASE WHEN $3 THEN $4 ELSE capacity END
+          WHERE name = $1",
+    )
+    .bind(name)
+    .bind(draining)
+    .bind(capacity.is_some())
+    .bind(capacity.flatten())
+    .execute(master)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Forget a server that holds nothing of this master's.
+pub async fn delete(master: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM rsm.servers WHERE name = $1")
+        .bind(name)
+        .execute(master)
+        .await
+        .map(|_| ())
+}
+
+/// What this master recorded on each server: (tenants, templates), by
+/// server name (the default's under [`DEFAULT_SERVER`]).
+pub async fn counts(
+    master: &mut PgConnection,
+) -> Result<BTreeMap<String, (i64, i64)>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT coalesce(server, 'default'),
+                count(*) FILTER (WHERE kind = 'tenant'),
+                count(*) FILTER (WHERE kind = 'template')
+           FROM rsm.databases GROUP BY 1",
+    )
+    .fetch_all(master)
+    .await?;
+    Ok(rows.into_iter().map(|(s, t, p)| (s, (t, p))).collect())
+}
+
+/// The databases this master recorded on `name`, with their kind.
+pub async fn databases_on(
+    master: &mut PgConnection,
+    name: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT name, kind FROM rsm.databases WHERE coalesce(server, 'default') = $1 ORDER BY name",
+    )
+    .bind(name)
+    .fetch_all(master)
+    .await
+}
