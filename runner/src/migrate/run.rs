@@ -7,7 +7,7 @@
 //! runner's identity (as `master init` gives it), each tenant its stamp,
 //! history and a record in the master.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use schema_core::DbKind;
@@ -317,8 +317,8 @@ pub async fn migrate(
     Ok(report)
 }
 
-/// The tenants after the canary, `concurrency` at a time; each worker keeps
-/// one admin connection for the locks.
+/// The tenants after the canary, `concurrency` at a time on each server (all
+/// servers at once); each worker keeps one admin connection for the locks.
 async fn run_rest(
     ctx: &Context,
     options: &RunOptions,
@@ -329,13 +329,27 @@ async fn run_rest(
     done: &mut (dyn FnMut(&DbReport, usize) + Send),
 ) -> Result<(), RunnerError> {
     let admins: Arc<Mutex<Vec<PgConnection>>> = Arc::new(Mutex::new(Vec::new()));
-    let mut pending = rest.into_iter();
+    let server_of = |name: &str| {
+        ctx.placed
+            .get(name)
+            .map_or(crate::server::DEFAULT_SERVER, |s| s.name.as_str())
+            .to_owned()
+    };
+    let mut pending: std::collections::VecDeque<String> = rest.into();
+    let mut busy: BTreeMap<String, usize> = BTreeMap::new();
     let mut running = tokio::task::JoinSet::new();
     let mut failures = report.tenants.iter().filter(|t| !t.outcome.is_ok()).count();
     loop {
         let over = options.max_failures.is_some_and(|max| failures > max);
-        while !over && running.len() < options.concurrency.max(1) {
-            let Some(name) = pending.next() else { break };
+        let mut waiting = std::collections::VecDeque::new();
+        while let Some(name) = pending.pop_front() {
+            let server = server_of(&name);
+            let slots = busy.entry(server.clone()).or_default();
+            if over || *slots >= options.concurrency.max(1) {
+                waiting.push_back(name);
+                continue;
+            }
+            *slots += 1;
             let (ctx, admins, adopt) = (ctx.clone(), Arc::clone(&admins), options.adopt);
             running.spawn(async move {
                 let pooled = admins.lock().unwrap_or_else(|p| p.into_inner()).pop();
@@ -347,20 +361,26 @@ async fn run_rest(
                             let mut r = DbReport::skipped(&name, DbKind::Tenant, "");
                             r.outcome = Outcome::Failed;
                             r.detail = Some(e.to_string());
-                            return r;
+                            return (server, r);
                         }
                     },
                 };
                 let r = migrate_tenant(&ctx, &mut admin, &name, adopt).await;
                 admins.lock().unwrap_or_else(|p| p.into_inner()).push(admin);
-                r
+                (server, r)
             });
         }
+        pending = waiting;
         let Some(joined) = running.join_next().await else {
             break;
         };
         let r = match joined {
-            Ok(r) => r,
+            Ok((server, r)) => {
+                if let Some(slots) = busy.get_mut(&server) {
+                    *slots -= 1;
+                }
+                r
+            }
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         };
         if !r.outcome.is_ok() {
@@ -601,5 +621,5 @@ struct Selected {
     names: Vec<String>,
     owned: BTreeSet<String>,
     /// The server of each tenant not on the master's.
-    placed: std::collections::BTreeMap<String, crate::server::Server>,
+    placed: BTreeMap<String, crate::server::Server>,
 }

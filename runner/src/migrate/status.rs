@@ -276,8 +276,11 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
 
     // Probe every registered tenant database at once (bounded).
     let deep = options.deep;
-    let probed: Vec<(TenantInfo, Result<Probe, String>)> =
-        tenant::concurrently(to_read, options.concurrency, |info| {
+    let probed: Vec<(TenantInfo, Result<Probe, String>)> = tenant::concurrently_by(
+        to_read,
+        options.concurrency,
+        |info| info.server.clone(),
+        |info| {
             let server = survey.server_of(&info);
             async move {
                 let result = match server.connect(&info.tenant).await {
@@ -290,8 +293,9 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
                 };
                 (info, result)
             }
-        })
-        .await;
+        },
+    )
+    .await;
 
     // One full read per distinct catalog hash.
     let mut models: BTreeMap<String, Read> = BTreeMap::new();

@@ -493,16 +493,51 @@ where
     F: Fn(T) -> Fut,
     Fut: std::future::Future<Output = R> + Send + 'static,
 {
+    concurrently_by(items, limit, |_| String::new(), f).await
+}
+
+/// `f` on each item, at most `limit` at a time for each `key` (a server:
+/// each has its own cap, and all are worked on at once); results in
+/// completion order.
+pub(crate) async fn concurrently_by<T, R, K, F, Fut>(
+    items: Vec<T>,
+    limit: usize,
+    key: K,
+    f: F,
+) -> Vec<R>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    K: Fn(&T) -> String,
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = R> + Send + 'static,
+{
     let mut running = tokio::task::JoinSet::new();
-    let mut pending = items.into_iter();
+    let mut busy: BTreeMap<String, usize> = BTreeMap::new();
+    let mut pending: std::collections::VecDeque<T> = items.into();
     let mut out = Vec::new();
     loop {
-        while running.len() < limit.max(1) {
-            let Some(item) = pending.next() else { break };
-            running.spawn(f(item));
+        // The first waiting item (in order) of each key with room.
+        let mut waiting = std::collections::VecDeque::new();
+        while let Some(item) = pending.pop_front() {
+            let k = key(&item);
+            let slots = busy.entry(k.clone()).or_default();
+            if *slots < limit.max(1) {
+                *slots += 1;
+                let work = f(item);
+                running.spawn(async move { (k, work.await) });
+            } else {
+                waiting.push_back(item);
+            }
         }
+        pending = waiting;
         match running.join_next().await {
-            Some(Ok(r)) => out.push(r),
+            Some(Ok((k, r))) => {
+                if let Some(slots) = busy.get_mut(&k) {
+                    *slots -= 1;
+                }
+                out.push(r);
+            }
             // A panic in a task is a bug: let it surface as one.
             Some(Err(e)) => std::panic::resume_unwind(e.into_panic()),
             None => break,
@@ -593,7 +628,7 @@ pub(super) async fn unknown(target: &Target, tenant: &str) -> RunnerError {
 
 #[cfg(test)]
 mod tests {
-    use super::State;
+    use super::{concurrently_by, State};
 
     #[test]
     fn state_names_are_the_same_in_text_and_json() {
@@ -612,5 +647,42 @@ mod tests {
             assert_eq!(json, state.as_str(), "{state:?}");
             assert_eq!(state.to_string(), state.as_str());
         }
+    }
+
+    /// Each server gets its own cap, and all servers are worked on at once.
+    #[tokio::test]
+    async fn the_cap_holds_per_key_and_keys_run_side_by_side() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let now: Arc<[AtomicUsize; 2]> = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+        let most: Arc<[AtomicUsize; 2]> = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+        let together = Arc::new(AtomicUsize::new(0));
+        let items: Vec<usize> = vec![0, 0, 0, 0, 1, 1, 1, 1];
+        let done = concurrently_by(
+            items,
+            2,
+            |k| k.to_string(),
+            |k| {
+                let (now, most, together) =
+                    (Arc::clone(&now), Arc::clone(&most), Arc::clone(&together));
+                async move {
+                    let n = now[k].fetch_add(1, Ordering::SeqCst) + 1;
+                    most[k].fetch_max(n, Ordering::SeqCst);
+                    let all = now[0].load(Ordering::SeqCst) + now[1].load(Ordering::SeqCst);
+                    together.fetch_max(all, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    now[k].fetch_sub(1, Ordering::SeqCst);
+                    k
+                }
+            },
+        )
+        .await;
+        assert_eq!(done.len(), 8);
+        assert_eq!(most[0].load(Ordering::SeqCst), 2);
+        assert_eq!(most[1].load(Ordering::SeqCst), 2);
+        assert!(
+            together.load(Ordering::SeqCst) > 2,
+            "keys ran one after the other"
+        );
     }
 }

@@ -23,7 +23,7 @@ pub use access::{
 pub use create::{create, create_reporting, progress_steps, CreateOptions, Created, Step};
 #[cfg(feature = "testing")]
 pub use create::{Fault, FaultAction};
-pub(crate) use inventory::concurrently;
+pub(crate) use inventory::concurrently_by;
 pub use inventory::{find, find_on, list, sort, survey, State, Survey, TenantInfo};
 pub use remove::{
     cleanup, drop, plan_cleanup, repair, repair_all, CleanupPlan, CleanupReport, Dropped, Kept,

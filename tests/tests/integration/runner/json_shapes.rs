@@ -83,6 +83,19 @@ async fn every_commands_json_keeps_its_shape() {
             .unwrap(),
     );
     text += &shape_of("tenant list", &tenant::list(&fleet.target).await.unwrap());
+    text += &shape_of(
+        "server drain",
+        &runner::servers::drain(&fleet.target, "default", true)
+            .await
+            .unwrap(),
+    );
+    runner::servers::drain(&fleet.target, "default", false)
+        .await
+        .unwrap();
+    text += &shape_of(
+        "server list",
+        &runner::servers::list(&fleet.target).await.unwrap(),
+    );
     let st = status::status(&fleet.target, &StatusOptions::default())
         .await
         .unwrap();

@@ -251,3 +251,98 @@ async fn a_stopped_server_marks_its_tenants_unreachable_and_stops_nothing_else()
         .unwrap();
     assert!(st.all_current, "{st:#?}");
 }
+
+#[tokio::test]
+async fn diff_migrate_and_cleanup_reach_each_tenant_on_its_server() {
+    let fleet = TestFleet::initialised().await;
+    servers::add(
+        &fleet.target,
+        "second",
+        &runner::testing::other_server(0),
+        None,
+    )
+    .await
+    .unwrap();
+    let away = create_on(&fleet, Some("second")).await.unwrap();
+    let login = away.credentials.clone().unwrap();
+    // Changed by hand where it lives.
+    let mut admin = PgConnection::connect(&runner::testing::with_database(
+        &runner::testing::other_server(0),
+        &away.tenant,
+    ))
+    .await
+    .unwrap();
+    sqlx::Executor::execute(&mut admin, "ALTER TABLE rooms DROP COLUMN color")
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+
+    let planned = runner::migrate::diff::for_database(
+        &fleet.target,
+        &runner::migrate::diff::Which::Tenant(away.tenant.clone()),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    assert!(!planned.assessed.plan.steps.is_empty(), "{planned:#?}");
+
+    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.tenants[0].outcome, Outcome::Migrated, "{report:#?}");
+    let st = status::status(&fleet.target, &StatusOptions::default())
+        .await
+        .unwrap();
+    assert!(st.all_current, "{st:#?}");
+    let mut app = PgConnection::connect(&login.url).await.unwrap();
+    sqlx::query("SELECT color FROM rooms")
+        .fetch_all(&mut app)
+        .await
+        .unwrap();
+    app.close().await.unwrap();
+
+    // Cleanup drops it there, with its role.
+    let plan = tenant::plan_cleanup(&fleet.target, tenant::Selection::All)
+        .await
+        .unwrap();
+    let cleaned = tenant::cleanup(&fleet.target, &plan, |_| {}).await.unwrap();
+    assert_eq!(cleaned.dropped, vec![away.tenant.clone()], "{cleaned:#?}");
+    let prefix = &fleet.target.tenant_prefix;
+    assert!(databases_on(&runner::testing::other_server(0), prefix)
+        .await
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_second_masters_tenants_on_a_shared_server_are_never_touched() {
+    let ours = TestFleet::initialised().await;
+    let theirs = TestFleet::initialised().await;
+    let shared = runner::testing::other_server(1);
+    servers::add(&ours.target, "shared", &shared, None)
+        .await
+        .unwrap();
+    servers::add(&theirs.target, "shared", &shared, None)
+        .await
+        .unwrap();
+    let mine = create_on(&ours, Some("shared")).await.unwrap();
+    let other = create_on(&theirs, Some("shared")).await.unwrap();
+
+    // Their tenant, seen from our master: not ours, never dropped.
+    let e = tenant::drop(&ours.target, &other.tenant).await.unwrap_err();
+    assert_ne!(e.code(), 0);
+    let plan = tenant::plan_cleanup(&ours.target, tenant::Selection::All)
+        .await
+        .unwrap();
+    let cleaned = tenant::cleanup(&ours.target, &plan, |_| {}).await.unwrap();
+    assert_eq!(cleaned.dropped, vec![mine.tenant.clone()], "{cleaned:#?}");
+    assert_eq!(
+        databases_on(&shared, &theirs.target.tenant_prefix).await,
+        vec![other.tenant.clone()]
+    );
+    // Our server entry goes; theirs still works.
+    servers::remove(&ours.target, "shared").await.unwrap();
+    let st = status::status(&theirs.target, &StatusOptions::default())
+        .await
+        .unwrap();
+    assert!(st.all_current, "{st:#?}");
+}
