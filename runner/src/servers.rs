@@ -33,6 +33,8 @@ pub struct ServerInfo {
     pub tenants: i64,
     /// This master's templates on it.
     pub templates: i64,
+    /// Spares of the warm pool on it, ready to be taken.
+    pub pool: i64,
     /// The size of those tenants' databases, when reachable.
     pub size_bytes: Option<i64>,
     pub reachable: bool,
@@ -181,6 +183,7 @@ async fn add_locked(
         draining: false,
         tenants: 0,
         templates: 0,
+        pool: 0,
         size_bytes: Some(0),
         reachable: true,
         detail: None,
@@ -199,7 +202,7 @@ pub async fn list(target: &Target) -> Result<Vec<ServerInfo>, RunnerError> {
         .map_err(|e| fleet.master_error("reading the runner's records", e))?;
     let mut reads = tokio::task::JoinSet::new();
     for (at, row) in known.iter().enumerate() {
-        let (tenants, templates) = counts.get(&row.name).copied().unwrap_or((0, 0));
+        let counted = counts.get(&row.name).copied().unwrap_or_default();
         let databases = registry::databases_on(&mut fleet.master, &row.name)
             .await
             .map_err(|e| fleet.master_error("reading the runner's records", e))?
@@ -215,8 +218,9 @@ pub async fn list(target: &Target) -> Result<Vec<ServerInfo>, RunnerError> {
                 address: String::new(),
                 capacity: row.capacity,
                 draining: row.draining,
-                tenants,
-                templates,
+                tenants: counted.tenants,
+                templates: counted.templates,
+                pool: counted.spares,
                 size_bytes: None,
                 reachable: false,
                 detail: None,
@@ -280,7 +284,7 @@ pub async fn drain(target: &Target, name: &str, on: bool) -> Result<ServerInfo, 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Removed {
     pub server: String,
-    /// This master's templates dropped from it.
+    /// This master's templates and spares dropped from it.
     pub templates_dropped: Vec<String>,
 }
 
@@ -330,7 +334,16 @@ async fn remove_locked(fleet: &mut Fleet, name: &str) -> Result<Removed, RunnerE
     let mut dropped = Vec::new();
     if !on.is_empty() {
         fleet.work_on(server).await?;
-        for (template, _) in &on {
+        let pool = crate::tenant::pool::drop_spares(fleet, true).await?;
+        if let Some(kept) = pool.kept.first() {
+            return Err(RunnerError::ServerUnavailable {
+                server: name.to_owned(),
+                why: format!("holds a spare that could not be dropped ({kept})"),
+                hint: "run the command again once no create is taking it".into(),
+            });
+        }
+        dropped.extend(pool.dropped);
+        for (template, _) in on.iter().filter(|(_, kind)| kind == "template") {
             match ownership::prove_database(fleet, template)
                 .await
                 .map_err(|e| RunnerError::db("reading pg_database", template, e))?
@@ -386,7 +399,7 @@ pub(crate) async fn place(fleet: &mut Fleet, asked: Option<&str>) -> Result<Serv
     let counts = registry::counts(&mut fleet.master)
         .await
         .map_err(|e| fleet.master_error("reading the runner's records", e))?;
-    let tenants = |name: &str| counts.get(name).map_or(0, |c| c.0);
+    let tenants = |name: &str| counts.get(name).map_or(0, |c| c.tenants);
     let full = |s: &Registered| s.capacity.is_some_and(|c| tenants(&s.name) >= i64::from(c));
     let chosen = match asked {
         Some(name) => {

@@ -22,6 +22,9 @@ pub const SYSTEM_DATABASES: [&str; 3] = ["postgres", "template0", "template1"];
 /// Templates are `rsm_template_<master>_<fingerprint>`, whatever the tenant prefix.
 pub const TEMPLATE_PREFIX: &str = "rsm_template_";
 
+/// Spares of the warm pool are `rsm_spare_<master>_<fingerprint>_<n>`.
+pub const SPARE_PREFIX: &str = "rsm_spare_";
+
 pub const DEFAULT_MASTER_DB: &str = "rsm_master";
 pub const DEFAULT_TENANT_PREFIX: &str = "tenant_";
 
@@ -149,6 +152,14 @@ pub fn check_names(master_db: &str, tenant_prefix: &str) -> Result<(), RunnerErr
             "invalid tenant prefix {tenant_prefix:?}: PostgreSQL reserves role names beginning `pg_`, and each tenant's role is named like its database"
         )));
     }
+    if [TEMPLATE_PREFIX, SPARE_PREFIX]
+        .iter()
+        .any(|p| tenant_prefix.starts_with(p))
+    {
+        return Err(RunnerError::InvalidInput(format!(
+            "invalid tenant prefix {tenant_prefix:?}: `rsm_template_` and `rsm_spare_` name the runner's templates and spares"
+        )));
+    }
     if SYSTEM_DATABASES.contains(&master_db) {
         return Err(RunnerError::InvalidInput(format!(
             "invalid master database name {master_db:?}: it is one of the server's own databases"
@@ -211,6 +222,8 @@ mod tests {
             ("rsm_template_x", "tenant_"),
             ("rsm_master", "pg_"),
             ("rsm_master", "pg_tenant_"),
+            ("rsm_master", "rsm_spare_"),
+            ("rsm_master", "rsm_template_x_"),
         ] {
             assert!(
                 check_names(master, prefix).is_err(),

@@ -144,6 +144,8 @@ pub enum Method {
     Cloned,
     /// The template was busy: created empty, then the schema applied.
     Ddl,
+    /// A spare from the warm pool, renamed.
+    Pooled,
 }
 
 impl Method {
@@ -151,6 +153,7 @@ impl Method {
         match self {
             Method::Cloned => "cloned",
             Method::Ddl => "ddl",
+            Method::Pooled => "pooled",
         }
     }
 }

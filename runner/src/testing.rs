@@ -385,6 +385,8 @@ async fn clear_server(
         .fetch_all(&mut *admin)
         .await?,
     );
+    // Recorded databases' roles too (a spare's is named like it).
+    let mut roles: Vec<String> = databases.clone();
     for db in databases {
         admin
             .execute(format!("ALTER DATABASE {} IS_TEMPLATE false", quote(&db)).as_str())
@@ -394,11 +396,12 @@ async fn clear_server(
             .execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(&db)).as_str())
             .await?;
     }
-    let mut roles: Vec<String> =
-        sqlx::query_scalar("SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1")
+    roles.extend(
+        sqlx::query_scalar::<_, String>("SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1")
             .bind(&like)
             .fetch_all(&mut *admin)
-            .await?;
+            .await?,
+    );
     roles.extend(owner_role.map(str::to_owned));
     for role in roles {
         admin

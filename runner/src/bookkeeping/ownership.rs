@@ -198,6 +198,9 @@ impl Fleet {
 pub enum Kind {
     Tenant,
     Template,
+    /// A clone of the template with its login role, waiting in the warm
+    /// pool for a tenant's name.
+    Spare,
 }
 
 impl Kind {
@@ -205,6 +208,7 @@ impl Kind {
         match self {
             Kind::Tenant => "tenant",
             Kind::Template => "template",
+            Kind::Spare => "spare",
         }
     }
 }
@@ -219,6 +223,8 @@ pub enum Phase {
     Ready,
     /// A drop was started (or its runner died).
     Dropping,
+    /// A spare being renamed to a tenant (`claimed_for`).
+    Claimed,
 }
 
 impl Phase {
@@ -227,6 +233,7 @@ impl Phase {
             Phase::Creating => "creating",
             Phase::Ready => "ready",
             Phase::Dropping => "dropping",
+            Phase::Claimed => "claimed",
         }
     }
 
@@ -234,6 +241,7 @@ impl Phase {
         match text {
             "ready" => Phase::Ready,
             "dropping" => Phase::Dropping,
+            "claimed" => Phase::Claimed,
             _ => Phase::Creating,
         }
     }
@@ -250,6 +258,8 @@ pub struct Intent {
     pub created_at: NaiveDateTime,
     /// The server it is on ([`DEFAULT_SERVER`]: the master's).
     pub server: String,
+    /// A spare being renamed: the tenant it becomes.
+    pub claimed_for: Option<String>,
 }
 
 type IntentRow = (
@@ -260,29 +270,33 @@ type IntentRow = (
     bool,
     NaiveDateTime,
     Option<String>,
+    Option<String>,
 );
 
-fn intent_of((name, kind, phase, slug, adopted, created_at, server): IntentRow) -> Intent {
+fn intent_of(
+    (name, kind, phase, slug, adopted, created_at, server, claimed_for): IntentRow,
+) -> Intent {
     Intent {
         name,
-        kind: if kind == "template" {
-            Kind::Template
-        } else {
-            Kind::Tenant
+        kind: match kind.as_str() {
+            "template" => Kind::Template,
+            "spare" => Kind::Spare,
+            _ => Kind::Tenant,
         },
         phase: Phase::parse(&phase),
         slug,
         adopted,
         created_at,
         server: server.unwrap_or_else(|| DEFAULT_SERVER.to_owned()),
+        claimed_for,
     }
 }
 
-/// The server is read through JSON: a master of an older runner, not yet
-/// upgraded (read by `status`), has no such column.
+/// The server and the claim are read through JSON: a master of an older
+/// runner, not yet upgraded (read by `status`), has no such columns.
 const INTENT_COLUMNS: &str =
     "SELECT name, kind, state, slug, adopted, (created_at AT TIME ZONE 'UTC'),
-        to_jsonb(d) ->> 'server' FROM rsm.databases d";
+        to_jsonb(d) ->> 'server', to_jsonb(d) ->> 'claimed_for' FROM rsm.databases d";
 
 /// Record the intent to create `name`; committed before anything is created.
 pub async fn record_intent(
@@ -518,6 +532,20 @@ pub async fn drop_database(admin: &mut PgConnection, db: OwnedDatabase) -> Resul
     }
     let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(&name));
     admin.execute(drop.as_str()).await.map(|_| ())
+}
+
+/// Which of `names` were left invalid by an interrupted `DROP DATABASE`
+/// (see [`is_invalid`]).
+pub async fn invalid_among(
+    admin: &mut PgConnection,
+    names: &[&str],
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database WHERE datconnlimit = -2 AND datname = ANY($1)",
+    )
+    .bind(names)
+    .fetch_all(admin)
+    .await
 }
 
 /// Whether `name` was left invalid by an interrupted `DROP DATABASE`

@@ -134,6 +134,13 @@ CREATE TABLE IF NOT EXISTS rsm.data_migrations (
     CHECK ((name = 'default') = (url IS NULL))
 );
 ALTER TABLE rsm.databases ADD COLUMN server text REFERENCES rsm.servers (name);",
+    // 3: spares (the warm pool: clones of the template with a login role,
+    // waiting for a tenant's name), and the tenant a spare is being renamed to.
+    "ALTER TABLE rsm.databases DROP CONSTRAINT databases_kind_check,
+    ADD CONSTRAINT databases_kind_check CHECK (kind IN ('tenant', 'template', 'spare'));
+ALTER TABLE rsm.databases DROP CONSTRAINT databases_state_check,
+    ADD CONSTRAINT databases_state_check CHECK (state IN ('creating', 'ready', 'dropping', 'claimed'));
+ALTER TABLE rsm.databases ADD COLUMN claimed_for text;",
 ];
 
 /// SQL for the version of `ladder` in the connected database: 0 when `rsm`

@@ -120,20 +120,40 @@ pub async fn delete(master: &mut PgConnection, name: &str) -> Result<(), sqlx::E
         .map(|_| ())
 }
 
-/// What this master recorded on each server: (tenants, templates), by
-/// server name (the default's under [`DEFAULT_SERVER`]).
-pub async fn counts(
-    master: &mut PgConnection,
-) -> Result<BTreeMap<String, (i64, i64)>, sqlx::Error> {
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+/// What this master recorded on one server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub tenants: i64,
+    pub templates: i64,
+    /// Spares of the warm pool, ready to be taken.
+    pub spares: i64,
+}
+
+/// What this master recorded on each server, by server name (the default's
+/// under [`DEFAULT_SERVER`]).
+pub async fn counts(master: &mut PgConnection) -> Result<BTreeMap<String, Counts>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "SELECT coalesce(server, 'default'),
                 count(*) FILTER (WHERE kind = 'tenant'),
-                count(*) FILTER (WHERE kind = 'template')
+                count(*) FILTER (WHERE kind = 'template'),
+                count(*) FILTER (WHERE kind = 'spare' AND state = 'ready')
            FROM rsm.databases GROUP BY 1",
     )
     .fetch_all(master)
     .await?;
-    Ok(rows.into_iter().map(|(s, t, p)| (s, (t, p))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(s, tenants, templates, spares)| {
+            (
+                s,
+                Counts {
+                    tenants,
+                    templates,
+                    spares,
+                },
+            )
+        })
+        .collect())
 }
 
 /// The databases this master recorded on `name`, with their kind.

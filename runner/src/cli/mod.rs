@@ -8,6 +8,7 @@ mod diff;
 pub mod env_file;
 mod migrate;
 mod output;
+mod pool;
 mod pull;
 mod schema;
 mod server;
@@ -47,6 +48,9 @@ pub enum Command {
     Tenant(tenant::TenantArgs),
     /// The servers tenants live on: add, list, drain, remove.
     Server(server::ServerArgs),
+    /// The warm pool: spare tenants ready on each server, so that `tenant
+    /// create` makes no clone while you wait.
+    Pool(pool::PoolArgs),
     /// The master and every tenant, read from what is in them, grouped by
     /// fingerprint; exits 86 unless every database is current.
     Status(status::StatusArgs),
@@ -182,6 +186,7 @@ pub async fn run(cli: Cli) -> Result<u8, RunnerError> {
         }
         Command::Tenant(args) => tenant::run(args, out).await,
         Command::Server(args) => server::run(args, out).await,
+        Command::Pool(args) => pool::run(args, out).await,
         Command::Diff(args) => diff::run(args, out).await,
         Command::Pull(args) => pull::run(args, out).await,
         Command::Docs(args) => {

@@ -19,7 +19,7 @@ pub enum ServerCommand {
     /// Register a server for tenants. The URL is kept without a password:
     /// give it in RSM_PASSWORD_<NAME> or the passfile (~/.pgpass).
     Add(AddArgs),
-    /// Every server: address, capacity, tenants, size, reachable.
+    /// Every server: address, capacity, tenants, spares in its pool, size, reachable.
     List(ConnArgs),
     /// Place no new tenants on a server (its tenants stay); `--off` resumes.
     Drain(DrainArgs),
@@ -60,12 +60,13 @@ pub struct RemoveArgs {
     pub conn: ConnArgs,
 }
 
-const HEADER: [&str; 8] = [
+const HEADER: [&str; 9] = [
     "server",
     "address",
     "capacity",
     "draining",
     "tenants",
+    "pool",
     "size",
     "reachable",
     "note",
@@ -80,6 +81,7 @@ fn rows(list: &[servers::ServerInfo]) -> Vec<Vec<String>> {
                 s.capacity.map_or("-".into(), |c| c.to_string()),
                 if s.draining { "yes".into() } else { "".into() },
                 s.tenants.to_string(),
+                s.pool.to_string(),
                 s.size_bytes
                     .map_or("-".into(), |b| format!("{} MB", b / 1_000_000)),
                 if s.reachable {

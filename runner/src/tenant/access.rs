@@ -29,19 +29,20 @@ pub struct Credentials {
 /// The tenant's login role, named like its database: a SCRAM verifier (the
 /// password itself never leaves this process), at most `connection_limit`
 /// connections, the master's owner role as its member (the mark that proves
-/// it ours), and CONNECT on its own database only.
-pub(super) async fn create_role(
+/// it ours), and CONNECT on its own database only. Without a login (`None`):
+/// a spare's role, which gets one when a tenant takes it ([`login_sql`]).
+pub(crate) async fn create_role(
     fleet: &mut Fleet,
     tenant: &str,
-    password: &str,
-    connection_limit: u32,
+    login: Option<(&str, u32)>,
 ) -> Result<(), RunnerError> {
     let role = quote(tenant);
-    let verifier =
-        scram::verifier(password).map_err(RunnerError::system("reading /dev/urandom"))?;
+    let can = match login {
+        Some((password, connection_limit)) => login_clause(password, connection_limit)?,
+        None => "NOLOGIN".to_owned(),
+    };
     let create = format!(
-        "CREATE ROLE {role} LOGIN PASSWORD {} CONNECTION LIMIT {connection_limit} ROLE {}",
-        quote_literal(&verifier),
+        "CREATE ROLE {role} {can} ROLE {}",
         quote(&fleet.identity.owner_role())
     );
     if let Err(e) = fleet.server_admin().execute(create.as_str()).await {
@@ -67,8 +68,31 @@ pub(super) async fn create_role(
         .map_err(|e| RunnerError::db("restricting CONNECT to the tenant's role", tenant, e))
 }
 
+/// `LOGIN PASSWORD <SCRAM verifier> CONNECTION LIMIT n`.
+fn login_clause(password: &str, connection_limit: u32) -> Result<String, RunnerError> {
+    let verifier =
+        scram::verifier(password).map_err(RunnerError::system("reading /dev/urandom"))?;
+    Ok(format!(
+        "LOGIN PASSWORD {} CONNECTION LIMIT {connection_limit}",
+        quote_literal(&verifier)
+    ))
+}
+
+/// The statement that gives role `role` its login (a spare's, taken).
+pub(crate) fn login_sql(
+    role: &str,
+    password: &str,
+    connection_limit: u32,
+) -> Result<String, RunnerError> {
+    Ok(format!(
+        "ALTER ROLE {} {}",
+        quote(role),
+        login_clause(password, connection_limit)?
+    ))
+}
+
 /// The tables and sequences of `public` to the tenant's role; its stamp to read.
-pub(super) async fn grant_tables(conn: &mut PgConnection, tenant: &str) -> Result<(), RunnerError> {
+pub(crate) async fn grant_tables(conn: &mut PgConnection, tenant: &str) -> Result<(), RunnerError> {
     let role = quote(tenant);
     let grants = format!(
         "GRANT USAGE ON SCHEMA public TO {role};
@@ -85,7 +109,7 @@ pub(super) async fn grant_tables(conn: &mut PgConnection, tenant: &str) -> Resul
 
 /// A database error whose message might quote the statement is reduced to its
 /// code. (Statements carry verifiers, not passwords; this keeps even those out.)
-fn scrub(e: sqlx::Error) -> sqlx::Error {
+pub(crate) fn scrub(e: sqlx::Error) -> sqlx::Error {
     match sqlstate(&e) {
         Some(code) => sqlx::Error::Protocol(format!("SQLSTATE {code}")),
         None => sqlx::Error::Protocol("statement failed".into()),
@@ -93,7 +117,7 @@ fn scrub(e: sqlx::Error) -> sqlx::Error {
 }
 
 /// The tenant's login on the server it is on (the one `fleet` works on).
-pub(super) fn credentials_for(server: &Server, tenant: &str, password: String) -> Credentials {
+pub(crate) fn credentials_for(server: &Server, tenant: &str, password: String) -> Credentials {
     Credentials {
         role: tenant.to_owned(),
         url: server.login_url(tenant, &password, tenant),

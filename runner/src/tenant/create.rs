@@ -21,6 +21,7 @@ use schema_core::DbKind;
 use sqlx::{Connection, PgConnection};
 
 use super::access::{self, Credentials};
+use super::pool;
 use super::remove;
 use super::seed;
 use crate::app::registry as organization;
@@ -34,6 +35,8 @@ use crate::RunnerError;
 /// A step of tenant creation (progress, and where tests inject faults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// A spare claimed from the warm pool (only when there is one).
+    Claim,
     CreateDatabase,
     CreateRole,
     Stamp,
@@ -43,6 +46,7 @@ pub enum Step {
 }
 
 impl Step {
+    /// The steps of every create ([`Step::Claim`] only from a pool).
     pub const ALL: [Step; 5] = [
         Step::CreateDatabase,
         Step::CreateRole,
@@ -98,6 +102,8 @@ pub struct CreateOptions {
     pub connection_limit: u32,
     /// The server to place it on; `None`: the least loaded with room.
     pub server: Option<String>,
+    /// Take a spare from the warm pool when there is one (else clone).
+    pub pooled: bool,
     /// A fault to inject after a step (tests only).
     #[cfg(feature = "testing")]
     pub fault: Option<Fault>,
@@ -113,6 +119,7 @@ impl Default for CreateOptions {
             credentials: false,
             connection_limit: access::DEFAULT_CONNECTION_LIMIT,
             server: None,
+            pooled: true,
             #[cfg(feature = "testing")]
             fault: None,
         }
@@ -164,7 +171,22 @@ pub async fn create_reporting(
     remove::repair(&mut fleet).await?;
     let allocated = allocate(&mut fleet, options).await?;
     let key = LockKey::database(&allocated.tenant);
-    match build(&mut fleet, options, &allocated, step).await {
+    let claimed = match allocated.spare {
+        Some(_) => fault_at(options, Step::Claim),
+        None => Ok(()),
+    };
+    let built = match claimed {
+        Ok(()) => build(&mut fleet, options, &allocated, step).await,
+        Err(failure) => Err(failure),
+    };
+    if let (Some(spare), Err(Failure::Error(_))) = (&allocated.spare, &built) {
+        // Not taken (a taken spare's record is gone): back in the pool.
+        let _ = pool::unclaim(&mut fleet.master, spare).await;
+    }
+    if let Some(spare) = &allocated.spare {
+        lock::release(&mut fleet.admin, LockKey::database(spare)).await;
+    }
+    match built {
         Ok(mut created) => {
             lock::release(&mut fleet.admin, key).await;
             created.millis = started.elapsed().as_millis() as u64;
@@ -230,6 +252,8 @@ struct Allocated {
     tenant: String,
     organization: String,
     slug: String,
+    /// The spare claimed from the warm pool (its lock held), if any.
+    spare: Option<String>,
 }
 
 /// Step 1: the name, its lock and the recorded intent.
@@ -283,7 +307,19 @@ async fn allocate_locked(
             break name;
         }
     };
-    let recorded = record(fleet, options, number, &tenant).await;
+    let recorded = match record(fleet, options, number, &tenant).await {
+        Ok(mut allocated) if options.pooled => match pool::claim(fleet, &tenant).await {
+            Ok(spare) => {
+                allocated.spare = spare;
+                Ok(allocated)
+            }
+            Err(e) => {
+                let _ = ownership::forget(&mut fleet.master, &tenant).await;
+                Err(e)
+            }
+        },
+        recorded => recorded,
+    };
     if recorded.is_err() {
         lock::release(&mut fleet.admin, LockKey::database(&tenant)).await;
     }
@@ -346,6 +382,7 @@ async fn record(
         tenant: tenant.to_owned(),
         organization,
         slug,
+        spare: None,
     })
 }
 
@@ -394,33 +431,56 @@ async fn build(
     step: &mut (dyn FnMut(&str) + Send),
 ) -> Result<Created, Failure> {
     let tenant = allocated.tenant.as_str();
-    let (method, mut conn) = faithful_database(fleet, tenant).await?;
-    step("database");
-    fault_at(options, Step::CreateDatabase)?;
-
     let password =
         crate::scram::random_password().map_err(RunnerError::system("reading /dev/urandom"))?;
-    access::create_role(fleet, tenant, &password, options.connection_limit).await?;
-    access::grant_tables(&mut conn, tenant).await?;
-    fault_at(options, Step::CreateRole)?;
-    step("role");
-
     let fingerprint = fleet.target.declared.tenant_fingerprint().to_owned();
-    stamp(&mut conn, tenant, &fingerprint, &fleet.identity.master_id).await?;
-    fault_at(options, Step::Stamp)?;
-    step("stamp");
+    let (method, conn) = match &allocated.spare {
+        // From the pool: made, granted and stamped already; renamed now.
+        Some(spare) => {
+            pool::take(fleet, spare, tenant, &password, options.connection_limit).await?;
+            step("database");
+            fault_at(options, Step::CreateDatabase)?;
+            step("role");
+            fault_at(options, Step::CreateRole)?;
+            step("stamp");
+            fault_at(options, Step::Stamp)?;
+            (Method::Pooled, None)
+        }
+        None => {
+            let (method, mut conn) = faithful_database(fleet, tenant).await?;
+            step("database");
+            fault_at(options, Step::CreateDatabase)?;
+            access::create_role(fleet, tenant, Some((&password, options.connection_limit))).await?;
+            access::grant_tables(&mut conn, tenant).await?;
+            fault_at(options, Step::CreateRole)?;
+            step("role");
+            stamp(&mut conn, tenant, &fingerprint, &fleet.identity.master_id).await?;
+            fault_at(options, Step::Stamp)?;
+            step("stamp");
+            (method, Some(conn))
+        }
+    };
 
-    let seed_value = options.seed_value.unwrap_or(allocated.number);
-    let rows = seed::seed_database(
-        &mut conn,
-        tenant,
-        options.seed,
-        options.scale,
-        seed_value,
-        step,
-    )
-    .await?;
-    conn.close().await.ok();
+    let rows = if options.seed == SeedSet::None {
+        0
+    } else {
+        let mut conn = match conn {
+            Some(conn) => conn,
+            None => fleet.connect(tenant).await?,
+        };
+        let seed_value = options.seed_value.unwrap_or(allocated.number);
+        let rows = seed::seed_database(
+            &mut conn,
+            tenant,
+            options.seed,
+            options.scale,
+            seed_value,
+            step,
+        )
+        .await?;
+        conn.close().await.ok();
+        rows
+    };
     fault_at(options, Step::Seed)?;
 
     let master_db = fleet.target.master_db.clone();
@@ -520,7 +580,7 @@ async fn faithful_database(
 
 /// The clone carries the template's stamp: check it is this schema's, and
 /// date it.
-async fn stamp(
+pub(super) async fn stamp(
     conn: &mut PgConnection,
     tenant: &str,
     expected: &str,

@@ -11,6 +11,7 @@
 mod access;
 mod create;
 mod inventory;
+pub mod pool;
 mod remove;
 mod seed;
 

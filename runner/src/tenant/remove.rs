@@ -89,8 +89,13 @@ async fn drop_locked(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerE
             );
             return Err(not_owned(fleet, reason));
         }
-        (Some(i), _) if i.kind == Kind::Template => {
-            return Err(not_owned(fleet, "it is a template, not a tenant".into()))
+        (Some(i), _) if i.kind != Kind::Tenant => {
+            let what = if i.kind == Kind::Template {
+                "a template"
+            } else {
+                "a spare of the warm pool (`runner pool drain` drops spares)"
+            };
+            return Err(not_owned(fleet, format!("it is {what}, not a tenant")));
         }
         (Some(_), Proof::NotOwned(reason)) => return Err(not_owned(fleet, reason)),
         (Some(_), Proof::Absent) => None,
@@ -319,28 +324,39 @@ pub async fn repair(fleet: &mut Fleet) -> Result<Repaired, RunnerError> {
         .await
         .map_err(|e| fleet.master_error("reading the master's records", e))?;
     let mut recorded = Vec::new();
-    for kind in [Kind::Tenant, Kind::Template] {
+    for kind in [Kind::Tenant, Kind::Template, Kind::Spare] {
         recorded.extend(
             ownership::intents(&mut fleet.master, kind)
                 .await
                 .map_err(|e| fleet.master_error("reading the master's records", e))?,
         );
     }
-    // Server by server; one that cannot be reached is looked at next time.
-    recorded.sort_by(|a, b| a.server.cmp(&b.server));
+    // Server by server, one query each; one that cannot be reached is
+    // looked at next time.
+    let mut by_server: std::collections::BTreeMap<String, Vec<ownership::Intent>> =
+        std::collections::BTreeMap::new();
     for intent in recorded {
-        let reached = match fleet.server_named(&intent.server).await {
+        by_server
+            .entry(intent.server.clone())
+            .or_default()
+            .push(intent);
+    }
+    for (server, intents) in by_server {
+        let reached = match fleet.server_named(&server).await {
             Ok(server) => fleet.work_on(server).await,
             Err(e) => Err(e),
         };
         if reached.is_err() {
             continue;
         }
-        let invalid = ownership::is_invalid(fleet.server_admin(), &intent.name)
+        let names: Vec<&str> = intents.iter().map(|i| i.name.as_str()).collect();
+        let invalid = ownership::invalid_among(fleet.server_admin(), &names)
             .await
             .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
-        if invalid && !unfinished.iter().any(|u| u.name == intent.name) {
-            unfinished.push(intent);
+        for intent in intents {
+            if invalid.contains(&intent.name) && !unfinished.iter().any(|u| u.name == intent.name) {
+                unfinished.push(intent);
+            }
         }
     }
     let mut report = Repaired::default();
@@ -404,7 +420,7 @@ async fn repair_locked(fleet: &mut Fleet, name: &str) -> Result<Outcome, RunnerE
         ownership::drop_database(fleet.server_admin(), proof)
             .await
             .map_err(|e| RunnerError::db("finishing an interrupted drop", name, e))?;
-        if intent.kind == Kind::Tenant {
+        if intent.kind != Kind::Template {
             drop_role_if_ours(fleet, name).await?;
         }
         unregister_and_forget(fleet, name).await?;
@@ -446,7 +462,7 @@ async fn repair_record(
             }
             // Absent: nothing was created. Not owned: someone else's database
             // took the name; only our record goes.
-            if intent.kind == Kind::Tenant {
+            if intent.kind != Kind::Template {
                 drop_role_if_ours(fleet, name).await?;
             }
             ownership::forget(&mut fleet.master, name)
@@ -454,6 +470,25 @@ async fn repair_record(
                 .map_err(|e| master_error(fleet, e))?;
             Ok(Outcome::Removed)
         }
+        // A spare whose taker died: renamed (all at once) or not at all.
+        Phase::Claimed => match proof {
+            Proof::Owned(_) => {
+                super::pool::unclaim(&mut fleet.master, name)
+                    .await
+                    .map_err(|e| master_error(fleet, e))?;
+                Ok(Outcome::Kept(
+                    "a create was interrupted before it took this spare; back in the pool".into(),
+                ))
+            }
+            // Renamed: the database is the tenant's now, and its own record
+            // decides; the spare's record goes.
+            Proof::Absent | Proof::NotOwned(_) => {
+                ownership::forget(&mut fleet.master, name)
+                    .await
+                    .map_err(|e| master_error(fleet, e))?;
+                Ok(Outcome::Removed)
+            }
+        },
         Phase::Dropping => match proof {
             // Killed before the database went: the drop did not happen.
             Proof::Owned(_) => {

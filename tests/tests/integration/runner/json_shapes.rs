@@ -93,6 +93,14 @@ async fn every_commands_json_keeps_its_shape() {
         .await
         .unwrap();
     text += &shape_of(
+        "pool fill",
+        &tenant::pool::fill(&fleet.target, 1, None).await.unwrap(),
+    );
+    text += &shape_of(
+        "pool drain",
+        &tenant::pool::drain(&fleet.target, None).await.unwrap(),
+    );
+    text += &shape_of(
         "server list",
         &runner::servers::list(&fleet.target).await.unwrap(),
     );

@@ -44,7 +44,7 @@ async fn an_older_runners_records_are_upgraded_once() {
         .execute(
             "DROP TABLE rsm.versions, rsm.run_databases, rsm.runs, rsm.data_migrations;
              ALTER TABLE rsm.identity DROP COLUMN adopted;
-             ALTER TABLE rsm.databases DROP COLUMN adopted, DROP COLUMN server;
+             ALTER TABLE rsm.databases DROP COLUMN adopted, DROP COLUMN server, DROP COLUMN claimed_for;
              DROP TABLE rsm.servers",
         )
         .await

@@ -346,3 +346,38 @@ async fn a_second_masters_tenants_on_a_shared_server_are_never_touched() {
         .unwrap();
     assert!(st.all_current, "{st:#?}");
 }
+
+#[tokio::test]
+async fn each_server_keeps_a_pool_of_its_own() {
+    let fleet = TestFleet::initialised().await;
+    let second = runner::testing::other_server(0);
+    servers::add(&fleet.target, "second", &second, None)
+        .await
+        .unwrap();
+    let filled = tenant::pool::fill(&fleet.target, 1, None).await.unwrap();
+    let made: Vec<(String, usize)> = filled
+        .iter()
+        .map(|r| (r.server.clone(), r.made.len()))
+        .collect();
+    assert_eq!(made, [("default".into(), 1), ("second".into(), 1)]);
+    let listed = servers::list(&fleet.target).await.unwrap();
+    assert!(listed.iter().all(|s| s.pool == 1), "{listed:#?}");
+
+    let created = create_on(&fleet, Some("second")).await.unwrap();
+    assert_eq!(created.method, runner::template::Method::Pooled);
+    let login = PgConnection::connect(&created.credentials.unwrap().url)
+        .await
+        .unwrap();
+    login.close().await.unwrap();
+
+    // Removing the server takes its spares and template with it.
+    tenant::drop(&fleet.target, &created.tenant).await.unwrap();
+    tenant::pool::fill(&fleet.target, 1, Some("second"))
+        .await
+        .unwrap();
+    let removed = servers::remove(&fleet.target, "second").await.unwrap();
+    assert_eq!(removed.templates_dropped.len(), 2, "{removed:?}");
+    for name in &removed.templates_dropped {
+        assert!(databases_on(&second, name).await.is_empty());
+    }
+}
