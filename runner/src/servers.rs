@@ -122,7 +122,7 @@ async fn add_locked(
     capacity: Option<i32>,
 ) -> Result<ServerInfo, RunnerError> {
     let name = server.name.clone();
-    let known = registry::all(&mut fleet.master)
+    let known = registry::registered(&mut fleet.master)
         .await
         .map_err(|e| fleet.master_error("reading the servers", e))?;
     if known.iter().any(|s| s.name == name) {
@@ -194,7 +194,7 @@ async fn add_locked(
 /// be reached is listed so, and never stops the others.
 pub async fn list(target: &Target) -> Result<Vec<ServerInfo>, RunnerError> {
     let mut fleet = Fleet::open(target).await?;
-    let known = registry::all(&mut fleet.master)
+    let known = registry::registered(&mut fleet.master)
         .await
         .map_err(|e| fleet.master_error("reading the servers", e))?;
     let counts = registry::counts(&mut fleet.master)
@@ -393,7 +393,7 @@ async fn unknown(fleet: &mut Fleet, name: &str) -> RunnerError {
 /// master's tenants among those not draining and with room (the default
 /// first on a tie, then by name).
 pub(crate) async fn place(fleet: &mut Fleet, asked: Option<&str>) -> Result<Server, RunnerError> {
-    let known = registry::all(&mut fleet.master)
+    let known = registry::registered(&mut fleet.master)
         .await
         .map_err(|e| fleet.master_error("reading the servers", e))?;
     let counts = registry::counts(&mut fleet.master)
@@ -434,5 +434,8 @@ pub(crate) async fn place(fleet: &mut Fleet, asked: Option<&str>) -> Result<Serv
                     .into(),
             })?,
     };
-    fleet.server_named(&chosen.name.clone()).await
+    match chosen.url.as_deref() {
+        Some(url) => Server::registered(&chosen.name, url),
+        None => Ok(fleet.target.server.clone()),
+    }
 }

@@ -220,13 +220,19 @@ pub async fn is_registered(master: &mut PgConnection, tenant: &str) -> Result<bo
         .await
 }
 
-/// Registered tenant names matching a `LIKE` pattern.
-pub async fn names_like(master: &mut PgConnection, like: &str) -> Result<Vec<String>, sqlx::Error> {
+/// The highest canonical tenant number registered for `prefix` (as the
+/// runner reads tenant numbers: no leading zero, at most 18 digits).
+pub async fn highest_number(
+    master: &mut PgConnection,
+    prefix: &str,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT database_name::text FROM tenant_databases WHERE database_name LIKE $1",
+        "SELECT max(substr(database_name, length($1) + 1)::bigint) FROM tenant_databases
+          WHERE starts_with(database_name, $1)
+            AND substr(database_name, length($1) + 1) ~ '^(0|[1-9][0-9]{0,17})$'",
     )
-    .bind(like)
-    .fetch_all(master)
+    .bind(prefix)
+    .fetch_one(master)
     .await
 }
 

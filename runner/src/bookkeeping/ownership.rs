@@ -65,6 +65,44 @@ pub async fn read_identity(conn: &mut PgConnection) -> Result<Option<Identity>, 
     Ok(id.map(|master_id| Identity { master_id }))
 }
 
+/// What [`Fleet::open`] reads of the master, in two statements: its
+/// identity, the version of its records
+/// ([`crate::bookkeeping::rsm::Ladder::Master`]) and its stamp's fingerprint.
+async fn read_master(
+    conn: &mut PgConnection,
+) -> Result<(Option<Identity>, i32, Option<String>), sqlx::Error> {
+    use crate::bookkeeping::rsm::{version_sql, Ladder, VERSIONS_EXIST};
+    let (identified, versioned, stamped): (bool, bool, bool) = sqlx::query_as(&format!(
+        "SELECT to_regclass('rsm.identity') IS NOT NULL, {VERSIONS_EXIST},
+                to_regclass('rsm.stamp') IS NOT NULL"
+    ))
+    .fetch_one(&mut *conn)
+    .await?;
+    if !identified {
+        return Ok((None, 0, None));
+    }
+    let version = if versioned {
+        version_sql(Ladder::Master)
+    } else {
+        "0".to_owned()
+    };
+    let stamp = if stamped {
+        "(SELECT fingerprint FROM rsm.stamp LIMIT 1)"
+    } else {
+        "NULL::text"
+    };
+    let (id, version, fingerprint): (Option<String>, i32, Option<String>) = sqlx::query_as(
+        &format!("SELECT (SELECT master_id FROM rsm.identity), {version}, {stamp}"),
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((
+        id.map(|master_id| Identity { master_id }),
+        version,
+        fingerprint,
+    ))
+}
+
 /// The owner role of a master, made when missing (NOLOGIN, no privileges, no members).
 pub async fn ensure_owner_role(
     admin: &mut PgConnection,
@@ -93,24 +131,28 @@ pub struct Fleet {
     pub server: Server,
     /// That server's maintenance connection, when it is not the master's.
     remote: Option<PgConnection>,
+    /// The fingerprint the master's stamp says, as opened.
+    pub master_fingerprint: Option<String>,
 }
 
 impl Fleet {
     /// Refuses a master that does not exist or that the runner never
     /// initialised; brings its records to this runner's version.
     pub async fn open(target: &Target) -> Result<Fleet, RunnerError> {
-        let mut master = target.connect(&target.master_db).await?;
-        let identity = read_identity(&mut master)
+        use crate::bookkeeping::rsm::{self, Ladder};
+        // Both connections at once: each is a round trip or three to the server.
+        let (master, admin) = tokio::join!(target.connect(&target.master_db), target.admin());
+        let (mut master, admin) = (master?, admin?);
+        let (identity, version, master_fingerprint) = read_master(&mut master)
             .await
-            .map_err(|e| RunnerError::db("reading the master's identity", &target.master_db, e))?
-            .ok_or_else(|| RunnerError::MasterNotInitialised {
-                database: target.master_db.clone(),
-            })?;
+            .map_err(|e| RunnerError::db("reading the master's identity", &target.master_db, e))?;
+        let identity = identity.ok_or_else(|| RunnerError::MasterNotInitialised {
+            database: target.master_db.clone(),
+        })?;
         // The records a command writes, in the shape this runner writes them.
-        crate::bookkeeping::rsm::upgrade(&mut master, crate::bookkeeping::rsm::Ladder::Master)
+        rsm::upgrade_from(&mut master, Ladder::Master, version)
             .await
             .map_err(|e| RunnerError::db("upgrading the runner's records", &target.master_db, e))?;
-        let admin = target.admin().await?;
         Ok(Fleet {
             target: target.clone(),
             identity,
@@ -118,6 +160,7 @@ impl Fleet {
             admin,
             server: target.server.clone(),
             remote: None,
+            master_fingerprint,
         })
     }
 
@@ -151,7 +194,7 @@ impl Fleet {
         if name == DEFAULT_SERVER {
             return Ok(self.target.server.clone());
         }
-        let registered = crate::bookkeeping::servers::all(&mut self.master)
+        let registered = crate::bookkeeping::servers::registered(&mut self.master)
             .await
             .map_err(|e| self.master_error("reading the servers", e))?;
         match registered.iter().find(|s| s.name == name) {
@@ -175,6 +218,15 @@ impl Fleet {
     /// and roles are created, proven and dropped.
     pub fn server_admin(&mut self) -> &mut PgConnection {
         self.remote.as_mut().unwrap_or(&mut self.admin)
+    }
+
+    /// [`Fleet::server_admin`] and the master's connection, to query both at
+    /// once.
+    pub fn server_admin_and_master(&mut self) -> (&mut PgConnection, &mut PgConnection) {
+        (
+            self.remote.as_mut().unwrap_or(&mut self.admin),
+            &mut self.master,
+        )
     }
 
     /// A connection to `database` on the server worked on.
@@ -360,11 +412,25 @@ pub async fn intents(conn: &mut PgConnection, kind: Kind) -> Result<Vec<Intent>,
     Ok(rows.into_iter().map(intent_of).collect())
 }
 
-/// Intents of work not finished: creations and drops.
+/// Intents of work not finished: creations, drops, claims.
 pub async fn unfinished(conn: &mut PgConnection) -> Result<Vec<Intent>, sqlx::Error> {
     let rows: Vec<IntentRow> = sqlx::query_as(&format!(
         "{INTENT_COLUMNS} WHERE state <> 'ready' ORDER BY created_at, name"
     ))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(intent_of).collect())
+}
+
+/// The intents of these names (those that exist).
+pub async fn intents_named(
+    conn: &mut PgConnection,
+    names: &[String],
+) -> Result<Vec<Intent>, sqlx::Error> {
+    let rows: Vec<IntentRow> = sqlx::query_as(&format!(
+        "{INTENT_COLUMNS} WHERE name = ANY($1) ORDER BY created_at, name"
+    ))
+    .bind(names)
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(intent_of).collect())
@@ -534,18 +600,12 @@ pub async fn drop_database(admin: &mut PgConnection, db: OwnedDatabase) -> Resul
     admin.execute(drop.as_str()).await.map(|_| ())
 }
 
-/// Which of `names` were left invalid by an interrupted `DROP DATABASE`
-/// (see [`is_invalid`]).
-pub async fn invalid_among(
-    admin: &mut PgConnection,
-    names: &[&str],
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT datname::text FROM pg_database WHERE datconnlimit = -2 AND datname = ANY($1)",
-    )
-    .bind(names)
-    .fetch_all(admin)
-    .await
+/// The databases of the server left invalid by an interrupted `DROP
+/// DATABASE` (see [`is_invalid`]): usually none.
+pub async fn invalid_databases(admin: &mut PgConnection) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datconnlimit = -2")
+        .fetch_all(admin)
+        .await
 }
 
 /// Whether `name` was left invalid by an interrupted `DROP DATABASE`

@@ -33,17 +33,21 @@ pub async fn all(master: &mut PgConnection) -> Result<Vec<Registered>, sqlx::Err
     let exists: bool = sqlx::query_scalar("SELECT to_regclass('rsm.servers') IS NOT NULL")
         .fetch_one(&mut *master)
         .await?;
-    let rows: Vec<Row> = if exists {
-        sqlx::query_as(
-            "SELECT name, url, system_identifier, capacity, draining FROM rsm.servers
-              ORDER BY name <> 'default', name",
-        )
-        .fetch_all(master)
-        .await?
-    } else {
-        Vec::new()
-    };
-    let mut servers: Vec<Registered> = rows
+    if !exists {
+        return Ok(with_default(Vec::new()));
+    }
+    registered(master).await
+}
+
+/// [`all`], in a master whose records are current (opened as a `Fleet`).
+pub async fn registered(master: &mut PgConnection) -> Result<Vec<Registered>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT name, url, system_identifier, capacity, draining FROM rsm.servers
+          ORDER BY name <> 'default', name",
+    )
+    .fetch_all(master)
+    .await?;
+    let servers: Vec<Registered> = rows
         .into_iter()
         .map(
             |(name, url, system_identifier, capacity, draining)| Registered {
@@ -55,6 +59,11 @@ pub async fn all(master: &mut PgConnection) -> Result<Vec<Registered>, sqlx::Err
             },
         )
         .collect();
+    Ok(with_default(servers))
+}
+
+/// `servers`, the default first even when it has no row.
+fn with_default(mut servers: Vec<Registered>) -> Vec<Registered> {
     if servers.first().is_none_or(|s| s.name != DEFAULT_SERVER) {
         servers.insert(
             0,
@@ -67,7 +76,7 @@ pub async fn all(master: &mut PgConnection) -> Result<Vec<Registered>, sqlx::Err
             },
         );
     }
-    Ok(servers)
+    servers
 }
 
 /// Record a server (its name checked free by the caller, under the lock).

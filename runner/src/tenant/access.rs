@@ -30,7 +30,8 @@ pub struct Credentials {
 /// password itself never leaves this process), at most `connection_limit`
 /// connections, the master's owner role as its member (the mark that proves
 /// it ours), and CONNECT on its own database only. Without a login (`None`):
-/// a spare's role, which gets one when a tenant takes it ([`login_sql`]).
+/// a spare's role, with a random password no one ever sees, which gets its
+/// login when a tenant takes it ([`login_sql`]).
 pub(crate) async fn create_role(
     fleet: &mut Fleet,
     tenant: &str,
@@ -39,7 +40,16 @@ pub(crate) async fn create_role(
     let role = quote(tenant);
     let can = match login {
         Some((password, connection_limit)) => login_clause(password, connection_limit)?,
-        None => "NOLOGIN".to_owned(),
+        None => {
+            // Set now, off the critical path: PostgreSQL checks every SCRAM
+            // verifier it is given against the empty password (4,096
+            // iterations, about 5 ms), which a take then need not pay.
+            let unseen =
+                scram::random_password().map_err(RunnerError::system("reading /dev/urandom"))?;
+            let verifier =
+                scram::verifier(&unseen).map_err(RunnerError::system("reading /dev/urandom"))?;
+            format!("NOLOGIN PASSWORD {}", quote_literal(&verifier))
+        }
     };
     let create = format!(
         "CREATE ROLE {role} {can} ROLE {}",
@@ -78,17 +88,19 @@ fn login_clause(password: &str, connection_limit: u32) -> Result<String, RunnerE
     ))
 }
 
-/// The statement that gives role `role` its login (a spare's, taken).
+/// The statement that gives role `role` its login (a spare's, taken): with
+/// a new password when one is to be shown, else the unseen one it has (as
+/// a cloned tenant's, whose password is shown nowhere unless asked for).
 pub(crate) fn login_sql(
     role: &str,
-    password: &str,
+    password: Option<&str>,
     connection_limit: u32,
 ) -> Result<String, RunnerError> {
-    Ok(format!(
-        "ALTER ROLE {} {}",
-        quote(role),
-        login_clause(password, connection_limit)?
-    ))
+    let clause = match password {
+        Some(password) => login_clause(password, connection_limit)?,
+        None => format!("LOGIN CONNECTION LIMIT {connection_limit}"),
+    };
+    Ok(format!("ALTER ROLE {} {clause}", quote(role)))
 }
 
 /// The tables and sequences of `public` to the tenant's role; its stamp to read.

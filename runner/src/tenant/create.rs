@@ -167,8 +167,8 @@ pub async fn create_reporting(
     let started = Instant::now();
     check_options(options)?;
     let mut fleet = Fleet::open(target).await?;
-    check_master_schema(&mut fleet).await?;
-    remove::repair(&mut fleet).await?;
+    check_master_schema(&fleet)?;
+    remove::repair(&mut fleet, false).await?;
     let allocated = allocate(&mut fleet, options).await?;
     let key = LockKey::database(&allocated.tenant);
     let claimed = match allocated.spare {
@@ -212,18 +212,15 @@ pub async fn create_reporting(
 
 /// The registry rows are written with the declared master schema's builders:
 /// a master stamped with another schema is refused before anything is made.
-async fn check_master_schema(fleet: &mut Fleet) -> Result<(), RunnerError> {
+fn check_master_schema(fleet: &Fleet) -> Result<(), RunnerError> {
     let expected = fleet
         .target
         .declared
         .fingerprint(schema_core::DbKind::Master);
-    let stamp = crate::bookkeeping::stamp::read(&mut fleet.master)
-        .await
-        .map_err(|e| fleet.master_error("reading the master's stamp", e))?;
-    match stamp {
-        Some(s) if s.fingerprint != expected => Err(RunnerError::MasterBehind {
+    match &fleet.master_fingerprint {
+        Some(found) if found != expected => Err(RunnerError::MasterBehind {
             database: fleet.master_db().to_owned(),
-            found: s.fingerprint,
+            found: found.clone(),
             expected: expected.to_owned(),
         }),
         _ => Ok(()),
@@ -280,13 +277,7 @@ async fn allocate_locked(
     // The server first: the name must be free there too.
     let server = crate::servers::place(fleet, options.server.as_deref()).await?;
     fleet.work_on(server).await?;
-    let taken = taken_names(fleet).await?;
-    let highest = taken
-        .iter()
-        .filter_map(|n| fleet.target.tenant_number(n))
-        .max()
-        .unwrap_or(0);
-    let mut number = highest;
+    let mut number = highest_taken(fleet).await?;
     let tenant = loop {
         number = number.checked_add(1).ok_or_else(|| {
             RunnerError::InvalidInput(format!(
@@ -299,10 +290,9 @@ async fn allocate_locked(
         crate::target::check_name("tenant name", &name)?;
         // A name whose lock is held is being created elsewhere (perhaps by
         // another master with the same prefix): the next one.
-        if !taken.contains(&name)
-            && lock::try_acquire(&mut fleet.admin, LockKey::database(&name))
-                .await
-                .map_err(|e| RunnerError::db("taking a lock", &name, e))?
+        if lock::try_acquire(&mut fleet.admin, LockKey::database(&name))
+            .await
+            .map_err(|e| RunnerError::db("taking a lock", &name, e))?
         {
             break name;
         }
@@ -326,32 +316,49 @@ async fn allocate_locked(
     recorded
 }
 
-/// Names a new tenant must not take: databases and roles on the server, this
-/// master's records and registry rows.
-async fn taken_names(fleet: &mut Fleet) -> Result<std::collections::BTreeSet<String>, RunnerError> {
-    let like = format!("{}%", fleet.target.tenant_prefix.replace('_', "\\_"));
-    let mut taken: std::collections::BTreeSet<String> = sqlx::query_scalar(
-        "SELECT datname::text FROM pg_database WHERE datname LIKE $1
-         UNION SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1",
+/// The highest tenant number taken: by a database or role on the server, a
+/// record of this master or a registry row (one number each, however large
+/// the fleet). Every canonical name above it is free of all four.
+async fn highest_taken(fleet: &mut Fleet) -> Result<u64, RunnerError> {
+    let prefix = fleet.target.tenant_prefix.clone();
+    let server_sql = highest_number_sql(
+        "(SELECT datname::text AS name FROM pg_database
+           UNION ALL SELECT rolname::text FROM pg_roles) AS taken",
+    );
+    let recorded_sql = highest_number_sql("rsm.databases");
+    // The server's catalogs and the master's rows at once (two connections).
+    let (admin, master) = fleet.server_admin_and_master();
+    let (on_server, in_master) = tokio::join!(
+        sqlx::query_scalar::<_, Option<i64>>(&server_sql)
+            .bind(&prefix)
+            .fetch_one(admin),
+        async {
+            let recorded: Option<i64> = sqlx::query_scalar(&recorded_sql)
+                .bind(&prefix)
+                .fetch_one(&mut *master)
+                .await?;
+            let registered = organization::highest_number(master, &prefix).await?;
+            Ok::<_, sqlx::Error>((recorded, registered))
+        }
+    );
+    let on_server = on_server.map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+    let (recorded, registered) =
+        in_master.map_err(|e| fleet.master_error("reading the runner's records", e))?;
+    Ok([on_server, recorded, registered]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0) as u64)
+}
+
+/// SQL for the highest tenant number among the `name`s of `from` for prefix
+/// `$1`: canonical numbers only (no leading zero, as
+/// [`Target::tenant_number`] reads them), at most 18 digits.
+fn highest_number_sql(from: &str) -> String {
+    format!(
+        "SELECT max(substr(name, length($1) + 1)::bigint) FROM {from}
+          WHERE starts_with(name, $1) AND substr(name, length($1) + 1) ~ '^(0|[1-9][0-9]{{0,17}})$'"
     )
-    .bind(&like)
-    .fetch_all(fleet.server_admin())
-    .await
-    .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?
-    .into_iter()
-    .collect();
-    let recorded: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM rsm.databases WHERE name LIKE $1")
-            .bind(&like)
-            .fetch_all(&mut fleet.master)
-            .await
-            .map_err(|e| fleet.master_error("reading the runner's records", e))?;
-    let registered = organization::names_like(&mut fleet.master, &like)
-        .await
-        .map_err(|e| fleet.master_error("reading the registry", e))?;
-    taken.extend(recorded);
-    taken.extend(registered);
-    Ok(taken)
 }
 
 async fn record(
@@ -437,7 +444,8 @@ async fn build(
     let (method, conn) = match &allocated.spare {
         // From the pool: made, granted and stamped already; renamed now.
         Some(spare) => {
-            pool::take(fleet, spare, tenant, &password, options.connection_limit).await?;
+            let shown = options.credentials.then_some(password.as_str());
+            pool::take(fleet, spare, tenant, shown, options.connection_limit).await?;
             step("database");
             fault_at(options, Step::CreateDatabase)?;
             step("role");
@@ -499,10 +507,8 @@ async fn build(
     let baseline =
         crate::bookkeeping::history::Entry::baseline(&fleet.target.declared, DbKind::Tenant)
             .data_migrations;
+    // (The ledger exists: `Fleet::open` brought the master's records up.)
     if !baseline.is_empty() {
-        crate::bookkeeping::ledger::ensure(&mut tx)
-            .await
-            .map_err(failed)?;
         crate::bookkeeping::ledger::record_data_migrations(&mut tx, tenant, &baseline)
             .await
             .map_err(failed)?;

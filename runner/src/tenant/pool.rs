@@ -67,7 +67,7 @@ async fn servers_for(
     if let Some(name) = only {
         return Ok(vec![fleet.server_named(name).await?]);
     }
-    let rows = registry::all(&mut fleet.master)
+    let rows = registry::registered(&mut fleet.master)
         .await
         .map_err(|e| fleet.master_error("reading the servers", e))?;
     let mut out = Vec::new();
@@ -297,13 +297,14 @@ pub(crate) async fn claim(fleet: &mut Fleet, tenant: &str) -> Result<Option<Stri
 }
 
 /// Turn a claimed spare into `tenant`: database and role renamed and the
-/// role given its login, in one statement (all or nothing). On failure the
-/// spare goes back to the pool. The spare's record goes after.
+/// role given its login (a new password only when one is to be shown), in
+/// one statement (all or nothing). On failure the spare goes back to the
+/// pool. The spare's record goes after.
 pub(crate) async fn take(
     fleet: &mut Fleet,
     spare: &str,
     tenant: &str,
-    password: &str,
+    password: Option<&str>,
     connection_limit: u32,
 ) -> Result<(), RunnerError> {
     let sql = format!(

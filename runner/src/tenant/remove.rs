@@ -296,7 +296,7 @@ pub async fn cleanup(
         }
         done(&t.tenant);
     }
-    let repaired = repair(&mut fleet).await?;
+    let repaired = repair(&mut fleet, true).await?;
     report.repaired = repaired.removed;
     report.kept.extend(repaired.kept);
     Ok(report)
@@ -312,49 +312,61 @@ pub struct Repaired {
 /// [`repair`] on its own connections.
 pub async fn repair_all(target: &Target) -> Result<Repaired, RunnerError> {
     let mut fleet = Fleet::open(target).await?;
-    repair(&mut fleet).await
+    repair(&mut fleet, true).await
 }
 
 /// Finish or undo what interrupted runs of this master left: each unfinished
 /// record whose runner is gone (its lock free), decided again under its lock,
 /// and each recorded database left invalid by an interrupted `DROP DATABASE`
-/// (whatever its record says: an older runner set such records back to ready).
-pub async fn repair(fleet: &mut Fleet) -> Result<Repaired, RunnerError> {
-    let mut unfinished = ownership::unfinished(&mut fleet.master)
-        .await
-        .map_err(|e| fleet.master_error("reading the master's records", e))?;
-    let mut recorded = Vec::new();
-    for kind in [Kind::Tenant, Kind::Template, Kind::Spare] {
-        recorded.extend(
-            ownership::intents(&mut fleet.master, kind)
-                .await
-                .map_err(|e| fleet.master_error("reading the master's records", e))?,
-        );
+/// (whatever its record says: an older runner set such records back to ready)
+/// on the master's server, or with `everywhere` on every server (`cleanup`;
+/// `tenant create` repairs on its way and connects to no other server).
+/// Reads what is left over, never the whole fleet.
+pub async fn repair(fleet: &mut Fleet, everywhere: bool) -> Result<Repaired, RunnerError> {
+    // The master's server first, its records and catalog read at once.
+    fleet.work_on(fleet.target.server.clone()).await?;
+    let (admin, master) = fleet.server_admin_and_master();
+    let (unfinished, invalid_here) = tokio::join!(
+        ownership::unfinished(master),
+        ownership::invalid_databases(admin)
+    );
+    let mut unfinished =
+        unfinished.map_err(|e| fleet.master_error("reading the master's records", e))?;
+    let mut invalid = vec![(
+        fleet.target.server.name.clone(),
+        invalid_here.map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?,
+    )];
+    let mut servers = Vec::new();
+    if everywhere {
+        let registered = crate::bookkeeping::servers::registered(&mut fleet.master)
+            .await
+            .map_err(|e| fleet.master_error("reading the servers", e))?;
+        for row in registered.iter().filter(|r| r.url.is_some()) {
+            // One that cannot be named or reached is looked at next time.
+            if let Ok(server) = fleet.server_named(&row.name).await {
+                servers.push(server);
+            }
+        }
     }
-    // Server by server, one query each; one that cannot be reached is
-    // looked at next time.
-    let mut by_server: std::collections::BTreeMap<String, Vec<ownership::Intent>> =
-        std::collections::BTreeMap::new();
-    for intent in recorded {
-        by_server
-            .entry(intent.server.clone())
-            .or_default()
-            .push(intent);
-    }
-    for (server, intents) in by_server {
-        let reached = match fleet.server_named(&server).await {
-            Ok(server) => fleet.work_on(server).await,
-            Err(e) => Err(e),
-        };
-        if reached.is_err() {
+    for server in servers {
+        let name = server.name.clone();
+        if fleet.work_on(server).await.is_err() {
             continue;
         }
-        let names: Vec<&str> = intents.iter().map(|i| i.name.as_str()).collect();
-        let invalid = ownership::invalid_among(fleet.server_admin(), &names)
+        let found = ownership::invalid_databases(fleet.server_admin())
             .await
             .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
-        for intent in intents {
-            if invalid.contains(&intent.name) && !unfinished.iter().any(|u| u.name == intent.name) {
+        invalid.push((name, found));
+    }
+    for (name, invalid) in invalid {
+        if invalid.is_empty() {
+            continue;
+        }
+        let recorded = ownership::intents_named(&mut fleet.master, &invalid)
+            .await
+            .map_err(|e| fleet.master_error("reading the master's records", e))?;
+        for intent in recorded {
+            if intent.server == name && !unfinished.iter().any(|u| u.name == intent.name) {
                 unfinished.push(intent);
             }
         }

@@ -1,18 +1,24 @@
 //! Benchmark of tenant creation, end to end through `runner::tenant::create`
-//! (master registry, template clone, login role, grants, stamp; no seed).
+//! (master registry, template clone, login role, grants, stamp; no seed),
+//! and from the warm pool (a spare renamed).
 //!
-//! `cargo run --release -p tests --bin bench-create -- [N] [CONCURRENCY]`
-//! (defaults 200 and 4). One warm-up create builds the template first; then N
-//! sequential creates give the latency percentiles, and N more creates with
-//! CONCURRENCY tasks give the throughput. The clone alone (`CREATE DATABASE
-//! ... TEMPLATE`) is measured in the same run as the floor. Runs on the
-//! harness's server (a throwaway cluster, or `TEST_DATABASE_URL`; see
-//! `bench/fsync-cluster.sh` for a production-like one) in a master of its own.
+//! `cargo build --release -p runner && cargo run --release -p tests --bin
+//! bench-create -- [N] [CONCURRENCY]` (defaults 200 and 4). One warm-up create
+//! builds the template first; then N sequential creates give the latency
+//! percentiles, and N more creates with CONCURRENCY tasks give the
+//! throughput; then N creates from a filled pool. The whole process (`runner
+//! tenant create`, the release binary beside this one) is timed from the pool
+//! and without, beside `runner --version` (process start and exit). The
+//! clone alone (`CREATE DATABASE ... TEMPLATE`) is measured in the same run as
+//! the floor. Runs on the harness's server (a throwaway cluster, or
+//! `TEST_DATABASE_URL`; see `bench/fsync-cluster.sh` for a production-like
+//! one) in a master of its own.
 
 use std::time::{Duration, Instant};
 
 use runner::target::Target;
-use runner::tenant::{self, CreateOptions};
+use runner::template::Method;
+use runner::tenant::{self, pool, CreateOptions};
 use sqlx::Executor;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -79,6 +85,22 @@ async fn main() {
         ms(percentile(&clones, 0.95))
     );
 
+    // The other floor: one connection to the master (a create makes two).
+    let mut connects = Vec::new();
+    for _ in 0..n.min(50) {
+        let started = Instant::now();
+        let conn = target.connect(&target.master_db).await.expect("connect");
+        connects.push(started.elapsed());
+        sqlx::Connection::close(conn).await.ok();
+    }
+    connects.sort();
+    println!(
+        "floor, {} connections to the master: p50 {:.1} ms, p95 {:.1} ms",
+        connects.len(),
+        ms(percentile(&connects, 0.50)),
+        ms(percentile(&connects, 0.95))
+    );
+
     let mut latencies = Vec::with_capacity(n);
     for _ in 0..n {
         let started = Instant::now();
@@ -123,8 +145,108 @@ async fn main() {
         (per_task * concurrency) as f64 / secs
     );
 
+    // From the pool: filled first (timed: spares made per second), then taken.
+    let filled = Instant::now();
+    pool::fill(&target, n, None).await.expect("pool fill");
+    let fill_secs = filled.elapsed().as_secs_f64();
+    println!(
+        "pool fill, {n} spares: {fill_secs:.2} s = {:.1} spares/s",
+        n as f64 / fill_secs
+    );
+    let mut pooled = Vec::with_capacity(n);
+    // Where the time goes: until the spare is renamed (open the fleet,
+    // repair, place, name, claim, take), then the registry.
+    let (mut to_take, mut to_register) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        let started = Instant::now();
+        let mut marks = Vec::new();
+        let created = tenant::create_reporting(&target, &CreateOptions::default(), &mut |step| {
+            marks.push((step.to_owned(), started.elapsed()))
+        })
+        .await
+        .expect("create");
+        let total = started.elapsed();
+        pooled.push(total);
+        assert_eq!(created.method, Method::Pooled, "the pool ran dry");
+        let at = |name: &str| marks.iter().find(|(s, _)| s == name).map(|m| m.1).unwrap();
+        to_take.push(at("database"));
+        to_register.push(at("register") - at("stamp"));
+    }
+    pooled.sort();
+    to_take.sort();
+    to_register.sort();
+    println!(
+        "from the pool, {n} creates (library): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms \
+         (p50 {:.1} ms until the spare is renamed, {:.1} ms for the registry)",
+        ms(percentile(&pooled, 0.50)),
+        ms(percentile(&pooled, 0.95)),
+        ms(*pooled.last().unwrap()),
+        ms(percentile(&to_take, 0.50)),
+        ms(percentile(&to_register, 0.50)),
+    );
+
+    whole_process(&target, n.min(50)).await;
+
     // Leave the server as found (it may be a shared one, via TEST_DATABASE_URL).
     runner::testing::remove_fleet(&target)
         .await
         .expect("remove the bench fleet");
+}
+
+/// `runner tenant create` as a user runs it, `runs` times from the pool and
+/// `runs` times without, beside `runner --version` (the process alone).
+async fn whole_process(target: &Target, runs: usize) {
+    let exe = std::env::current_exe().expect("this binary's path");
+    let runner = exe.with_file_name("runner");
+    if !runner.exists() {
+        println!(
+            "whole process: skipped ({} is missing: `cargo build --release -p runner` first)",
+            runner.display()
+        );
+        return;
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let time = |args: &[&str]| {
+        let started = Instant::now();
+        let status = std::process::Command::new(&runner)
+            .args(args)
+            .env("DATABASE_URL", runner::testing::server_url())
+            .env("RSM_MASTER_DB", &target.master_db)
+            .env("RSM_TENANT_PREFIX", &target.tenant_prefix)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("run the runner");
+        assert!(status.success(), "runner {args:?} failed");
+        started.elapsed()
+    };
+    let report = |what: &str, mut times: Vec<Duration>| {
+        times.sort();
+        println!(
+            "whole process, {what}, {} runs: p50 {:.1} ms, p95 {:.1} ms",
+            times.len(),
+            ms(percentile(&times, 0.50)),
+            ms(percentile(&times, 0.95))
+        );
+    };
+    report(
+        "`runner --version`",
+        (0..runs).map(|_| time(&["--version"])).collect(),
+    );
+    pool::drain(target, None).await.expect("pool drain");
+    report(
+        "`tenant create` (clone)",
+        (0..runs).map(|_| time(&["tenant", "create"])).collect(),
+    );
+    pool::fill(target, runs, None).await.expect("pool fill");
+    report(
+        "`tenant create` (from the pool)",
+        (0..runs).map(|_| time(&["tenant", "create"])).collect(),
+    );
+    let left: i64 = runner::servers::list(target)
+        .await
+        .expect("server list")
+        .iter()
+        .map(|s| s.pool)
+        .sum();
+    assert_eq!(left, 0, "every create took a spare");
 }

@@ -106,6 +106,20 @@ async fn creates_take_spares_and_parallel_creates_never_share_one() {
         listed.iter().all(|t| t.state == State::Current),
         "{listed:#?}"
     );
+
+    // Taken without credentials, it keeps the password no one saw; rotating
+    // gives one that logs in.
+    pool::fill(&fleet.target, 1, None).await.unwrap();
+    let quiet = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(quiet.method, Method::Pooled);
+    assert!(quiet.credentials.is_none());
+    let rotated = tenant::rotate_credentials(&fleet.target, &quiet.tenant)
+        .await
+        .unwrap();
+    let conn = PgConnection::connect(&rotated.url).await.unwrap();
+    conn.close().await.unwrap();
 }
 
 #[tokio::test]
