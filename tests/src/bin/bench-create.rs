@@ -214,6 +214,7 @@ async fn whole_process(target: &Target, runs: usize) {
             .env("RSM_MASTER_DB", &target.master_db)
             .env("RSM_TENANT_PREFIX", &target.tenant_prefix)
             .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .status()
             .expect("run the runner");
         assert!(status.success(), "runner {args:?} failed");
