@@ -8,11 +8,8 @@
 //! `tenant create` places a tenant under: a create never lands on a server
 //! removed meanwhile.
 
-use std::time::Duration;
-
 use sqlx::{Connection, PgConnection};
 
-use crate::bookkeeping::lock::{self, LockKey};
 use crate::bookkeeping::ownership::{self, Fleet, Proof};
 use crate::bookkeeping::servers::{self as registry, Registered, DEFAULT_SERVER};
 use crate::server::{has_password, password_variable, system_identifier, Server};
@@ -64,26 +61,6 @@ pub fn check_server_name(name: &str) -> Result<(), RunnerError> {
     Ok(())
 }
 
-/// Run `work` under the fleet's allocation lock.
-async fn under_allocation_lock<T>(
-    fleet: &mut Fleet,
-    work: impl AsyncFnOnce(&mut Fleet) -> Result<T, RunnerError>,
-) -> Result<T, RunnerError> {
-    let key = LockKey::allocation();
-    let locked = lock::acquire(&mut fleet.admin, key, Duration::from_secs(60))
-        .await
-        .map_err(|e| RunnerError::db("taking the allocation lock", "postgres", e))?;
-    if !locked {
-        return Err(RunnerError::Busy {
-            database: fleet.target.server.label.clone(),
-            what: "another runner has held the tenant allocation lock for a minute".into(),
-        });
-    }
-    let done = work(fleet).await;
-    lock::release(&mut fleet.admin, key).await;
-    done
-}
-
 /// Register a server: reachable with the URL given (without a password), a
 /// role there that may create databases and roles, not a server the fleet
 /// has already (by its system identifier). This master's owner role is made
@@ -109,10 +86,9 @@ pub async fn add(
     }
     let server = Server::registered(name, url)?;
     let mut fleet = Fleet::open(target).await?;
-    under_allocation_lock(&mut fleet, async move |fleet| {
-        add_locked(fleet, server, url, capacity).await
-    })
-    .await
+    fleet
+        .under_allocation_lock(async move |fleet| add_locked(fleet, server, url, capacity).await)
+        .await
 }
 
 async fn add_locked(
@@ -263,16 +239,17 @@ async fn size_of(server: &Server, databases: &[String]) -> Result<i64, RunnerErr
 /// Stop (`on`) or resume placing new tenants on a server; its tenants stay.
 pub async fn drain(target: &Target, name: &str, on: bool) -> Result<ServerInfo, RunnerError> {
     let mut fleet = Fleet::open(target).await?;
-    under_allocation_lock(&mut fleet, async |fleet| {
-        let found = registry::set(&mut fleet.master, name, Some(on), None)
-            .await
-            .map_err(|e| fleet.master_error("recording the drain", e))?;
-        if !found {
-            return Err(unknown(fleet, name).await);
-        }
-        Ok(())
-    })
-    .await?;
+    fleet
+        .under_allocation_lock(async |fleet| {
+            let found = registry::set(&mut fleet.master, name, Some(on), None)
+                .await
+                .map_err(|e| fleet.master_error("recording the drain", e))?;
+            if !found {
+                return Err(unknown(fleet, name).await);
+            }
+            Ok(())
+        })
+        .await?;
     list(target)
         .await?
         .into_iter()
@@ -300,7 +277,9 @@ pub async fn remove(target: &Target, name: &str) -> Result<Removed, RunnerError>
         });
     }
     let mut fleet = Fleet::open(target).await?;
-    under_allocation_lock(&mut fleet, async |fleet| remove_locked(fleet, name).await).await
+    fleet
+        .under_allocation_lock(async |fleet| remove_locked(fleet, name).await)
+        .await
 }
 
 async fn remove_locked(fleet: &mut Fleet, name: &str) -> Result<Removed, RunnerError> {

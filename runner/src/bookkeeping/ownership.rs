@@ -164,6 +164,28 @@ impl Fleet {
         })
     }
 
+    /// Run `work` under the fleet's allocation lock (tenant and spare names,
+    /// placement, the servers registry), taken on the master's server.
+    pub async fn under_allocation_lock<T>(
+        &mut self,
+        work: impl AsyncFnOnce(&mut Fleet) -> Result<T, RunnerError>,
+    ) -> Result<T, RunnerError> {
+        use crate::bookkeeping::lock::{self, LockKey};
+        let key = LockKey::allocation();
+        let locked = lock::acquire(&mut self.admin, key, std::time::Duration::from_secs(60))
+            .await
+            .map_err(|e| RunnerError::db("taking the allocation lock", "postgres", e))?;
+        if !locked {
+            return Err(RunnerError::Busy {
+                database: self.target.server.label.clone(),
+                what: "another runner has held the tenant allocation lock for a minute".into(),
+            });
+        }
+        let done = work(self).await;
+        lock::release(&mut self.admin, key).await;
+        done
+    }
+
     /// Work on `server` from now on (its maintenance connection made once).
     pub async fn work_on(&mut self, server: Server) -> Result<(), RunnerError> {
         if server.name == self.server.name {

@@ -15,7 +15,7 @@
 
 #[cfg(feature = "testing")]
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use schema_core::DbKind;
 use sqlx::{Connection, PgConnection};
@@ -255,19 +255,9 @@ struct Allocated {
 
 /// Step 1: the name, its lock and the recorded intent.
 async fn allocate(fleet: &mut Fleet, options: &CreateOptions) -> Result<Allocated, RunnerError> {
-    let key = LockKey::allocation();
-    let locked = lock::acquire(&mut fleet.admin, key, Duration::from_secs(60))
+    fleet
+        .under_allocation_lock(async |fleet| allocate_locked(fleet, options).await)
         .await
-        .map_err(|e| RunnerError::db("taking the allocation lock", "postgres", e))?;
-    if !locked {
-        return Err(RunnerError::Busy {
-            database: fleet.target.server.label.clone(),
-            what: "another runner has held the tenant allocation lock for a minute".into(),
-        });
-    }
-    let allocated = allocate_locked(fleet, options).await;
-    lock::release(&mut fleet.admin, key).await;
-    allocated
 }
 
 async fn allocate_locked(

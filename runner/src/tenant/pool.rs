@@ -16,8 +16,6 @@
 //! A spare of another schema is dropped by the next `pool fill`, by
 //! `pool drain`, and is never taken.
 
-use std::time::Duration;
-
 use schema_core::ident::quote;
 use sqlx::{Connection, Executor, PgConnection};
 
@@ -196,43 +194,32 @@ async fn make_spare(fleet: &mut Fleet) -> Result<String, RunnerError> {
 
 /// A free spare name, its lock and its record, under the allocation lock.
 async fn record_spare(fleet: &mut Fleet) -> Result<String, RunnerError> {
-    let key = LockKey::allocation();
-    let locked = lock::acquire(&mut fleet.admin, key, Duration::from_secs(60))
+    fleet.under_allocation_lock(record_spare_locked).await
+}
+
+async fn record_spare_locked(fleet: &mut Fleet) -> Result<String, RunnerError> {
+    let stem = current_stem(fleet);
+    let like = format!("{}%", stem.replace('_', "\\_"));
+    let highest: Option<i64> = sqlx::query_scalar(
+        "SELECT max(substr(name, $2)::bigint) FROM rsm.databases
+          WHERE name LIKE $1 AND substr(name, $2) ~ '^[0-9]+$'",
+    )
+    .bind(&like)
+    .bind(stem.len() as i32 + 1)
+    .fetch_one(&mut fleet.master)
+    .await
+    .map_err(|e| fleet.master_error("numbering the spare", e))?;
+    let name = format!("{stem}{}", highest.unwrap_or(0) + 1);
+    crate::target::check_name("spare name", &name)?;
+    // Held from here until the spare is complete.
+    lock::try_acquire(&mut fleet.admin, LockKey::database(&name))
         .await
-        .map_err(|e| RunnerError::db("taking the allocation lock", "postgres", e))?;
-    if !locked {
-        return Err(RunnerError::Busy {
-            database: fleet.target.server.label.clone(),
-            what: "another runner has held the tenant allocation lock for a minute".into(),
-        });
-    }
-    let recorded = async {
-        let stem = current_stem(fleet);
-        let like = format!("{}%", stem.replace('_', "\\_"));
-        let highest: Option<i64> = sqlx::query_scalar(
-            "SELECT max(substr(name, $2)::bigint) FROM rsm.databases
-              WHERE name LIKE $1 AND substr(name, $2) ~ '^[0-9]+$'",
-        )
-        .bind(&like)
-        .bind(stem.len() as i32 + 1)
-        .fetch_one(&mut fleet.master)
+        .map_err(|e| RunnerError::db("taking a lock", &name, e))?;
+    let server = fleet.server.name.clone();
+    ownership::record_intent(&mut fleet.master, &name, Kind::Spare, None, &server)
         .await
-        .map_err(|e| fleet.master_error("numbering the spare", e))?;
-        let name = format!("{stem}{}", highest.unwrap_or(0) + 1);
-        crate::target::check_name("spare name", &name)?;
-        // Held from here until the spare is complete.
-        lock::try_acquire(&mut fleet.admin, LockKey::database(&name))
-            .await
-            .map_err(|e| RunnerError::db("taking a lock", &name, e))?;
-        let server = fleet.server.name.clone();
-        ownership::record_intent(&mut fleet.master, &name, Kind::Spare, None, &server)
-            .await
-            .map_err(|e| fleet.master_error("recording the spare", e))?;
-        Ok(name)
-    }
-    .await;
-    lock::release(&mut fleet.admin, key).await;
-    recorded
+        .map_err(|e| fleet.master_error("recording the spare", e))?;
+    Ok(name)
 }
 
 /// The clone, its role without a login, the grants, the stamp checked.
