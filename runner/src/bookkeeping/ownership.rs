@@ -272,8 +272,8 @@ impl Fleet {
 pub enum Kind {
     Tenant,
     Template,
-    /// A clone of the template with its login role, waiting in the warm
-    /// pool for a tenant's name.
+    /// A clone of the template with a role of its name (no login yet),
+    /// waiting in the warm pool for a tenant's name.
     Spare,
 }
 
