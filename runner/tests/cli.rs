@@ -277,90 +277,185 @@ fn with_no_url_the_runner_manages_a_closed_local_cluster_found_from_subfolders()
     assert!(stdout.contains("stopped"), "{stdout}");
 }
 
+/// A master and prefix of a kill test's own on the harness's server, driven
+/// through the binary; removed on drop.
+struct KillFleet {
+    target: runner::target::Target,
+    rt: tokio::runtime::Runtime,
+    conn: Vec<String>,
+}
+
+impl KillFleet {
+    fn new(name: &str) -> KillFleet {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let url = runner::testing::server_url();
+        let pid = std::process::id();
+        let (master, prefix) = (format!("{name}_master_{pid}"), format!("{name}{pid}_"));
+        let target = runner::target::Target::from_url(&url, &master, &prefix).unwrap();
+        let conn = [
+            "--database-url",
+            &url,
+            "--master-db",
+            &master,
+            "--tenant-prefix",
+            &prefix,
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let fleet = KillFleet { target, rt, conn };
+        let (code, _, stderr) = fleet.run(&["master", "init"]);
+        assert_eq!(code, 0, "{stderr}");
+        fleet
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let mut all = args.to_vec();
+        all.extend(self.conn.iter().map(String::as_str));
+        runner(&all)
+    }
+
+    /// `kill -9` of `args` after each delay; after each, `cleanup --orphans`
+    /// until every tenant listed is registered, current and this master's.
+    /// Returns how many half-made tenants the cleanups removed.
+    fn kill_at(&self, args: &[&str], delays_ms: &[u64]) -> usize {
+        let mut repaired = 0;
+        for &delay_ms in delays_ms {
+            let mut all = args.to_vec();
+            all.extend(self.conn.iter().map(String::as_str));
+            let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+                .args(&all)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(delay_ms));
+            child.kill().unwrap(); // SIGKILL
+            child.wait().unwrap();
+            // The server ends the dead runner's session once the statement in
+            // flight (say, the clone) is done; until then the tenant is `creating`.
+            let mut listed: Vec<serde_json::Value> = Vec::new();
+            for _ in 0..100 {
+                let (code, stdout, stderr) =
+                    self.run(&["tenant", "cleanup", "--orphans", "--yes", "--json"]);
+                assert_eq!(code, 0, "after {delay_ms} ms: {stderr}");
+                let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                repaired += report["repaired"].as_array().map_or(0, |r| r.len());
+                let (code, stdout, stderr) = self.run(&["tenant", "list", "--json"]);
+                assert_eq!(code, 0, "{stderr}");
+                listed = serde_json::from_str(&stdout).unwrap();
+                // Settled: nothing under way, nothing left over (an orphan seen
+                // here was released after the cleanup above; the next removes it).
+                if listed.iter().all(|t| t["state"] == "current") {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            for t in &listed {
+                assert_eq!(t["state"], "current", "after {delay_ms} ms: {t}");
+                assert_eq!(t["owned"], true, "after {delay_ms} ms: {t}");
+            }
+        }
+        repaired
+    }
+
+    /// A number from the master.
+    fn count(&self, sql: &str) -> i64 {
+        let master = self.target.master_db.clone();
+        let mut conn = self.rt.block_on(self.target.connect(&master)).unwrap();
+        self.rt
+            .block_on(sqlx::query_scalar(sql).fetch_one(&mut conn))
+            .unwrap()
+    }
+}
+
+impl Drop for KillFleet {
+    fn drop(&mut self) {
+        let _ = self
+            .rt
+            .block_on(runner::testing::remove_fleet(&self.target));
+    }
+}
+
 /// `kill -9` of the binary at several moments of a seeded create; after each,
 /// `cleanup --orphans` leaves the fleet consistent: every tenant listed is
 /// registered, current and this master's, and no record is unfinished.
 #[test]
 fn kill_9_at_any_moment_of_a_create_leaves_a_fleet_the_next_run_makes_consistent() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let url = runner::testing::server_url();
-    let pid = std::process::id();
-    let (master, prefix) = (format!("kill_master_{pid}"), format!("k{pid}_"));
-    let target = runner::target::Target::from_url(&url, &master, &prefix).unwrap();
-    struct Cleanup(runner::target::Target, tokio::runtime::Runtime);
-    impl Drop for Cleanup {
-        fn drop(&mut self) {
-            let _ = self.1.block_on(runner::testing::remove_fleet(&self.0));
-        }
-    }
-    let conn = [
-        "--database-url",
-        &url,
-        "--master-db",
-        &master,
-        "--tenant-prefix",
-        &prefix,
-    ];
-    let with = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(conn);
-        runner(&all)
-    };
-    let (code, _, stderr) = with(&["master", "init"]);
-    assert_eq!(code, 0, "{stderr}");
-    let cleanup = Cleanup(target, rt);
-
-    let mut repaired = 0;
-    for delay_ms in [0u64, 30, 80, 150, 300, 600, 1200] {
-        let mut args = vec!["tenant", "create", "--seed", "realistic"];
-        args.extend(conn);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        // The server ends the dead runner's session once the statement in
-        // flight (say, the clone) is done; until then the tenant is `creating`.
-        let mut listed: Vec<serde_json::Value> = Vec::new();
-        for _ in 0..100 {
-            let (code, stdout, stderr) =
-                with(&["tenant", "cleanup", "--orphans", "--yes", "--json"]);
-            assert_eq!(code, 0, "after {delay_ms} ms: {stderr}");
-            let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-            repaired += report["repaired"].as_array().map_or(0, |r| r.len());
-            let (code, stdout, stderr) = with(&["tenant", "list", "--json"]);
-            assert_eq!(code, 0, "{stderr}");
-            listed = serde_json::from_str(&stdout).unwrap();
-            // Settled: nothing under way, nothing left over (an orphan seen
-            // here was released after the cleanup above; the next removes it).
-            if listed.iter().all(|t| t["state"] == "current") {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        for t in &listed {
-            assert_eq!(t["state"], "current", "after {delay_ms} ms: {t}");
-            assert_eq!(t["owned"], true, "after {delay_ms} ms: {t}");
-        }
-    }
-    let mut master_conn = cleanup.1.block_on(cleanup.0.connect(&master)).unwrap();
-    let unfinished: i64 = cleanup
-        .1
-        .block_on(
-            sqlx::query_scalar("SELECT count(*) FROM rsm.databases WHERE state <> 'ready'")
-                .fetch_one(&mut master_conn),
-        )
-        .unwrap();
-    assert_eq!(unfinished, 0);
+    let fleet = KillFleet::new("kill");
+    let repaired = fleet.kill_at(
+        &["tenant", "create", "--seed", "realistic"],
+        &[0, 30, 80, 150, 300, 600, 1200],
+    );
+    assert_eq!(
+        fleet.count("SELECT count(*) FROM rsm.databases WHERE state <> 'ready'"),
+        0
+    );
     assert!(repaired >= 1, "some kill landed in the middle of a create");
     eprintln!("kill -9: {repaired} half-made tenants removed by the next run");
+}
+
+/// The same from the warm pool (a create there takes about 20 ms): after
+/// each kill and cleanup, every spare recorded is ready and exists, none is
+/// claimed, and the pool only ever shrinks by the spares that were taken.
+#[test]
+fn kill_9_at_any_moment_of_a_create_from_the_pool_leaves_pool_and_fleet_consistent() {
+    let fleet = KillFleet::new("killpool");
+    let (code, _, stderr) = fleet.run(&["pool", "fill", "--size", "8"]);
+    assert_eq!(code, 0, "{stderr}");
+    fleet.kill_at(&["tenant", "create"], &[0, 3, 6, 9, 12, 15, 20, 40]);
+    assert_eq!(
+        fleet.count("SELECT count(*) FROM rsm.databases WHERE state <> 'ready'"),
+        0
+    );
+    let recorded = fleet.count("SELECT count(*) FROM rsm.databases WHERE kind = 'spare'");
+    let tenants = fleet.count("SELECT count(*) FROM rsm.databases WHERE kind = 'tenant'");
+    // Each kill either took a spare (now a tenant, or removed by cleanup with
+    // it) or left it in the pool: never both, never lost.
+    assert!(
+        recorded + tenants <= 8,
+        "{recorded} spares, {tenants} tenants"
+    );
+    eprintln!("kill -9 from the pool: {tenants} tenants made, {recorded} spares left of 8");
+    let (code, stdout, stderr) = fleet.run(&["server", "list", "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let listed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(listed[0]["pool"].as_i64(), Some(recorded), "{listed}");
+    // Every recorded spare's database and role exist.
+    let names: Vec<String> = {
+        let master = fleet.target.master_db.clone();
+        let mut conn = fleet.rt.block_on(fleet.target.connect(&master)).unwrap();
+        fleet
+            .rt
+            .block_on(
+                sqlx::query_scalar("SELECT name FROM rsm.databases WHERE kind = 'spare'")
+                    .fetch_all(&mut conn),
+            )
+            .unwrap()
+    };
+    let mut admin = fleet.rt.block_on(fleet.target.admin()).unwrap();
+    let (databases, roles): (i64, i64) = fleet
+        .rt
+        .block_on(
+            sqlx::query_as(
+                "SELECT (SELECT count(*) FROM pg_database WHERE datname = ANY($1)),
+                        (SELECT count(*) FROM pg_roles WHERE rolname = ANY($1))",
+            )
+            .bind(&names)
+            .fetch_one(&mut admin),
+        )
+        .unwrap();
+    assert_eq!((databases, roles), (recorded, recorded), "{names:?}");
+    let (code, stdout, stderr) = fleet.run(&["pool", "drain", "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let drained: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        drained[0]["dropped"].as_array().map(Vec::len),
+        Some(recorded as usize),
+        "{drained}"
+    );
 }
 
 /// A fleet on the harness's server, driven through the binary, removed on drop.
