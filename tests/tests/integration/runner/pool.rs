@@ -221,3 +221,50 @@ async fn a_create_failing_or_killed_at_any_step_of_taking_a_spare_leaves_all_con
         .unwrap();
     assert_eq!(created.method, Method::Pooled);
 }
+
+#[tokio::test]
+async fn a_spare_replaced_by_someone_elses_database_is_never_renamed() {
+    let fleet = TestFleet::initialised().await;
+    pool::fill(&fleet.target, 1, None).await.unwrap();
+    let spare = spares(&fleet).await.remove(0);
+    // Dropped and made again by hand, under the same name, owned by another role.
+    let mut admin = fleet.admin().await;
+    for sql in [
+        format!("ALTER DATABASE {spare} IS_TEMPLATE false"),
+        format!("DROP DATABASE {spare} WITH (FORCE)"),
+        format!("CREATE DATABASE {spare}"),
+    ] {
+        sqlx::Executor::execute(&mut admin, sql.as_str())
+            .await
+            .unwrap();
+    }
+    let e = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), runner::error::exit::NOT_OWNED, "{e}");
+    // Left as it was, under its name; our record of it is gone.
+    let still: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&spare)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    assert!(still);
+    let role: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
+            .bind(&spare)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    assert!(!role, "the spare's own role (ours, marked) is dropped");
+    assert!(spares(&fleet).await.is_empty());
+    assert_eq!(fleet.records().await, vec![]);
+    // The next create clones.
+    let created = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(created.method, Method::Cloned);
+    sqlx::Executor::execute(&mut admin, format!("DROP DATABASE {spare}").as_str())
+        .await
+        .unwrap();
+}
