@@ -16,7 +16,7 @@
 //! A spare of another schema is dropped by the next `pool fill`, by
 //! `pool drain`, and is never taken.
 
-use schema_core::ident::{quote, quote_literal};
+use schema_core::ident::quote;
 use sqlx::{Connection, Executor, PgConnection};
 
 use super::access;
@@ -294,30 +294,41 @@ pub(crate) async fn take(
     password: Option<&str>,
     connection_limit: u32,
 ) -> Result<(), RunnerError> {
-    // The proof first, in the same implicit transaction: the database is
-    // owned by this master's owner role and the role carries its mark (the
-    // record was checked by the claim); else nothing is renamed.
+    // Proven first (the record was checked by the claim, under the spare's
+    // lock): the database owned by this master's owner role, the role
+    // carrying its mark. As everywhere, proof then act.
+    let ours: bool = sqlx::query_scalar(
+        "SELECT (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1) = $2
+            AND EXISTS (SELECT 1 FROM pg_auth_members m
+                          JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles o ON o.oid = m.member
+                         WHERE r.rolname = $1 AND o.rolname = $2)",
+    )
+    .bind(spare)
+    .bind(fleet.identity.owner_role())
+    .fetch_one(fleet.server_admin())
+    .await
+    .map(|ours: Option<bool>| ours == Some(true))
+    .map_err(|e| RunnerError::db("proving the spare", spare, e))?;
+    if !ours {
+        // Not ours after all: the database stays; the role goes if it
+        // still carries our mark, then our record.
+        if let Ok(Proof::Owned(role)) = ownership::prove_role(fleet, spare).await {
+            let _ = ownership::drop_role(fleet.server_admin(), role).await;
+        }
+        let _ = ownership::forget(&mut fleet.master, spare).await;
+        return Err(RunnerError::NotOwned {
+            database: spare.to_owned(),
+            master: fleet.master_db().to_owned(),
+            reason: "the spare's database or role no longer carries this master's mark".into(),
+        });
+    }
     let sql = format!(
-        "{proof}; ALTER DATABASE {0} RENAME TO {1}; ALTER ROLE {0} RENAME TO {1}; {2}",
+        "ALTER DATABASE {0} RENAME TO {1}; ALTER ROLE {0} RENAME TO {1}; {2}",
         quote(spare),
         quote(tenant),
         access::login_sql(tenant, password, connection_limit)?,
-        proof = proof_sql(spare, &fleet.identity.owner_role()),
     );
     if let Err(e) = fleet.server_admin().execute(sql.as_str()).await {
-        if crate::error::sqlstate(&e).as_deref() == Some(NOT_OURS) {
-            // Not ours after all: the database stays; the role goes if it
-            // still carries our mark, then our record.
-            if let Ok(Proof::Owned(role)) = ownership::prove_role(fleet, spare).await {
-                let _ = ownership::drop_role(fleet.server_admin(), role).await;
-            }
-            let _ = ownership::forget(&mut fleet.master, spare).await;
-            return Err(RunnerError::NotOwned {
-                database: spare.to_owned(),
-                master: fleet.master_db().to_owned(),
-                reason: "the spare's database or role no longer carries this master's mark".into(),
-            });
-        }
         let _ = unclaim(&mut fleet.master, spare).await;
         return Err(RunnerError::db(
             "renaming the spare",
@@ -328,25 +339,6 @@ pub(crate) async fn take(
     ownership::forget(&mut fleet.master, spare)
         .await
         .map_err(|e| fleet.master_error("forgetting the spare", e))
-}
-
-/// SQLSTATE raised by [`proof_sql`].
-const NOT_OURS: &str = "RSM02";
-
-/// A statement that fails (SQLSTATE [`NOT_OURS`]) unless database `spare` is
-/// owned by `owner` and role `spare` has `owner` as its member.
-fn proof_sql(spare: &str, owner: &str) -> String {
-    let (spare, owner) = (quote_literal(spare), quote_literal(owner));
-    format!(
-        "DO $rsm_proof$ BEGIN
-    IF (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = {spare}) IS DISTINCT FROM {owner}
-       OR NOT EXISTS (SELECT 1 FROM pg_auth_members m
-                        JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles o ON o.oid = m.member
-                       WHERE r.rolname = {spare} AND o.rolname = {owner}) THEN
-        RAISE EXCEPTION USING ERRCODE = '{NOT_OURS}', MESSAGE = 'not this master''s spare';
-    END IF;
-END $rsm_proof$"
-    )
 }
 
 /// A claimed spare back in the pool.
