@@ -307,6 +307,17 @@ pub fn find_bin_dir() -> Result<PathBuf, ClusterError> {
         .ok_or(ClusterError::BinariesNotFound)
 }
 
+/// A PostgreSQL client program (`pg_dump`, `pg_restore`): from the folder
+/// [`find_bin_dir`] finds (the newest, which reads older servers), else as
+/// PATH finds it.
+pub fn program(name: &str) -> PathBuf {
+    find_bin_dir()
+        .ok()
+        .map(|dir| dir.join(name))
+        .filter(|path| path.is_file())
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 pub fn free_port() -> std::io::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?

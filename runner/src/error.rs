@@ -77,6 +77,9 @@ pub mod exit {
     /// A server cannot be removed or take a tenant: it holds this fleet's
     /// tenants, is draining, or is full (the message says which).
     pub const SERVER_UNAVAILABLE: u8 = 93;
+    /// `tenant move`: the copy failed or differs from the source (the move
+    /// is undone, the tenant whole on its server).
+    pub const MOVE_FAILED: u8 = 94;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -236,6 +239,17 @@ pub enum RunnerError {
     )]
     Unstamped { tenant: String },
 
+    #[error(
+        "moving `{tenant}` failed at its {step} step: {detail}\n\
+         hint: the PostgreSQL programs' own message is above; a superuser on both servers, \
+         with `pg_dump` and `pg_restore` as new as the newer server, is what a move needs"
+    )]
+    MoveFailed {
+        tenant: String,
+        step: &'static str,
+        detail: String,
+    },
+
     #[error("{what} failed on `{database}`: {source}\nhint: {hint}")]
     Database {
         what: String,
@@ -306,6 +320,7 @@ impl RunnerError {
             UnknownTenant { .. } => exit::UNKNOWN_TENANT,
             UnknownServer { .. } => exit::UNKNOWN_SERVER,
             ServerUnavailable { .. } => exit::SERVER_UNAVAILABLE,
+            MoveFailed { .. } => exit::MOVE_FAILED,
             Unreachable { .. } => exit::UNREACHABLE,
             Database { source, .. } => match Failure::of(source) {
                 Failure::ConnectionLost => exit::UNREACHABLE,
@@ -350,6 +365,7 @@ impl RunnerError {
             UnknownTenant { .. } => "unknown_tenant",
             UnknownServer { .. } => "unknown_server",
             ServerUnavailable { .. } => "server_unavailable",
+            MoveFailed { .. } => "move_failed",
             FingerprintMismatch { .. } => "fingerprint_mismatch",
             Protected { .. } => "protected",
             Declined(_) => "not_confirmed",

@@ -43,7 +43,7 @@ pub(crate) fn pinned(options: PgConnectOptions) -> PgConnectOptions {
 pub const DEFAULT_SERVER: &str = "default";
 
 /// A PostgreSQL server the runner reaches.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Server {
     /// [`DEFAULT_SERVER`] for the master's; else as registered (`runner server add`).
     pub name: String,
@@ -52,6 +52,32 @@ pub struct Server {
     pub label: String,
     /// The runner's own local cluster: it may harden the server itself.
     pub managed: bool,
+    /// For the PostgreSQL programs the runner starts ([`Server::tool`]):
+    /// the driver's options do not give it back.
+    password: ToolPassword,
+}
+
+/// By hand: the driver's options print their password.
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("name", &self.name)
+            .field("label", &self.label)
+            .field("user", &self.options.get_username())
+            .field("managed", &self.managed)
+            .field("password", &self.password)
+            .finish()
+    }
+}
+
+/// A password kept for [`Server::tool`]; never printed, not even by `{:?}`.
+#[derive(Clone, Default)]
+struct ToolPassword(Option<String>);
+
+impl std::fmt::Debug for ToolPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "(set)" } else { "(none)" })
+    }
 }
 
 impl Server {
@@ -60,7 +86,9 @@ impl Server {
     pub fn from_url(url: &str) -> Result<Server, RunnerError> {
         let options = parse_url(url)?;
         let label = label_of(&options);
-        Ok(Server::new(DEFAULT_SERVER, options, label, false))
+        let mut server = Server::new(DEFAULT_SERVER, options, label, false);
+        server.password = ToolPassword(url_password(url));
+        Ok(server)
     }
 
     /// A server of the fleet, from its registered URL (kept without a
@@ -69,11 +97,14 @@ impl Server {
     /// `~/.pgpass`), as libpq reads it.
     pub fn registered(name: &str, url: &str) -> Result<Server, RunnerError> {
         let mut options = parse_url(url)?;
-        if let Ok(password) = std::env::var(password_variable(name)) {
-            options = options.password(&password);
+        let password = std::env::var(password_variable(name)).ok();
+        if let Some(password) = &password {
+            options = options.password(password);
         }
         let label = label_of(&options);
-        Ok(Server::new(name, options, label, false))
+        let mut server = Server::new(name, options, label, false);
+        server.password = ToolPassword(password);
+        Ok(server)
     }
 
     /// The runner's own local cluster (started by the caller).
@@ -92,6 +123,7 @@ impl Server {
             options: pinned(options.disable_statement_logging()),
             label,
             managed,
+            password: ToolPassword::default(),
         }
     }
 
@@ -127,6 +159,50 @@ impl Server {
         }
     }
 
+    /// A PostgreSQL client program (`pg_dump`, `pg_restore`) set to reach
+    /// `database` on this server as the runner does: through its environment,
+    /// never its arguments (which any user's `ps` shows). What the caller's
+    /// environment would add (a service file, other options) is removed; the
+    /// passfile is read by the program itself, as libpq does.
+    pub fn tool(&self, program: &std::path::Path, database: &str) -> std::process::Command {
+        use sqlx::postgres::PgSslMode;
+        let mut command = std::process::Command::new(program);
+        for inherited in [
+            "PGSERVICE",
+            "PGSERVICEFILE",
+            "PGHOSTADDR",
+            "PGOPTIONS",
+            "PGTARGETSESSIONATTRS",
+            "PGREQUIRESSL",
+        ] {
+            command.env_remove(inherited);
+        }
+        let host = match self.options.get_socket() {
+            Some(dir) => dir.display().to_string(),
+            None => self.options.get_host().to_owned(),
+        };
+        let ssl = match self.options.get_ssl_mode() {
+            PgSslMode::Disable => "disable",
+            PgSslMode::Allow => "allow",
+            PgSslMode::Prefer => "prefer",
+            PgSslMode::Require => "require",
+            PgSslMode::VerifyCa => "verify-ca",
+            PgSslMode::VerifyFull => "verify-full",
+        };
+        command
+            .env("PGHOST", host)
+            .env("PGPORT", self.options.get_port().to_string())
+            .env("PGUSER", self.options.get_username())
+            .env("PGDATABASE", database)
+            .env("PGSSLMODE", ssl)
+            .env("PGCONNECT_TIMEOUT", "10")
+            .env("PGAPPNAME", "rsm-runner");
+        if let Some(password) = &self.password.0 {
+            command.env("PGPASSWORD", password);
+        }
+        command
+    }
+
     /// A connection to `database`.
     pub async fn connect(&self, database: &str) -> Result<PgConnection, RunnerError> {
         self.connect_to(database, &[], false).await
@@ -157,6 +233,25 @@ impl Server {
 /// The environment variable holding a registered server's password.
 pub fn password_variable(name: &str) -> String {
     format!("RSM_PASSWORD_{}", name.to_ascii_uppercase())
+}
+
+/// The password a URL carries, decoded (`user:password@`, or `password=`).
+fn url_password(url: &str) -> Option<String> {
+    let parts = url_parts(url);
+    let written = parts
+        .userinfo
+        .and_then(|u| u.split_once(':').map(|(_, p)| p))
+        .or_else(|| {
+            parts
+                .query
+                .split('&')
+                .find_map(|p| p.strip_prefix("password="))
+        })?;
+    Some(
+        percent_encoding::percent_decode_str(written)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// Whether a URL carries a password (`user:password@`).
@@ -414,6 +509,17 @@ mod tests {
         assert!(!has_password("postgres://ana@h/db"));
         assert!(!has_password("postgres://h:5432/db"));
         assert_eq!(password_variable("eu_2"), "RSM_PASSWORD_EU_2");
+        assert_eq!(
+            url_password("postgres://a:p%40ss@h/db").as_deref(),
+            Some("p@ss")
+        );
+        assert_eq!(
+            url_password("postgres://a@h/db?password=x%20y").as_deref(),
+            Some("x y")
+        );
+        assert_eq!(url_password("postgres://a@h/db"), None);
+        let server = Server::from_url("postgres://a:SECRET@h/db").unwrap();
+        assert!(!format!("{server:?}").contains("SECRET"));
     }
 
     #[test]

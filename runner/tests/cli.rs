@@ -458,6 +458,106 @@ fn kill_9_at_any_moment_of_a_create_from_the_pool_leaves_pool_and_fleet_consiste
     );
 }
 
+/// `kill -9` of the binary at several moments of `tenant move`, between two
+/// servers and back; after each, `cleanup --orphans` settles the move, and
+/// the tenant is whole (every row, current) on exactly one server, with
+/// nothing of it on the other.
+#[test]
+fn kill_9_at_any_moment_of_a_move_leaves_the_tenant_whole_on_one_server() {
+    let fleet = KillFleet::new("killmove");
+    let second = runner::testing::other_server(1);
+    let (code, _, stderr) = fleet.run(&["server", "add", "second", &second]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = fleet.run(&["tenant", "create", "--seed", "base", "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let created: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let tenant = created["tenant"].as_str().unwrap().to_owned();
+    let first = runner::testing::server_url();
+    let presence = |url: &str| -> (bool, bool) {
+        let mut admin = fleet
+            .rt
+            .block_on(<sqlx::PgConnection as sqlx::Connection>::connect(url))
+            .unwrap();
+        fleet
+            .rt
+            .block_on(
+                sqlx::query_as(
+                    "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1),
+                            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+                )
+                .bind(&tenant)
+                .fetch_one(&mut admin),
+            )
+            .unwrap()
+    };
+    let rows = |url: &str| -> i64 {
+        let url = runner::testing::with_database(url, &tenant);
+        let mut conn = fleet
+            .rt
+            .block_on(<sqlx::PgConnection as sqlx::Connection>::connect(&url))
+            .unwrap();
+        fleet
+            .rt
+            .block_on(sqlx::query_scalar("SELECT count(*) FROM clients").fetch_one(&mut conn))
+            .unwrap()
+    };
+    let clients = rows(&first);
+    let mut moves = 0;
+    for delay_ms in [0, 40, 80, 150, 250, 400, 600, 900, 1300, 2000] {
+        let (code, stdout, stderr) = fleet.run(&["tenant", "list", "--json"]);
+        assert_eq!(code, 0, "{stderr}");
+        let listed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let from = listed[0]["server"].as_str().unwrap().to_owned();
+        let to = if from == "default" {
+            "second"
+        } else {
+            "default"
+        };
+        let mut all = vec!["tenant", "move", &tenant, "--to", to, "--yes"];
+        all.extend(fleet.conn.iter().map(String::as_str));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+            .args(&all)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let mut listed = serde_json::Value::Null;
+        for _ in 0..100 {
+            let (code, _, stderr) = fleet.run(&["tenant", "cleanup", "--orphans", "--yes"]);
+            assert_eq!(code, 0, "after {delay_ms} ms: {stderr}");
+            let (code, stdout, stderr) = fleet.run(&["tenant", "list", "--json"]);
+            assert_eq!(code, 0, "{stderr}");
+            listed = serde_json::from_str(&stdout).unwrap();
+            if listed[0]["state"] == "current" {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(
+            listed[0]["state"], "current",
+            "after {delay_ms} ms: {listed}"
+        );
+        let at = listed[0]["server"].as_str().unwrap();
+        moves += usize::from(at != from);
+        let (home, away) = if at == "default" {
+            (first.as_str(), second.as_str())
+        } else {
+            (second.as_str(), first.as_str())
+        };
+        assert_eq!(presence(home), (true, true), "after {delay_ms} ms");
+        assert_eq!(presence(away), (false, false), "after {delay_ms} ms");
+        assert_eq!(rows(home), clients, "after {delay_ms} ms");
+        assert_eq!(
+            fleet.count("SELECT count(*) FROM rsm.databases WHERE state <> 'ready'"),
+            0
+        );
+    }
+    eprintln!("kill -9 of a move: {moves} of 10 moves finished, the rest undone");
+}
+
 /// A fleet on the harness's server, driven through the binary, removed on drop.
 struct CliFleet {
     url: String,

@@ -200,15 +200,63 @@ impl Fleet {
         Ok(())
     }
 
+    /// Work on `server`, holding `key` there too when it is not the
+    /// master's server (where the fleet's own locks are taken): a runner that
+    /// dies mid-statement on a remote server holds its lock there until the
+    /// server has finished the statement, so that no repair decides on what
+    /// that statement has not yet made.
+    pub async fn work_on_locked(
+        &mut self,
+        server: Server,
+        key: crate::bookkeeping::lock::LockKey,
+    ) -> Result<(), RunnerError> {
+        self.work_on(server).await?;
+        self.hold_here(key).await
+    }
+
+    /// Take `key` on the server worked on, when it is not the master's
+    /// (there the fleet's connection holds it already): see
+    /// [`Fleet::work_on_locked`]. Waits up to 10 s.
+    pub async fn hold_here(
+        &mut self,
+        key: crate::bookkeeping::lock::LockKey,
+    ) -> Result<(), RunnerError> {
+        use crate::bookkeeping::lock;
+        let label = self.server.label.clone();
+        let Some(remote) = self.remote.as_mut() else {
+            return Ok(());
+        };
+        let held = lock::acquire(remote, key, std::time::Duration::from_secs(10))
+            .await
+            .map_err(|e| RunnerError::db("taking a lock", "postgres", e))?;
+        if held {
+            Ok(())
+        } else {
+            Err(RunnerError::Busy {
+                database: label,
+                what: "a runner (or one that died mid-statement) is still at work there".into(),
+            })
+        }
+    }
+
+    /// Release what [`Fleet::hold_here`] took.
+    pub async fn release_here(&mut self, key: crate::bookkeeping::lock::LockKey) {
+        if let Some(remote) = self.remote.as_mut() {
+            crate::bookkeeping::lock::release(remote, key).await;
+        }
+    }
+
     /// Work on the server the master records `database` on (the master's
-    /// when it records nothing).
+    /// when it records nothing), holding the database's lock there too (the
+    /// caller holds it on the master's server).
     pub async fn work_on_database(&mut self, database: &str) -> Result<(), RunnerError> {
         let recorded = intent(&mut self.master, database)
             .await
             .map_err(|e| self.master_error("reading the runner's records", e))?;
         let name = recorded.map_or_else(|| DEFAULT_SERVER.to_owned(), |i| i.server);
         let server = self.server_named(&name).await?;
-        self.work_on(server).await
+        let key = crate::bookkeeping::lock::LockKey::database(database);
+        self.work_on_locked(server, key).await
     }
 
     /// A server of the fleet by name, as registered.
@@ -299,6 +347,12 @@ pub enum Phase {
     Dropping,
     /// A spare being renamed to a tenant (`claimed_for`).
     Claimed,
+    /// A tenant being copied to another server (`copy_on`); the source is
+    /// still the tenant.
+    Moving,
+    /// A tenant switched to its new server; its old copy (`copy_on`) is
+    /// left to drop.
+    Moved,
 }
 
 impl Phase {
@@ -308,6 +362,8 @@ impl Phase {
             Phase::Ready => "ready",
             Phase::Dropping => "dropping",
             Phase::Claimed => "claimed",
+            Phase::Moving => "moving",
+            Phase::Moved => "moved",
         }
     }
 
@@ -316,6 +372,8 @@ impl Phase {
             "ready" => Phase::Ready,
             "dropping" => Phase::Dropping,
             "claimed" => Phase::Claimed,
+            "moving" => Phase::Moving,
+            "moved" => Phase::Moved,
             _ => Phase::Creating,
         }
     }
@@ -334,6 +392,21 @@ pub struct Intent {
     pub server: String,
     /// A spare being renamed: the tenant it becomes.
     pub claimed_for: Option<String>,
+    /// A tenant moving or moved: the server of its other copy.
+    pub copy_on: Option<String>,
+    /// A tenant moving or moved: its database's connection limit before the
+    /// move kept everyone out.
+    pub connection_limit_before: Option<i32>,
+}
+
+impl Intent {
+    /// Whether this record accounts for a database named so on `server`: the
+    /// server it is recorded on, or the other copy of a move under way.
+    pub fn is_on(&self, server: &str) -> bool {
+        self.server == server
+            || (matches!(self.phase, Phase::Moving | Phase::Moved)
+                && self.copy_on.as_deref() == Some(server))
+    }
 }
 
 type IntentRow = (
@@ -345,10 +418,23 @@ type IntentRow = (
     NaiveDateTime,
     Option<String>,
     Option<String>,
+    Option<String>,
+    Option<i32>,
 );
 
 fn intent_of(
-    (name, kind, phase, slug, adopted, created_at, server, claimed_for): IntentRow,
+    (
+        name,
+        kind,
+        phase,
+        slug,
+        adopted,
+        created_at,
+        server,
+        claimed_for,
+        copy_on,
+        connection_limit_before,
+    ): IntentRow,
 ) -> Intent {
     Intent {
         name,
@@ -363,14 +449,17 @@ fn intent_of(
         created_at,
         server: server.unwrap_or_else(|| DEFAULT_SERVER.to_owned()),
         claimed_for,
+        copy_on,
+        connection_limit_before,
     }
 }
 
-/// The server and the claim are read through JSON: a master of an older
-/// runner, not yet upgraded (read by `status`), has no such columns.
+/// The server, the claim and the move are read through JSON: a master of an
+/// older runner, not yet upgraded (read by `status`), has no such columns.
 const INTENT_COLUMNS: &str =
     "SELECT name, kind, state, slug, adopted, (created_at AT TIME ZONE 'UTC'),
-        to_jsonb(d) ->> 'server', to_jsonb(d) ->> 'claimed_for' FROM rsm.databases d";
+        to_jsonb(d) ->> 'server', to_jsonb(d) ->> 'claimed_for', to_jsonb(d) ->> 'copy_on',
+        (to_jsonb(d) ->> 'connection_limit_before')::int FROM rsm.databases d";
 
 /// Record the intent to create `name`; committed before anything is created.
 pub async fn record_intent(
@@ -517,7 +606,7 @@ pub async fn prove_database(
         )));
     };
     // Named like one of ours, on another server than the one recorded.
-    if record.server != fleet.server.name {
+    if !record.is_on(&fleet.server.name) {
         return Ok(Proof::NotOwned(format!(
             "the master `{}` records `{name}` on server `{}`, not on `{}`",
             fleet.master_db(),
@@ -582,7 +671,7 @@ pub async fn prove_role(fleet: &mut Fleet, name: &str) -> Result<Proof<OwnedRole
             fleet.identity.owner_role()
         ))),
         Some(true) => match intent(&mut fleet.master, name).await? {
-            Some(record) if record.server != fleet.server.name => Ok(Proof::NotOwned(format!(
+            Some(record) if !record.is_on(&fleet.server.name) => Ok(Proof::NotOwned(format!(
                 "the master `{}` records `{name}` on server `{}`, not on `{}`",
                 fleet.master_db(),
                 record.server,

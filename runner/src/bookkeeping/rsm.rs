@@ -141,6 +141,17 @@ ALTER TABLE rsm.databases ADD COLUMN server text REFERENCES rsm.servers (name);"
 ALTER TABLE rsm.databases DROP CONSTRAINT databases_state_check,
     ADD CONSTRAINT databases_state_check CHECK (state IN ('creating', 'ready', 'dropping', 'claimed'));
 ALTER TABLE rsm.databases ADD COLUMN claimed_for text;",
+    // 4: moves between servers. While a tenant moves (`moving`: `server` is
+    // still the source) or after its switch (`moved`: `server` is the
+    // target), `copy_on` names the server of its other copy (being made, or
+    // left to drop; `default` is the master's), and `connection_limit_before`
+    // the database's limit before it was kept out (restored on whichever copy
+    // stays).
+    "ALTER TABLE rsm.databases DROP CONSTRAINT databases_state_check,
+    ADD CONSTRAINT databases_state_check
+        CHECK (state IN ('creating', 'ready', 'dropping', 'claimed', 'moving', 'moved'));
+ALTER TABLE rsm.databases ADD COLUMN copy_on text, ADD COLUMN connection_limit_before integer,
+    ADD CHECK ((state IN ('moving', 'moved')) = (copy_on IS NOT NULL));",
 ];
 
 /// SQL for the version of `ladder` in the connected database: 0 when `rsm`

@@ -165,13 +165,15 @@ pub async fn counts(master: &mut PgConnection) -> Result<BTreeMap<String, Counts
         .collect())
 }
 
-/// The databases this master recorded on `name`, with their kind.
+/// The databases this master recorded on `name`, with their kind (a
+/// tenant's other copy, during a move, among them).
 pub async fn databases_on(
     master: &mut PgConnection,
     name: &str,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT name, kind FROM rsm.databases WHERE coalesce(server, 'default') = $1 ORDER BY name",
+        "SELECT name, kind FROM rsm.databases
+          WHERE coalesce(server, 'default') = $1 OR copy_on = $1 ORDER BY name",
     )
     .bind(name)
     .fetch_all(master)

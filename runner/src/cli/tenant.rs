@@ -31,6 +31,28 @@ pub enum TenantCommand {
     Credentials(CredentialsArgs),
     /// Seed an empty tenant.
     Seed(SeedArgs),
+    /// Move a tenant to another server of the fleet: kept out while it is
+    /// copied (pg_dump, pg_restore), verified, switched, the old copy dropped;
+    /// asks unless --yes.
+    Move(MoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// The tenant database to move, e.g. `tenant_3`.
+    pub tenant: String,
+    /// The server to move it to (`runner server list`).
+    #[arg(long)]
+    pub to: String,
+    /// Parallel jobs of pg_dump and pg_restore (1: one stream, nothing
+    /// written to disk; more: a directory dump in a private temporary folder).
+    #[arg(long, default_value_t = 1)]
+    pub jobs: u32,
+    /// Do not ask.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub conn: ConnArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -358,6 +380,44 @@ pub async fn run(
                     w,
                     "role {} password {}\nurl {}",
                     credentials.role, credentials.password, credentials.url
+                )
+            })
+        }
+        TenantCommand::Move(a) => {
+            let target = a.conn.target()?;
+            let options = tenant::MoveOptions {
+                to: a.to,
+                jobs: a.jobs,
+                ..tenant::MoveOptions::default()
+            };
+            let info = tenant::find(&target, &a.tenant).await?;
+            if !out.json() {
+                table(out.raw(), &HEADER, &rows(std::slice::from_ref(&info)))?;
+            }
+            confirm(
+                &format!(
+                    "move {} from `{}` to `{}`? Its roles are kept out until the copy is verified",
+                    a.tenant, info.server, options.to
+                ),
+                a.yes,
+            )?;
+            let mut progress = Progress::new(tenant::MoveStep::ALL.len(), out.json());
+            let moved = tenant::move_reporting(&target, &a.tenant, &options, &mut |step| {
+                progress.step(step.as_str())
+            })
+            .await?;
+            out.emit(&moved, |w| {
+                writeln!(
+                    w,
+                    "moved {} from `{}` to `{}` in {} ms: {} rows in {} tables and {} sequences verified, catalog {}",
+                    moved.tenant,
+                    moved.from,
+                    moved.to,
+                    moved.millis,
+                    moved.rows,
+                    moved.tables,
+                    moved.sequences,
+                    &moved.catalog[..moved.catalog.len().min(12)]
                 )
             })
         }

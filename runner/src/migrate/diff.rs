@@ -176,7 +176,11 @@ pub async fn for_database(
             let (info, server) = tenant::find_on(target, name).await?;
             if matches!(
                 info.state,
-                State::Dangling | State::Unregistered | State::Creating | State::Orphan
+                State::Dangling
+                    | State::Unregistered
+                    | State::Creating
+                    | State::Orphan
+                    | State::Moving
             ) {
                 return Err(RunnerError::InvalidInput(format!(
                     "tenant `{name}` is {}: there is no registered database to diff",

@@ -390,7 +390,7 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
         let state = match info.state {
             State::Unregistered => DbState::Unregistered,
             State::Dangling => DbState::Dangling,
-            State::Creating | State::Dropping => DbState::Busy,
+            State::Creating | State::Dropping | State::Moving => DbState::Busy,
             State::Orphan => DbState::Orphan,
             _ => DbState::Unreachable,
         };

@@ -142,8 +142,8 @@ pub(crate) fn credentials_for(server: &Server, tenant: &str, password: String) -
 pub async fn rotate_credentials(target: &Target, tenant: &str) -> Result<Credentials, RunnerError> {
     crate::target::check_name("tenant name", tenant)?;
     let mut fleet = Fleet::open(target).await?;
-    super::under_lock(&mut fleet, tenant, |fleet, tenant| {
-        Box::pin(rotate_locked(fleet, tenant))
+    super::under_lock(&mut fleet, tenant, async |fleet, tenant| {
+        rotate_locked(fleet, tenant).await
     })
     .await
 }

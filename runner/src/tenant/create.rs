@@ -13,14 +13,15 @@
 //! leaves the record and a free lock: the next create or cleanup finds it and
 //! removes what it proves ours ([`super::remove::repair`]).
 
-#[cfg(feature = "testing")]
-use std::sync::Arc;
 use std::time::Instant;
 
 use schema_core::DbKind;
 use sqlx::{Connection, PgConnection};
 
 use super::access::{self, Credentials};
+use super::fault::Failure;
+#[cfg(feature = "testing")]
+pub use super::fault::FaultAction;
 use super::pool;
 use super::remove;
 use super::seed;
@@ -65,25 +66,9 @@ pub struct Fault {
 }
 
 #[cfg(feature = "testing")]
-#[derive(Clone)]
-pub enum FaultAction {
-    /// Fail: the normal cleanup runs.
-    Error,
-    /// "Die": nothing is cleaned up; connections close, so locks are released.
-    Crash,
-    /// Call this (say, stop the server), then go on.
-    Call(Arc<dyn Fn() + Send + Sync>),
-}
-
-#[cfg(feature = "testing")]
 impl std::fmt::Debug for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let action = match self.action {
-            FaultAction::Error => "error",
-            FaultAction::Crash => "crash",
-            FaultAction::Call(_) => "call",
-        };
-        write!(f, "{action} after {:?}", self.after)
+        write!(f, "{:?} after {:?}", self.action, self.after)
     }
 }
 
@@ -184,10 +169,12 @@ pub async fn create_reporting(
         let _ = pool::unclaim(&mut fleet.master, spare).await;
     }
     if let Some(spare) = &allocated.spare {
+        fleet.release_here(LockKey::database(spare)).await;
         lock::release(&mut fleet.admin, LockKey::database(spare)).await;
     }
     match built {
         Ok(mut created) => {
+            fleet.release_here(key).await;
             lock::release(&mut fleet.admin, key).await;
             created.millis = started.elapsed().as_millis() as u64;
             Ok(created)
@@ -287,11 +274,34 @@ async fn allocate_locked(
             break name;
         }
     };
+    // Held on the tenant's server too, until this runner's statements there
+    // are done (its session ends after a kill only when they are).
+    if let Err(e) = fleet.hold_here(LockKey::database(&tenant)).await {
+        lock::release(&mut fleet.admin, LockKey::database(&tenant)).await;
+        return Err(e);
+    }
     let recorded = match record(fleet, options, number, &tenant).await {
         Ok(mut allocated) if options.pooled => match pool::claim(fleet, &tenant).await {
             Ok(spare) => {
-                allocated.spare = spare;
-                Ok(allocated)
+                // Its rename runs on the spare's server: held there too.
+                let held = match &spare {
+                    Some(spare) => fleet.hold_here(LockKey::database(spare)).await,
+                    None => Ok(()),
+                };
+                match held {
+                    Ok(()) => {
+                        allocated.spare = spare;
+                        Ok(allocated)
+                    }
+                    Err(e) => {
+                        if let Some(spare) = &spare {
+                            let _ = pool::unclaim(&mut fleet.master, spare).await;
+                            lock::release(&mut fleet.admin, LockKey::database(spare)).await;
+                        }
+                        let _ = ownership::forget(&mut fleet.master, &tenant).await;
+                        Err(e)
+                    }
+                }
             }
             Err(e) => {
                 let _ = ownership::forget(&mut fleet.master, &tenant).await;
@@ -302,6 +312,7 @@ async fn allocate_locked(
     };
     if recorded.is_err() {
         lock::release(&mut fleet.admin, LockKey::database(&tenant)).await;
+        fleet.release_here(LockKey::database(&tenant)).await;
     }
     recorded
 }
@@ -383,20 +394,6 @@ async fn record(
     })
 }
 
-/// How a create stopped: an error (what it made is removed) or, injected by
-/// the tests, a crash (nothing is removed, as after a kill).
-enum Failure {
-    Error(RunnerError),
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
-    Crash(RunnerError),
-}
-
-impl From<RunnerError> for Failure {
-    fn from(e: RunnerError) -> Self {
-        Failure::Error(e)
-    }
-}
-
 /// The fault the tests asked for after `step`, if any; without the
 /// `testing` feature there is none and this is a no-op.
 #[cfg(not(feature = "testing"))]
@@ -406,18 +403,8 @@ fn fault_at(_: &CreateOptions, _: Step) -> Result<(), Failure> {
 
 #[cfg(feature = "testing")]
 fn fault_at(options: &CreateOptions, step: Step) -> Result<(), Failure> {
-    let Some(fault) = options.fault.as_ref().filter(|f| f.after == step) else {
-        return Ok(());
-    };
-    let injected = || RunnerError::InvalidInput(format!("fault injected after {step:?}"));
-    match &fault.action {
-        FaultAction::Error => Err(Failure::Error(injected())),
-        FaultAction::Crash => Err(Failure::Crash(injected())),
-        FaultAction::Call(f) => {
-            f();
-            Ok(())
-        }
-    }
+    let fault = options.fault.as_ref().filter(|f| f.after == step);
+    super::fault::inject(fault.map(|f| &f.action), &step)
 }
 
 /// Steps 2 and 3; on error the caller removes what exists.

@@ -45,6 +45,9 @@ pub enum State {
     Unregistered,
     /// Registered, but its database refused the runner's connection.
     Unreachable,
+    /// Being moved to another server right now, or a move that was
+    /// interrupted (the next move, create or cleanup finishes or undoes it).
+    Moving,
 }
 
 impl State {
@@ -59,6 +62,7 @@ impl State {
             State::Dangling => "dangling",
             State::Unregistered => "unregistered",
             State::Unreachable => "unreachable",
+            State::Moving => "moving",
         }
     }
 }
@@ -339,6 +343,19 @@ fn classify(facts: &Facts, name: &str) -> Option<(TenantInfo, bool)> {
         return Some((info, false));
     }
     let (state, note) = match (intent.map(|i| i.phase), registered, owner) {
+        (Some(Phase::Moving | Phase::Moved), _, _) => {
+            let other = intent.and_then(|i| i.copy_on.clone()).unwrap_or_default();
+            let switched = intent.is_some_and(|i| i.phase == Phase::Moved);
+            let note = match (live, switched) {
+                (true, false) => format!("being moved to `{other}`; its roles are kept out until the switch"),
+                (true, true) => format!("moved; its old copy on `{other}` is being dropped"),
+                (false, false) => format!("a move to `{other}` was interrupted before its switch; the next `runner tenant move`, create or cleanup undoes it"),
+                (false, true) => format!("a move was interrupted after its switch; the next `runner tenant move`, create or cleanup drops the old copy on `{other}`"),
+            };
+            info.state = State::Moving;
+            info.note = Some(note);
+            return Some((info, false));
+        }
         (Some(Phase::Creating), _, _) if live => (State::Creating, None),
         (Some(Phase::Dropping), _, _) if live => (State::Dropping, None),
         (Some(Phase::Creating), _, _) => (
@@ -642,6 +659,7 @@ mod tests {
             State::Dangling,
             State::Unregistered,
             State::Unreachable,
+            State::Moving,
         ] {
             let json = serde_json::to_value(state).unwrap();
             assert_eq!(json, state.as_str(), "{state:?}");

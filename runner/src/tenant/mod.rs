@@ -6,11 +6,14 @@
 //!   master can prove it made;
 //! * [`protect`]: production tenants are never dropped;
 //! * [`rotate_credentials`]: the only place a password is shown;
-//! * [`seed_existing`]: a seed set into an empty tenant.
+//! * [`seed_existing`]: a seed set into an empty tenant;
+//! * [`move_tenant`]: to another server of the fleet.
 
 mod access;
 mod create;
+mod fault;
 mod inventory;
+mod moving;
 pub mod pool;
 mod remove;
 mod seed;
@@ -26,14 +29,13 @@ pub use create::{create, create_reporting, progress_steps, CreateOptions, Create
 pub use create::{Fault, FaultAction};
 pub(crate) use inventory::concurrently_by;
 pub use inventory::{find, find_on, list, sort, survey, State, Survey, TenantInfo};
+pub use moving::{move_reporting, move_tenant, MoveOptions, MoveStep, Moved, MAX_JOBS};
 pub use remove::{
     cleanup, drop, plan_cleanup, repair, repair_all, CleanupPlan, CleanupReport, Dropped, Kept,
     Repaired, Selection,
 };
 pub use seed::{seed_existing, Seeded};
 
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use crate::bookkeeping::lock::{self, LockKey};
@@ -44,15 +46,13 @@ use crate::RunnerError;
 /// How long a command waits for another runner working on the same tenant.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
 
-type Work<'f, T> = Pin<Box<dyn Future<Output = Result<T, RunnerError>> + Send + 'f>>;
-
 /// Run `work` under the tenant's lock: the one way a command changes a
 /// tenant, so that it decides on what it reads under the lock. Another runner
 /// holding it for [`LOCK_WAIT`] makes the tenant [`RunnerError::Busy`].
 async fn under_lock<T>(
     fleet: &mut Fleet,
     tenant: &str,
-    work: impl for<'f> FnOnce(&'f mut Fleet, &'f str) -> Work<'f, T>,
+    work: impl AsyncFnOnce(&mut Fleet, &str) -> Result<T, RunnerError>,
 ) -> Result<T, RunnerError> {
     let key = LockKey::database(tenant);
     let locked = lock::acquire(&mut fleet.admin, key, LOCK_WAIT)
@@ -69,6 +69,7 @@ async fn under_lock<T>(
         Ok(()) => work(fleet, tenant).await,
         Err(e) => Err(e),
     };
+    fleet.release_here(key).await;
     lock::release(&mut fleet.admin, key).await;
     done
 }
@@ -102,8 +103,8 @@ pub async fn protect(target: &Target, tenant: &str, on: bool) -> Result<TenantIn
     check_name("tenant name", tenant)?;
     let mut info = find(target, tenant).await?;
     let mut fleet = Fleet::open(target).await?;
-    under_lock(&mut fleet, tenant, |fleet, tenant| {
-        Box::pin(mark_protected(fleet, tenant, on))
+    under_lock(&mut fleet, tenant, async |fleet, tenant| {
+        mark_protected(fleet, tenant, on).await
     })
     .await?;
     info.protected = on;

@@ -184,10 +184,15 @@ async fn drop_spare(fleet: &mut Fleet, name: &str) -> Result<Option<String>, Run
 async fn make_spare(fleet: &mut Fleet) -> Result<String, RunnerError> {
     let name = record_spare(fleet).await?;
     let key = LockKey::database(&name);
-    let built = build_spare(fleet, &name).await;
+    // On the spare's server too (see `Fleet::hold_here`).
+    let built = match fleet.hold_here(key).await {
+        Ok(()) => build_spare(fleet, &name).await,
+        Err(e) => Err(e),
+    };
     if built.is_err() {
         let _ = drop_spare(fleet, &name).await;
     }
+    fleet.release_here(key).await;
     lock::release(&mut fleet.admin, key).await;
     built.map(|()| name)
 }

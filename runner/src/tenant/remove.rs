@@ -58,8 +58,8 @@ async fn is_known(fleet: &mut Fleet, tenant: &str) -> Result<bool, RunnerError> 
 }
 
 async fn drop_one(fleet: &mut Fleet, tenant: &str) -> Result<Dropped, RunnerError> {
-    super::under_lock(fleet, tenant, |fleet, tenant| {
-        Box::pin(drop_locked(fleet, tenant))
+    super::under_lock(fleet, tenant, async |fleet, tenant| {
+        drop_locked(fleet, tenant).await
     })
     .await
 }
@@ -240,7 +240,7 @@ pub async fn plan_cleanup(
         match t.state {
             State::Creating => {}
             // Repair decides these under their lock: removed, finished or undone.
-            State::Orphan | State::Dropping => plan.orphans.push(t),
+            State::Orphan | State::Dropping | State::Moving => plan.orphans.push(t),
             _ if !selected => {}
             State::Unregistered => {
                 let reason = t.note.clone().unwrap_or_default();
@@ -381,6 +381,7 @@ pub async fn repair(fleet: &mut Fleet, everywhere: bool) -> Result<Repaired, Run
             continue; // a live runner is at work on it
         }
         let outcome = repair_locked(fleet, &intent.name).await;
+        fleet.release_here(key).await;
         lock::release(&mut fleet.admin, key).await;
         // One leftover that cannot be handled now does not stop the others
         // (nor the create that runs repair first): it is reported, and tried again.
@@ -450,6 +451,10 @@ async fn repair_record(
     let master_error = |fleet: &Fleet, e| fleet.master_error("reading the master's records", e);
     match intent.phase {
         Phase::Ready => Ok(Outcome::Nothing),
+        // A move whose runner died: finished if it was switched, else undone.
+        Phase::Moving | Phase::Moved => super::moving::settle(fleet, &intent)
+            .await
+            .map(Outcome::Kept),
         Phase::Creating => {
             if is_registered(&mut fleet.master, name)
                 .await

@@ -98,8 +98,8 @@ pub async fn seed_existing(
         }
     }
     let mut fleet = Fleet::open(target).await?;
-    super::under_lock(&mut fleet, tenant, |fleet, tenant| {
-        Box::pin(seed_locked(fleet, tenant, set, scale, value))
+    super::under_lock(&mut fleet, tenant, async |fleet, tenant| {
+        seed_locked(fleet, tenant, set, scale, value).await
     })
     .await
 }

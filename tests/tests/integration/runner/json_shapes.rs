@@ -128,6 +128,21 @@ async fn every_commands_json_keeps_its_shape() {
         .await
         .unwrap();
     text += &shape_of("migrate --dry-run", &report);
+    let second = runner::testing::other_server(0);
+    runner::servers::add(&fleet.target, "second", &second, None)
+        .await
+        .unwrap();
+    let moving = tenant::MoveOptions {
+        to: "second".into(),
+        jobs: 1,
+        ..tenant::MoveOptions::default()
+    };
+    text += &shape_of(
+        "tenant move",
+        &tenant::move_tenant(&fleet.target, &name, &moving)
+            .await
+            .unwrap(),
+    );
     let error = tenant::drop(&fleet.target, "tenant_999999")
         .await
         .unwrap_err();

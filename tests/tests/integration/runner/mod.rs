@@ -9,6 +9,7 @@ mod json_shapes;
 mod legacy;
 mod lifecycle;
 mod migrate;
+mod moving;
 mod pool;
 mod rsm;
 mod safety;
