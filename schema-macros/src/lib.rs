@@ -78,6 +78,7 @@ mod ctxt;
 mod group;
 mod symbol;
 mod table;
+mod tenant_test;
 mod text_enum;
 
 use proc_macro::TokenStream;
@@ -128,4 +129,11 @@ pub fn derive_text_enum(input: TokenStream) -> TokenStream {
     text_enum::expand_text_enum(input.into())
         .unwrap_or_else(|err| err.to_compile_error())
         .into()
+}
+
+/// `#[runner::test]`: use it through the runner (feature `testing`), which
+/// re-exports it and holds what it expands to (`runner::testing::run_test`).
+#[proc_macro_attribute]
+pub fn tenant_test(args: TokenStream, item: TokenStream) -> TokenStream {
+    tenant_test::expand(args.into(), item.into()).into()
 }

@@ -385,11 +385,7 @@ pub async fn run(
         }
         TenantCommand::Move(a) => {
             let target = a.conn.target()?;
-            let options = tenant::MoveOptions {
-                to: a.to,
-                jobs: a.jobs,
-                ..tenant::MoveOptions::default()
-            };
+            let options = tenant::MoveOptions::new(a.to, a.jobs);
             let info = tenant::find(&target, &a.tenant).await?;
             if !out.json() {
                 table(out.raw(), &HEADER, &rows(std::slice::from_ref(&info)))?;

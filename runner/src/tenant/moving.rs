@@ -105,6 +105,18 @@ pub struct MoveOptions {
     pub fault: Option<(MoveStep, FaultAction)>,
 }
 
+impl MoveOptions {
+    // The `testing` feature adds a field the update fills.
+    #[allow(clippy::needless_update)]
+    pub fn new(to: impl Into<String>, jobs: u32) -> MoveOptions {
+        MoveOptions {
+            to: to.into(),
+            jobs,
+            ..MoveOptions::default()
+        }
+    }
+}
+
 /// What a move did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Moved {

@@ -14,4 +14,5 @@ mod pool;
 mod rsm;
 mod safety;
 mod servers;
+mod test_attribute;
 mod truth;

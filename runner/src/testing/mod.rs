@@ -8,11 +8,24 @@
 //! # }
 //! ```
 //!
+//! `#[runner::test]` gives each test such a tenant, its factories seeded from
+//! the test's name, from a pool kept filled in the background ([`pool`]):
+//!
+//! ```no_run
+//! #[runner::test]
+//! async fn a_client_gets_a_name(tenant: runner::testing::TestTenant) {
+//!     let client = tenant.seed.factory::<schema_defs::tenant::Client>().create(&tenant.pool).await.unwrap();
+//!     assert!(!client.name.is_empty());
+//! }
+//! ```
+//!
 //! With `TEST_DATABASE_URL` set, tests use that server (the URL's database is
 //! only used to connect; each test creates and drops its own). Otherwise the
 //! first test starts a throwaway cluster from the local PostgreSQL binaries in
 //! a temporary folder; a reaper process stops it and removes the folder when
 //! the test process ends, however it ends.
+
+pub mod pool;
 
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -119,6 +132,9 @@ pub struct TestDb {
     pub name: String,
     pub url: String,
     pub pool: PgPool,
+    /// From the test pool, for this test: given back when dropped
+    /// ([`pool`]); otherwise dropped at once.
+    pooled_for: Option<String>,
 }
 
 impl TestDb {
@@ -155,11 +171,20 @@ async fn open(server: &Server, name: String) -> TestDb {
         )
         .await
         .expect("connect to the test database");
-    TestDb { name, url, pool }
+    TestDb {
+        name,
+        url,
+        pool,
+        pooled_for: None,
+    }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if let Some(test) = &self.pooled_for {
+            pool::give_back(&self.name, test);
+            return;
+        }
         let admin_url = server().admin_url.clone();
         let name = self.name.clone();
         // Drop runs outside any async context we could borrow: use a thread of its own.
@@ -203,6 +228,8 @@ pub async fn fresh_schema(db: schema_core::DbKind) -> TestDb {
 pub struct TestTenant {
     pub db: TestDb,
     pub seed: schema_core::Seed,
+    /// How long the test waited for it.
+    pub set_up: std::time::Duration,
 }
 
 impl std::ops::Deref for TestTenant {
@@ -216,43 +243,63 @@ impl std::ops::Deref for TestTenant {
 /// on one server, rebuilt when the schema fingerprint changes).
 const TEST_PREFIX: &str = "rsm_test_";
 
+/// A tenant for the calling test, from the test pool ([`pool`]), its
+/// factories seeded with 0; dropped after the test, kept when it panics.
 pub async fn fresh_tenant() -> TestTenant {
-    let server = server();
-    let name = next_name();
-    let mut admin = PgConnection::connect(&server.admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("connect to the test server: {e}"));
-    let template = ensure_test_template(&mut admin)
-        .await
-        .unwrap_or_else(|e| panic!("build the test template: {e}"));
-    let clone = format!(
-        "CREATE DATABASE {} TEMPLATE {}",
-        quote(&name),
-        quote(&template)
+    tenant_for("fresh_tenant", schema_core::Seed::new(0))
+}
+
+/// A tenant from the test pool for `test`, its factories drawing from `seed`.
+/// Blocks the calling thread for the moment the pool's worker takes to hand
+/// it out (a rename; a clone when the pool is empty).
+fn tenant_for(test: &str, seed: schema_core::Seed) -> TestTenant {
+    let (name, set_up) = pool::timed(pool::take);
+    let url = with_database(&server().admin_url, &name);
+    // Connected on first use: the test's own time, not the set-up's.
+    let connections = PgPoolOptions::new().max_connections(4).connect_lazy_with(
+        url.parse::<PgConnectOptions>()
+            .expect("test URL")
+            .disable_statement_logging(),
     );
-    match admin.execute(clone.as_str()).await {
-        Ok(_) => {}
-        // Someone is connected to the template: plain DDL instead.
-        Err(e) if crate::error::sqlstate(&e).as_deref() == Some("55006") => {
-            admin
-                .execute(format!("CREATE DATABASE {}", quote(&name)).as_str())
-                .await
-                .unwrap_or_else(|e| panic!("create test tenant {name}: {e}"));
-            let mut conn = PgConnection::connect(&with_database(&server.admin_url, &name))
-                .await
-                .unwrap_or_else(|e| panic!("connect to test tenant {name}: {e}"));
-            let declared = crate::app::declared();
-            template::apply_schema(&mut conn, &declared, schema_core::DbKind::Tenant, None)
-                .await
-                .unwrap_or_else(|e| panic!("create the tenant schema in {name}: {e}"));
-        }
-        Err(e) => panic!("create test tenant {name}: {e}"),
-    }
-    admin.close().await.ok();
     TestTenant {
-        db: open(server, name).await,
-        seed: schema_core::Seed::new(0),
+        db: TestDb {
+            name,
+            url,
+            pool: connections,
+            pooled_for: Some(test.to_owned()),
+        },
+        seed,
+        set_up,
     }
+}
+
+/// The day "today" is for the factories of `#[runner::test]`: the same data
+/// on any day the suite runs.
+pub const TEST_ANCHOR: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 6, 1) {
+    Some(day) => day,
+    None => panic!("a valid date"),
+};
+
+/// What `#[runner::test]` expands to: a runtime of the test's own, a tenant
+/// from the pool with factories seeded from the test's path (the same data
+/// every run, dates around [`TEST_ANCHOR`]), then the test's body. The tenant is dropped after a passing
+/// test and kept, with its name printed, after a panic.
+pub fn run_test<F, Fut, R>(test: &str, body: F) -> R
+where
+    F: FnOnce(TestTenant) -> Fut,
+    Fut: std::future::Future<Output = R>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the test");
+    let seed = schema_core::Seed::with_anchor(pool::seed_of(test), TEST_ANCHOR);
+    // Its connections belong to the test's runtime.
+    let tenant = {
+        let _inside = runtime.enter();
+        tenant_for(test, seed)
+    };
+    runtime.block_on(body(tenant))
 }
 
 /// The harness's template of the current tenant schema, built once per
