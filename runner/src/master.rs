@@ -150,7 +150,7 @@ async fn init_locked(target: &Target, admin: &mut PgConnection) -> Result<InitRe
     {
         Some(inserted) => report.plans_inserted = inserted,
         None => report.warnings.push(
-            "built without seed sets (`--no-default-features`): the subscription plans were not \
+            "built without seed sets (without the feature `seeds`): the subscription plans were not \
              inserted; `runner master init` from a default build inserts them"
                 .into(),
         ),

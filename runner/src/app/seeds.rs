@@ -45,7 +45,7 @@ pub fn check_available(set: SeedSet) -> Result<(), RunnerError> {
         return Ok(());
     }
     Err(RunnerError::InvalidInput(format!(
-        "seed set `{}`: this runner was built without seed sets (`--no-default-features`); \
+        "seed set `{}`: this runner was built without seed sets (without its feature `seeds`); \
          build it with the default features, or use `--seed none`",
         set.as_str()
     )))
