@@ -340,9 +340,17 @@ async fn keep(admin: &mut PgConnection, name: &str, test: &str) -> String {
     let kept = kept_name(test);
     let _ = drop_test_database(admin, &kept).await;
     let rename = format!("ALTER DATABASE {} RENAME TO {}", quote(name), quote(&kept));
-    // The test's connections close as it unwinds: a moment for them; still
-    // connected after a second, it is kept under its own name.
+    // The failed test's sessions are still open (it is unwinding, its pool
+    // not yet dropped): ended, since the test is over, then the rename.
+    // Still in use after a second, it is kept under its own name.
     for _ in 0..50 {
+        let _ = sqlx::query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE datname = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(name)
+        .execute(&mut *admin)
+        .await;
         match admin.execute(rename.as_str()).await {
             Ok(_) => return kept,
             Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,

@@ -1,8 +1,12 @@
-//! Benchmark of the fleet engine on one server with N tenants (default 1,000)
-//! of the real 31-table schema.
+//! Benchmark of the fleet engine with N tenants (default 1,000) of the real
+//! 31-table schema, on one server or spread over SERVERS (1 to 3: the
+//! harness's and up to two more throwaway clusters, registered with `runner
+//! server add`; tenants placed by `tenant create`).
 //!
-//! `cargo build --release -p runner -p tests && target/release/bench-fleet [N] [CONCURRENCY]`
+//! `cargo build --release -p runner -p tests && target/release/bench-fleet [N] [CONCURRENCY] [SERVERS]`
 //!
+//! Floors are per server, the servers worked on at once (as the runner
+//! does), at the same concurrency on each.
 //! 1. `runner status` over the fleet, as a whole process (the release
 //!    `runner` binary beside this one), and through the library; floor: one
 //!    connection and `SELECT 1` per database, at the same concurrency.
@@ -21,11 +25,29 @@ use std::time::Instant;
 use runner::declared::Declared;
 use runner::migrate::run::{self, RunOptions};
 use runner::migrate::status::{self, StatusOptions};
+use runner::server::{Server, DEFAULT_SERVER};
 use runner::target::Target;
 use runner::tenant::{self, CreateOptions};
 use schema_core::{DbKind, SqlType};
 use schema_model::model::{Column, Index, Schema};
 use sqlx::{Connection, Executor};
+
+/// `f` for each tenant, `concurrency` at a time on each server, the servers
+/// at once.
+async fn each_by_server<F, Fut>(groups: &[(Server, Vec<String>)], concurrency: usize, f: F)
+where
+    F: Fn(Server, String) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let mut servers = tokio::task::JoinSet::new();
+    for (server, names) in groups.iter().cloned() {
+        let f = f.clone();
+        servers.spawn(async move {
+            each(&names, concurrency, move |name| f(server.clone(), name)).await;
+        });
+    }
+    while servers.join_next().await.is_some() {}
+}
 
 async fn each<F, Fut>(names: &[String], concurrency: usize, f: F)
 where
@@ -54,6 +76,10 @@ async fn main() {
     let concurrency: usize = args
         .next()
         .map_or(16, |s| s.parse().expect("CONCURRENCY is a number"));
+    let servers: usize = args
+        .next()
+        .map_or(1, |s| s.parse().expect("SERVERS is a number"));
+    assert!((1..=3).contains(&servers), "SERVERS is 1, 2 or 3");
     let pid = std::process::id();
     let url = runner::testing::server_url();
     let target = Target::from_url(
@@ -63,6 +89,14 @@ async fn main() {
     )
     .unwrap();
     runner::master::init(&target).await.expect("master init");
+    let mut known = vec![(DEFAULT_SERVER.to_owned(), target.server.clone())];
+    for n in 0..servers - 1 {
+        let (name, url) = (format!("s{}", n + 1), runner::testing::other_server(n));
+        runner::servers::add(&target, &name, &url, None)
+            .await
+            .expect("server add");
+        known.push((name.clone(), Server::registered(&name, &url).unwrap()));
+    }
 
     let started = Instant::now();
     let created = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -75,28 +109,41 @@ async fn main() {
                 let t = tenant::create(&target, &CreateOptions::default())
                     .await
                     .expect("create");
-                created.lock().unwrap().push(t.tenant);
+                created.lock().unwrap().push((t.server, t.tenant));
             }
         });
     }
     while tasks.join_next().await.is_some() {}
-    let names: Vec<String> = created.lock().unwrap().clone();
+    let placed: Vec<(String, String)> = created.lock().unwrap().clone();
+    let names: Vec<String> = placed.iter().map(|(_, t)| t.clone()).collect();
+    let groups: Vec<(Server, Vec<String>)> = known
+        .iter()
+        .map(|(name, server)| {
+            let on = placed
+                .iter()
+                .filter(|(s, _)| s == name)
+                .map(|(_, t)| t.clone());
+            (server.clone(), on.collect())
+        })
+        .collect();
     println!(
-        "fleet: {} tenants created in {:.1} s (concurrency 4)",
+        "fleet: {} tenants created in {:.1} s (concurrency 4), on {}",
         names.len(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        known
+            .iter()
+            .zip(&groups)
+            .map(|((name, _), (_, on))| format!("{name} {}", on.len()))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 
     // Floor of status: a connection and SELECT 1 per database.
     let t = Instant::now();
-    let shared = Arc::new(target.clone());
-    each(&names, concurrency, |name| {
-        let target = Arc::clone(&shared);
-        async move {
-            let mut conn = target.connect(&name).await.expect("connect");
-            conn.execute("SELECT 1").await.expect("select");
-            conn.close().await.ok();
-        }
+    each_by_server(&groups, concurrency, |server, name| async move {
+        let mut conn = server.connect(&name).await.expect("connect");
+        conn.execute("SELECT 1").await.expect("select");
+        conn.close().await.ok();
     })
     .await;
     let floor = t.elapsed().as_secs_f64();
@@ -136,10 +183,14 @@ async fn main() {
     let library = t.elapsed().as_secs_f64();
     assert!(st.all_current);
     println!(
-        "status, {} databases in {} groups: whole process {}, library {library:.2} s; floor (connect + SELECT 1 each) {floor:.2} s",
+        "status, {} databases in {} groups: whole process {}, library {library:.2} s ({:.2}x); floor (connect + SELECT 1 each) {floor:.2} s",
         st.databases,
         st.groups.len(),
-        process.map_or("(build the release runner to measure)".into(), |s| format!("{s:.2} s"))
+        process.map_or("(build the release runner to measure)".into(), |s| format!(
+            "{s:.2} s ({:.2}x)",
+            s / floor
+        )),
+        library / floor
     );
 
     // The next schema: a nullable column and an index on one table.
@@ -167,24 +218,31 @@ async fn main() {
     };
 
     // Floor of migrate: the same two statements per database, plain.
-    let floor_names: Vec<String> = names.iter().take(n.min(200)).cloned().collect();
+    let per_server = n.min(200) / servers;
+    let floor_groups: Vec<(Server, Vec<String>)> = groups
+        .iter()
+        .map(|(server, on)| {
+            (
+                server.clone(),
+                on.iter().take(per_server).cloned().collect(),
+            )
+        })
+        .collect();
+    let floor_count: usize = floor_groups.iter().map(|(_, on)| on.len()).sum();
     let t = Instant::now();
-    each(&floor_names, concurrency, |name| {
-        let target = Arc::clone(&shared);
-        async move {
-            let mut conn = target.connect(&name).await.expect("connect");
-            let mut tx = conn.begin().await.unwrap();
-            tx.execute("ALTER TABLE clients ADD COLUMN floor_probe text")
-                .await
-                .unwrap();
-            tx.execute("CREATE INDEX floor_probe_idx ON clients (floor_probe)")
-                .await
-                .unwrap();
-            tx.rollback().await.unwrap();
-        }
+    each_by_server(&floor_groups, concurrency, |server, name| async move {
+        let mut conn = server.connect(&name).await.expect("connect");
+        let mut tx = conn.begin().await.unwrap();
+        tx.execute("ALTER TABLE clients ADD COLUMN floor_probe text")
+            .await
+            .unwrap();
+        tx.execute("CREATE INDEX floor_probe_idx ON clients (floor_probe)")
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
     })
     .await;
-    let floor_rate = floor_names.len() as f64 / t.elapsed().as_secs_f64();
+    let floor_rate = floor_count as f64 / t.elapsed().as_secs_f64();
 
     let t = Instant::now();
     let report = run::migrate(&v2, &options, &mut |_, _| {})
@@ -197,7 +255,7 @@ async fn main() {
         names.len(),
         names.len() as f64 / secs,
         report.plans,
-        floor_names.len()
+        floor_count
     );
 
     let t = Instant::now();
@@ -205,10 +263,11 @@ async fn main() {
         .await
         .expect("migrate");
     assert_eq!(again.summary.unchanged, names.len());
+    let noop = t.elapsed().as_secs_f64();
     println!(
-        "migrate with nothing to do, {} tenants: {:.2} s",
+        "migrate with nothing to do, {} tenants: {noop:.2} s = {:.2}x the status floor",
         names.len(),
-        t.elapsed().as_secs_f64()
+        noop / floor
     );
 
     let t = Instant::now();

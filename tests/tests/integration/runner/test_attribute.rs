@@ -81,6 +81,9 @@ fn a_passing_tests_tenant_is_dropped_and_a_failing_ones_kept_under_its_name() {
     let failed = std::thread::spawn(move || {
         run_test("attribute::fails on purpose", async |tenant: TestTenant| {
             send.send(tenant.name.clone()).unwrap();
+            // Connected when it fails, as most failing tests are.
+            let mut conn = tenant.pool.acquire().await.unwrap();
+            sqlx::query("SELECT 1").execute(&mut *conn).await.unwrap();
             panic!("a failing test");
         })
     })
