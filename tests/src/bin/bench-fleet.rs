@@ -40,8 +40,8 @@ where
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let mut servers = tokio::task::JoinSet::new();
-    for (server, names) in groups.iter().cloned() {
-        let f = f.clone();
+    for (server, names) in groups {
+        let (f, server, names) = (f.clone(), server.clone(), names.clone());
         servers.spawn(async move {
             each(&names, concurrency, move |name| f(server.clone(), name)).await;
         });
