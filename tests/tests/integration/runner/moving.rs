@@ -366,3 +366,74 @@ async fn a_copy_that_differs_from_its_source_is_never_switched() {
     assert!(e.to_string().contains("undone"), "{e}");
     whole_on(&fleet, &created, ("default", &first), &second, rows).await;
 }
+
+/// The "done when": a fleet on three servers created, listed,
+/// migrated, moved, drained and cleaned up through the same calls as on one.
+#[tokio::test]
+async fn a_fleet_on_three_servers_lives_its_whole_life_through_the_same_commands() {
+    use runner::migrate::run::{self, RunOptions};
+    let fleet = TestFleet::initialised().await;
+    let urls = [
+        ("default", runner::testing::server_url()),
+        ("second", runner::testing::other_server(0)),
+        ("third", runner::testing::other_server(1)),
+    ];
+    for (name, url) in &urls[1..] {
+        servers::add(&fleet.target, name, url, None).await.unwrap();
+    }
+    let mut created = Vec::new();
+    for _ in 0..6 {
+        let options = CreateOptions {
+            seed: SeedSet::Base,
+            ..CreateOptions::default()
+        };
+        created.push(tenant::create(&fleet.target, &options).await.unwrap());
+    }
+    let placed: Vec<&str> = created.iter().map(|c| c.server.as_str()).collect();
+    assert_eq!(
+        placed,
+        ["default", "second", "third", "default", "second", "third"]
+    );
+    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.summary.unchanged, 6, "{:?}", report.summary);
+
+    // `second` is emptied onto the others: drained, its tenants moved.
+    servers::drain(&fleet.target, "second", true).await.unwrap();
+    for (c, to) in created
+        .iter()
+        .filter(|c| c.server == "second")
+        .zip(["default", "third"])
+    {
+        let rows = rows_on(&urls[1].1, &c.tenant).await;
+        tenant::move_tenant(&fleet.target, &c.tenant, &options(to, 1))
+            .await
+            .unwrap();
+        let home = urls.iter().find(|(n, _)| *n == to).unwrap();
+        assert_eq!(rows_on(&home.1, &c.tenant).await, rows);
+    }
+    let listed = tenant::list(&fleet.target).await.unwrap();
+    assert!(listed
+        .iter()
+        .all(|t| t.state == State::Current && t.server != "second"));
+    let removed = servers::remove(&fleet.target, "second").await.unwrap();
+    assert_eq!(removed.server, "second");
+    let st = status::status(&fleet.target, &StatusOptions::default())
+        .await
+        .unwrap();
+    assert!(st.all_current, "{st:#?}");
+
+    // Cleaned up: nothing of the fleet's tenants is left on any server.
+    let plan = tenant::plan_cleanup(&fleet.target, tenant::Selection::All)
+        .await
+        .unwrap();
+    assert_eq!(plan.tenants.len(), 6);
+    let report = tenant::cleanup(&fleet.target, &plan, |_| {}).await.unwrap();
+    assert_eq!(report.dropped.len(), 6, "{report:?}");
+    for (_, url) in &urls {
+        for c in &created {
+            assert_eq!(presence(url, &c.tenant).await, (false, false, None));
+        }
+    }
+}
