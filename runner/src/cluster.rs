@@ -65,7 +65,7 @@ impl LocalCluster {
         })
     }
 
-    pub fn is_initialized(&self) -> bool {
+    pub(crate) fn is_initialized(&self) -> bool {
         self.data_dir.join("PG_VERSION").exists()
     }
 
@@ -194,7 +194,7 @@ impl LocalCluster {
         self.run("pg_ctl stop", &mut pg_ctl)
     }
 
-    pub fn is_running(&self) -> bool {
+    pub(crate) fn is_running(&self) -> bool {
         self.is_initialized()
             && self
                 .pg_command("pg_ctl")
@@ -278,7 +278,7 @@ impl LocalCluster {
 
 /// The folder holding `initdb` and `pg_ctl`: PATH first, then the newest
 /// `/usr/lib/postgresql/<version>/bin`.
-pub fn find_bin_dir() -> Result<PathBuf, ClusterError> {
+pub(crate) fn find_bin_dir() -> Result<PathBuf, ClusterError> {
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {
             if dir.join("initdb").is_file() && dir.join("pg_ctl").is_file() {

@@ -28,11 +28,11 @@ pub mod exit {
     /// A statement failed on a database; the message names it and the step.
     pub const DATABASE: u8 = 70; // EX_SOFTWARE
     /// The local cluster could not be created or started.
-    pub const CLUSTER: u8 = 71; // EX_OSERR
+    pub(crate) const CLUSTER: u8 = 71; // EX_OSERR
     /// The system refused something the runner needs (random bytes, a folder).
     pub const SYSTEM: u8 = 72; // EX_OSFILE
     /// Output could not be written.
-    pub const OUTPUT: u8 = 74; // EX_IOERR
+    pub(crate) const OUTPUT: u8 = 74; // EX_IOERR
     /// A destructive command was not confirmed.
     pub const NOT_CONFIRMED: u8 = 75;
     /// The tenant is protected (production) and is never dropped.
@@ -73,7 +73,7 @@ pub mod exit {
     pub const CANNOT_PLAN: u8 = 91;
     /// The tenant carries no stamp (its `rsm` schema is gone, as after a
     /// restore of `public` alone): `runner migrate --tenant T` stamps it again.
-    pub const UNSTAMPED: u8 = 92;
+    pub(crate) const UNSTAMPED: u8 = 92;
     /// A server cannot be removed or take a tenant: it holds this fleet's
     /// tenants, is draining, or is full (the message says which).
     pub const SERVER_UNAVAILABLE: u8 = 93;
@@ -299,7 +299,7 @@ impl RunnerError {
     }
 
     /// The same error (same kind and code) with a note on what it left behind.
-    pub fn noted(self, note: impl Into<String>) -> RunnerError {
+    pub(crate) fn noted(self, note: impl Into<String>) -> RunnerError {
         RunnerError::Noted {
             source: Box::new(self),
             note: note.into(),
@@ -470,7 +470,7 @@ impl Failure {
 }
 
 /// The SQLSTATE of a database error, if it is one.
-pub fn sqlstate(e: &sqlx::Error) -> Option<String> {
+pub(crate) fn sqlstate(e: &sqlx::Error) -> Option<String> {
     e.as_database_error()
         .and_then(|d| d.code())
         .map(|c| c.into_owned())

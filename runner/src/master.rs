@@ -294,7 +294,11 @@ fn refused(database: &str, differences: String) -> RunnerError {
 
 /// A master must hold exactly the compiled master schema; only the order of
 /// columns may differ (it changes nothing a query sees).
-pub fn check_schema(database: &str, expected: &Schema, actual: &Schema) -> Result<(), RunnerError> {
+pub(crate) fn check_schema(
+    database: &str,
+    expected: &Schema,
+    actual: &Schema,
+) -> Result<(), RunnerError> {
     let differences: Vec<Difference> = compare(expected, actual)
         .into_iter()
         .filter(|d| !matches!(d, Difference::ColumnOrder { .. }))

@@ -8,7 +8,7 @@ use crate::cluster::{free_port, LocalCluster};
 use crate::RunnerError;
 
 /// The folder, inside a project, that holds the runner's local state.
-pub const STATE_DIR: &str = ".rsm";
+pub(crate) const STATE_DIR: &str = ".rsm";
 
 /// The project folder for `start`: the nearest folder at or above it that
 /// holds `.rsm/`; failing that, the nearest cargo workspace that declares
@@ -107,7 +107,7 @@ fn current_dir() -> Result<PathBuf, RunnerError> {
 }
 
 /// The local cluster of a project: `.rsm/cluster`, its port kept in `.rsm/port`.
-pub fn local_cluster(project_dir: &Path) -> Result<LocalCluster, RunnerError> {
+pub(crate) fn local_cluster(project_dir: &Path) -> Result<LocalCluster, RunnerError> {
     let home = project_dir.join(STATE_DIR);
     let in_home = |what: &str| RunnerError::system(format!("{what} {}", home.display()));
     check_own(&home, true)?;

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 const ITERATIONS: u32 = 4096;
 
 /// 24 random bytes from the OS, as 48 hex digits.
-pub fn random_password() -> std::io::Result<String> {
+pub(crate) fn random_password() -> std::io::Result<String> {
     Ok(hex(&random_bytes::<24>()?))
 }
 

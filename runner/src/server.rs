@@ -25,7 +25,7 @@ const MAINTENANCE_DB: &str = "postgres";
 /// one way; no timeout of the server's cuts a migration short (the runner's
 /// own `lock_timeout` is added where it applies). sqlx already sends
 /// `TimeZone=UTC` and `DateStyle=ISO, MDY` in the same startup packet.
-pub const PINNED_SETTINGS: [(&str, &str); 6] = [
+pub(crate) const PINNED_SETTINGS: [(&str, &str); 6] = [
     ("search_path", "public"),
     ("standard_conforming_strings", "on"),
     ("IntervalStyle", "postgres"),
@@ -144,7 +144,7 @@ impl Server {
     /// The URL a login (a tenant's role) reaches `database` with, on this
     /// server: what `--credentials` prints, the one place a password is
     /// written into a URL.
-    pub fn login_url(&self, user: &str, password: &str, database: &str) -> String {
+    pub(crate) fn login_url(&self, user: &str, password: &str, database: &str) -> String {
         match self.options.get_socket() {
             Some(dir) => format!(
                 "postgres://{user}:{password}@localhost:{}/{database}?host={}",
@@ -231,7 +231,7 @@ impl Server {
 }
 
 /// The environment variable holding a registered server's password.
-pub fn password_variable(name: &str) -> String {
+pub(crate) fn password_variable(name: &str) -> String {
     format!("RSM_PASSWORD_{}", name.to_ascii_uppercase())
 }
 
@@ -255,7 +255,7 @@ fn url_password(url: &str) -> Option<String> {
 }
 
 /// Whether a URL carries a password (`user:password@`).
-pub fn has_password(url: &str) -> bool {
+pub(crate) fn has_password(url: &str) -> bool {
     url_parts(url).userinfo.is_some_and(|u| u.contains(':'))
         || url_parts(url)
             .query
@@ -290,7 +290,7 @@ fn label_of(options: &PgConnectOptions) -> String {
 }
 
 /// A connection to the database a URL names (`runner diff --from URL --to URL`).
-pub async fn connect_url(url: &str) -> Result<(PgConnection, Located), RunnerError> {
+pub(crate) async fn connect_url(url: &str) -> Result<(PgConnection, Located), RunnerError> {
     let options = pinned(parse_url(url)?.disable_statement_logging());
     let database = options.get_database().unwrap_or("postgres").to_owned();
     let server = label_of(&options);
@@ -461,7 +461,7 @@ fn check_url_text(url: &str) -> Result<(), RunnerError> {
 }
 
 /// Drop anything that looks like a password from a message.
-pub fn redact(message: &str) -> String {
+pub(crate) fn redact(message: &str) -> String {
     // postgres://user:secret@host → postgres://user:***@host
     let mut out = String::with_capacity(message.len());
     let mut rest = message;

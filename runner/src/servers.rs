@@ -42,7 +42,7 @@ pub struct ServerInfo {
 
 /// A server name: lowercase letters, digits and `_`, a letter first, at most
 /// 20 bytes (it ends the names of the templates made on it); not `default`.
-pub fn check_server_name(name: &str) -> Result<(), RunnerError> {
+pub(crate) fn check_server_name(name: &str) -> Result<(), RunnerError> {
     let well_formed = name.len() <= 20
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && name

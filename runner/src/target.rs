@@ -17,13 +17,13 @@ use crate::RunnerError;
 
 /// Databases every PostgreSQL server has; the runner never changes them
 /// (beyond revoking PUBLIC's CONNECT on the local cluster it made itself).
-pub const SYSTEM_DATABASES: [&str; 3] = ["postgres", "template0", "template1"];
+pub(crate) const SYSTEM_DATABASES: [&str; 3] = ["postgres", "template0", "template1"];
 
 /// Templates are `rsm_template_<master>_<fingerprint>`, whatever the tenant prefix.
-pub const TEMPLATE_PREFIX: &str = "rsm_template_";
+pub(crate) const TEMPLATE_PREFIX: &str = "rsm_template_";
 
 /// Spares of the warm pool are `rsm_spare_<master>_<fingerprint>_<n>`.
-pub const SPARE_PREFIX: &str = "rsm_spare_";
+pub(crate) const SPARE_PREFIX: &str = "rsm_spare_";
 
 pub const DEFAULT_MASTER_DB: &str = "rsm_master";
 pub const DEFAULT_TENANT_PREFIX: &str = "tenant_";
@@ -101,7 +101,7 @@ impl Target {
 
     /// [`Target::connect`] with a setting given at connection time
     /// (`lock_timeout`, say): no extra round trip.
-    pub async fn connect_setting(
+    pub(crate) async fn connect_setting(
         &self,
         database: &str,
         name: &str,
@@ -119,7 +119,7 @@ impl Target {
 
     /// `tenant_12` → 12 (for this target's prefix); `None` for anything else,
     /// leading zeros included (`tenant_012` is not tenant 12).
-    pub fn tenant_number(&self, name: &str) -> Option<u64> {
+    pub(crate) fn tenant_number(&self, name: &str) -> Option<u64> {
         tenant_number(&self.tenant_prefix, name)
     }
 }
@@ -134,7 +134,7 @@ fn tenant_number(prefix: &str, name: &str) -> Option<u64> {
 
 /// The master name and the tenant prefix, checked alone and against each other
 /// and the server's own databases: refused before anything is touched.
-pub fn check_names(master_db: &str, tenant_prefix: &str) -> Result<(), RunnerError> {
+pub(crate) fn check_names(master_db: &str, tenant_prefix: &str) -> Result<(), RunnerError> {
     check_name("master database name", master_db)?;
     // The prefix plus a number must still be a valid name, with room for a
     // million tenants: PostgreSQL would cut a longer name, silently.
@@ -187,7 +187,7 @@ pub fn check_names(master_db: &str, tenant_prefix: &str) -> Result<(), RunnerErr
 }
 
 /// Refuse a name the runner would create, before anything is touched.
-pub fn check_name(what: &str, name: &str) -> Result<(), RunnerError> {
+pub(crate) fn check_name(what: &str, name: &str) -> Result<(), RunnerError> {
     ident::validate(name)
         .map_err(|e| RunnerError::InvalidInput(format!("invalid {what} {name:?}: {e}")))
 }

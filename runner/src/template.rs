@@ -53,7 +53,7 @@ fn current_template(fleet: &Fleet) -> String {
 /// Create `db`'s declared schema in an empty database, in one transaction,
 /// with its stamp and a first history row: a database made at the current
 /// schema has no use for the data migrations registered so far.
-pub async fn apply_schema(
+pub(crate) async fn apply_schema(
     conn: &mut PgConnection,
     declared: &Declared,
     db: DbKind,
@@ -82,7 +82,7 @@ async fn apply_tenant_schema(fleet: &Fleet, conn: &mut PgConnection) -> Result<(
 
 /// Nobody connects to a template (a connection would block cloning), and it
 /// is marked IS_TEMPLATE only now that it is complete.
-pub async fn seal(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
+pub(crate) async fn seal(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
     let seal = format!(
         "REVOKE CONNECT ON DATABASE {0} FROM PUBLIC; ALTER DATABASE {0} IS_TEMPLATE true",
         quote(name)
@@ -96,7 +96,7 @@ pub async fn seal(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Erro
 /// tenant; its journal, cleared at stamping, cannot be trusted to say so).
 /// A template built without a journal (no superuser) recorded no hash: its
 /// clone is read in full and compared with the declared schema.
-pub async fn clone_is_faithful(
+pub(crate) async fn clone_is_faithful(
     conn: &mut PgConnection,
     declared: &Declared,
 ) -> Result<bool, sqlx::Error> {
@@ -115,7 +115,7 @@ pub async fn clone_is_faithful(
 
 /// A template found changed since it was verified: no longer marked a
 /// template, so that [`ensure_template`] builds it again. Only this master's.
-pub async fn set_aside(fleet: &mut Fleet) -> Result<(), RunnerError> {
+pub(crate) async fn set_aside(fleet: &mut Fleet) -> Result<(), RunnerError> {
     let name = current_template(fleet);
     match ownership::prove_database(fleet, &name)
         .await
@@ -161,7 +161,7 @@ impl Method {
 /// Create `name` holding the current tenant schema, owned by the master's
 /// owner role: a clone of the template, or plain DDL when the template is busy
 /// (someone is connected to it). The caller recorded the intent first.
-pub async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Method, RunnerError> {
+pub(crate) async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Method, RunnerError> {
     let template = ensure_template(fleet).await?;
     let owner_role = fleet.identity.owner_role();
     let owner = quote(&owner_role);
@@ -192,7 +192,7 @@ pub async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Method, Ru
 /// Make sure this master's template of the current schema exists and is
 /// complete; returns its name. Built under its lock, so concurrent runners
 /// build it once.
-pub async fn ensure_template(fleet: &mut Fleet) -> Result<String, RunnerError> {
+pub(crate) async fn ensure_template(fleet: &mut Fleet) -> Result<String, RunnerError> {
     let name = current_template(fleet);
     if is_sealed(fleet, &name).await? {
         return Ok(name);

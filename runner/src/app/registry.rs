@@ -64,7 +64,7 @@ pub fn slugify(name: &str) -> String {
 /// A slug for a new organization that no organization and no creation under
 /// way has: the name's slug, or that slug numbered with the tenant's number.
 /// Called under the allocation lock, so two creates never pick the same one.
-pub async fn free_slug(
+pub(crate) async fn free_slug(
     master: &mut PgConnection,
     name: &str,
     number: u64,
@@ -139,7 +139,7 @@ pub async fn register(
 /// Remove a tenant's registry rows: its `tenant_databases` row, its
 /// organization with memberships, invitations and credits, and the owner users
 /// who belong nowhere else. Inside the caller's transaction.
-pub async fn unregister(conn: &mut PgConnection, tenant: &str) -> Result<(), sqlx::Error> {
+pub(crate) async fn unregister(conn: &mut PgConnection, tenant: &str) -> Result<(), sqlx::Error> {
     let org: Option<i32> = sqlx::query_scalar(
         "DELETE FROM tenant_databases WHERE database_name = $1 RETURNING organization_id",
     )
@@ -182,7 +182,7 @@ pub async fn exists(master: &mut PgConnection) -> Result<bool, sqlx::Error> {
 }
 
 /// What a master without the registry lacks (for the error that says so).
-pub const MISSING: &str = "  - no table `tenant_databases`";
+pub(crate) const MISSING: &str = "  - no table `tenant_databases`";
 
 /// A registry row: the tenant database, its organization (absent when the
 /// row points at none), and when it was registered.
@@ -205,7 +205,10 @@ pub async fn entries(
 }
 
 /// The first `limit` registered tenant names (for messages).
-pub async fn some_names(master: &mut PgConnection, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+pub(crate) async fn some_names(
+    master: &mut PgConnection,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT database_name::text FROM tenant_databases ORDER BY id LIMIT $1")
         .bind(limit)
         .fetch_all(master)
@@ -213,7 +216,10 @@ pub async fn some_names(master: &mut PgConnection, limit: i64) -> Result<Vec<Str
 }
 
 /// Whether a registry row names `tenant`.
-pub async fn is_registered(master: &mut PgConnection, tenant: &str) -> Result<bool, sqlx::Error> {
+pub(crate) async fn is_registered(
+    master: &mut PgConnection,
+    tenant: &str,
+) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tenant_databases WHERE database_name = $1)")
         .bind(tenant)
         .fetch_one(master)
@@ -222,7 +228,7 @@ pub async fn is_registered(master: &mut PgConnection, tenant: &str) -> Result<bo
 
 /// The highest canonical tenant number registered for `prefix` (as the
 /// runner reads tenant numbers: no leading zero, at most 18 digits).
-pub async fn highest_number(
+pub(crate) async fn highest_number(
     master: &mut PgConnection,
     prefix: &str,
 ) -> Result<Option<i64>, sqlx::Error> {

@@ -37,7 +37,7 @@ pub fn steps(set: SeedSet) -> usize {
 }
 
 /// Whether this build carries the seed sets (cargo feature `seeds`).
-pub const SEEDS_BUILT: bool = cfg!(feature = "seeds");
+pub(crate) const SEEDS_BUILT: bool = cfg!(feature = "seeds");
 
 /// Refused up front when `set` needs the seed sets and this build has none.
 pub fn check_available(set: SeedSet) -> Result<(), RunnerError> {
@@ -80,7 +80,7 @@ pub async fn run(
 
 /// The master's reference rows (the subscription plans), inserted by
 /// `master init`; `None` in a build without the seed sets.
-pub async fn master_rows(conn: &mut PgConnection) -> Result<Option<u64>, sqlx::Error> {
+pub(crate) async fn master_rows(conn: &mut PgConnection) -> Result<Option<u64>, sqlx::Error> {
     #[cfg(feature = "seeds")]
     return seed::master::plans(conn).await.map(Some);
     #[cfg(not(feature = "seeds"))]

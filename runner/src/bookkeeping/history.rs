@@ -18,7 +18,10 @@ pub struct Entry<'a> {
 impl Entry<'_> {
     /// The first row of a database made at the declared schema: every data
     /// migration registered so far counts as done.
-    pub fn baseline(declared: &crate::declared::Declared, db: schema_core::DbKind) -> Entry<'_> {
+    pub(crate) fn baseline(
+        declared: &crate::declared::Declared,
+        db: schema_core::DbKind,
+    ) -> Entry<'_> {
         Entry {
             run_id: None,
             fingerprint_before: declared.fingerprint(db),

@@ -25,7 +25,7 @@ use crate::bookkeeping::rsm::{NOTE_DDL_BODY, NOTE_DROP_BODY};
 
 /// Whether both triggers exist, are enabled and run the runner's own
 /// functions, unchanged (SQL, for the checks below).
-pub fn working_sql() -> &'static str {
+pub(crate) fn working_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
         format!(
@@ -43,7 +43,7 @@ pub fn working_sql() -> &'static str {
 /// versions, `xmin`), the functions' rows, and the journal table's file (a
 /// `TRUNCATE` gives it a new one). Recorded with the verified catalog hash;
 /// the journal vouches only while it is the same.
-pub const TOKEN_SQL: &str = "(SELECT concat_ws('/',
+pub(crate) const TOKEN_SQL: &str = "(SELECT concat_ws('/',
     (SELECT string_agg(e.evtname || ':' || e.xmin::text || ':' || p.xmin::text, ',' ORDER BY e.evtname)
        FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
       WHERE e.evtname IN ('rsm_note_ddl', 'rsm_note_drop')),
@@ -82,7 +82,7 @@ pub async fn clear(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
 
 /// Remove the rows of the caller's own transaction only: any other DDL,
 /// committed meanwhile or later, keeps its row.
-pub async fn clear_own(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+pub(crate) async fn clear_own(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     conn.execute("DELETE FROM rsm.ddl_journal WHERE txid = pg_current_xact_id()")
         .await
         .map(|_| ())

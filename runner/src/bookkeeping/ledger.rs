@@ -10,13 +10,13 @@ use sqlx::PgConnection;
 use crate::bookkeeping::lock::{self, LockKey};
 
 /// The lock a live run holds (on an admin connection).
-pub fn run_lock(id: &str) -> LockKey {
+pub(crate) fn run_lock(id: &str) -> LockKey {
     LockKey::database(&format!("rsm-run:{id}"))
 }
 
 /// The ledger (and the rest of the master's records) brought to this
 /// runner's version.
-pub async fn ensure(master: &mut PgConnection) -> Result<(), sqlx::Error> {
+pub(crate) async fn ensure(master: &mut PgConnection) -> Result<(), sqlx::Error> {
     crate::bookkeeping::rsm::upgrade(master, crate::bookkeeping::rsm::Ladder::Master).await
 }
 
@@ -42,7 +42,7 @@ pub async fn start(
 
 /// The latest run to the same schemas that did not finish, if its runner is
 /// gone (its lock free; `admin` takes it for the resuming run).
-pub async fn resumable(
+pub(crate) async fn resumable(
     master: &mut PgConnection,
     admin: &mut PgConnection,
     master_fingerprint: &str,
@@ -65,7 +65,7 @@ pub async fn resumable(
 }
 
 /// Databases the run has finished (migrated or found current).
-pub async fn finished_databases(
+pub(crate) async fn finished_databases(
     master: &mut PgConnection,
     id: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
@@ -124,7 +124,7 @@ pub async fn data_migrations(
 }
 
 /// Record that these data migrations ran in `database`.
-pub async fn record_data_migrations(
+pub(crate) async fn record_data_migrations(
     master: &mut PgConnection,
     database: &str,
     names: &[String],
@@ -141,7 +141,7 @@ pub async fn record_data_migrations(
 }
 
 /// Forget what ran in a database that is gone (its name may be taken again).
-pub async fn forget_data_migrations(
+pub(crate) async fn forget_data_migrations(
     master: &mut PgConnection,
     database: &str,
 ) -> Result<(), sqlx::Error> {

@@ -32,13 +32,13 @@ impl LockKey {
     }
 
     /// `master init` of one master.
-    pub fn master_init(name: &str) -> LockKey {
+    pub(crate) fn master_init(name: &str) -> LockKey {
         LockKey::of("master-init", name)
     }
 
     /// An upgrade of one ladder of the runner's own schema in a database
     /// (advisory locks are per database); taken for the transaction only.
-    pub fn rsm_upgrade(ladder: &str) -> LockKey {
+    pub(crate) fn rsm_upgrade(ladder: &str) -> LockKey {
         LockKey::of("rsm-upgrade", ladder)
     }
 
@@ -87,7 +87,7 @@ pub async fn release(conn: &mut PgConnection, key: LockKey) {
 }
 
 /// Whether another session holds the lock right now.
-pub async fn is_held(conn: &mut PgConnection, key: LockKey) -> Result<bool, sqlx::Error> {
+pub(crate) async fn is_held(conn: &mut PgConnection, key: LockKey) -> Result<bool, sqlx::Error> {
     let free = try_acquire(conn, key).await?;
     if free {
         release(conn, key).await;

@@ -104,7 +104,7 @@ async fn read_master(
 }
 
 /// The owner role of a master, made when missing (NOLOGIN, no privileges, no members).
-pub async fn ensure_owner_role(
+pub(crate) async fn ensure_owner_role(
     admin: &mut PgConnection,
     identity: &Identity,
 ) -> Result<(), sqlx::Error> {
@@ -166,7 +166,7 @@ impl Fleet {
 
     /// Run `work` under the fleet's allocation lock (tenant and spare names,
     /// placement, the servers registry), taken on the master's server.
-    pub async fn under_allocation_lock<T>(
+    pub(crate) async fn under_allocation_lock<T>(
         &mut self,
         work: impl AsyncFnOnce(&mut Fleet) -> Result<T, RunnerError>,
     ) -> Result<T, RunnerError> {
@@ -187,7 +187,7 @@ impl Fleet {
     }
 
     /// Work on `server` from now on (its maintenance connection made once).
-    pub async fn work_on(&mut self, server: Server) -> Result<(), RunnerError> {
+    pub(crate) async fn work_on(&mut self, server: Server) -> Result<(), RunnerError> {
         if server.name == self.server.name {
             return Ok(());
         }
@@ -205,7 +205,7 @@ impl Fleet {
     /// dies mid-statement on a remote server holds its lock there until the
     /// server has finished the statement, so that no repair decides on what
     /// that statement has not yet made.
-    pub async fn work_on_locked(
+    pub(crate) async fn work_on_locked(
         &mut self,
         server: Server,
         key: crate::bookkeeping::lock::LockKey,
@@ -217,7 +217,7 @@ impl Fleet {
     /// Take `key` on the server worked on, when it is not the master's
     /// (there the fleet's connection holds it already): see
     /// [`Fleet::work_on_locked`]. Waits up to 10 s.
-    pub async fn hold_here(
+    pub(crate) async fn hold_here(
         &mut self,
         key: crate::bookkeeping::lock::LockKey,
     ) -> Result<(), RunnerError> {
@@ -240,7 +240,7 @@ impl Fleet {
     }
 
     /// Release what [`Fleet::hold_here`] took.
-    pub async fn release_here(&mut self, key: crate::bookkeeping::lock::LockKey) {
+    pub(crate) async fn release_here(&mut self, key: crate::bookkeeping::lock::LockKey) {
         if let Some(remote) = self.remote.as_mut() {
             crate::bookkeeping::lock::release(remote, key).await;
         }
@@ -249,7 +249,7 @@ impl Fleet {
     /// Work on the server the master records `database` on (the master's
     /// when it records nothing), holding the database's lock there too (the
     /// caller holds it on the master's server).
-    pub async fn work_on_database(&mut self, database: &str) -> Result<(), RunnerError> {
+    pub(crate) async fn work_on_database(&mut self, database: &str) -> Result<(), RunnerError> {
         let recorded = intent(&mut self.master, database)
             .await
             .map_err(|e| self.master_error("reading the runner's records", e))?;
@@ -260,7 +260,7 @@ impl Fleet {
     }
 
     /// A server of the fleet by name, as registered.
-    pub async fn server_named(&mut self, name: &str) -> Result<Server, RunnerError> {
+    pub(crate) async fn server_named(&mut self, name: &str) -> Result<Server, RunnerError> {
         if name == DEFAULT_SERVER {
             return Ok(self.target.server.clone());
         }
@@ -286,13 +286,13 @@ impl Fleet {
 
     /// The maintenance connection of the server worked on: where databases
     /// and roles are created, proven and dropped.
-    pub fn server_admin(&mut self) -> &mut PgConnection {
+    pub(crate) fn server_admin(&mut self) -> &mut PgConnection {
         self.remote.as_mut().unwrap_or(&mut self.admin)
     }
 
     /// [`Fleet::server_admin`] and the master's connection, to query both at
     /// once.
-    pub fn server_admin_and_master(&mut self) -> (&mut PgConnection, &mut PgConnection) {
+    pub(crate) fn server_admin_and_master(&mut self) -> (&mut PgConnection, &mut PgConnection) {
         (
             self.remote.as_mut().unwrap_or(&mut self.admin),
             &mut self.master,
@@ -309,7 +309,7 @@ impl Fleet {
     }
 
     /// A database error on the master.
-    pub fn master_error(&self, what: &str, e: sqlx::Error) -> RunnerError {
+    pub(crate) fn master_error(&self, what: &str, e: sqlx::Error) -> RunnerError {
         RunnerError::db(what, &self.target.master_db, e)
     }
 }
@@ -402,7 +402,7 @@ pub struct Intent {
 impl Intent {
     /// Whether this record accounts for a database named so on `server`: the
     /// server it is recorded on, or the other copy of a move under way.
-    pub fn is_on(&self, server: &str) -> bool {
+    pub(crate) fn is_on(&self, server: &str) -> bool {
         self.server == server
             || (matches!(self.phase, Phase::Moving | Phase::Moved)
                 && self.copy_on.as_deref() == Some(server))
@@ -513,7 +513,10 @@ pub async fn intent(conn: &mut PgConnection, name: &str) -> Result<Option<Intent
 }
 
 /// Every intent of a kind, oldest first.
-pub async fn intents(conn: &mut PgConnection, kind: Kind) -> Result<Vec<Intent>, sqlx::Error> {
+pub(crate) async fn intents(
+    conn: &mut PgConnection,
+    kind: Kind,
+) -> Result<Vec<Intent>, sqlx::Error> {
     let rows: Vec<IntentRow> = sqlx::query_as(&format!(
         "{INTENT_COLUMNS} WHERE kind = $1 ORDER BY created_at, name"
     ))
@@ -534,7 +537,7 @@ pub async fn unfinished(conn: &mut PgConnection) -> Result<Vec<Intent>, sqlx::Er
 }
 
 /// The intents of these names (those that exist).
-pub async fn intents_named(
+pub(crate) async fn intents_named(
     conn: &mut PgConnection,
     names: &[String],
 ) -> Result<Vec<Intent>, sqlx::Error> {
@@ -584,7 +587,7 @@ pub enum Proof<T> {
 /// Whether this master made database `name`: an intent row in this master,
 /// and the database owned by this master's owner role. Never true of a system
 /// database or of a master.
-pub async fn prove_database(
+pub(crate) async fn prove_database(
     fleet: &mut Fleet,
     name: &str,
 ) -> Result<Proof<OwnedDatabase>, sqlx::Error> {
@@ -653,7 +656,10 @@ impl OwnedRole {
 
 /// Whether this master made login role `name`: an intent row for the tenant
 /// of that name, and this master's owner role a member of it.
-pub async fn prove_role(fleet: &mut Fleet, name: &str) -> Result<Proof<OwnedRole>, sqlx::Error> {
+pub(crate) async fn prove_role(
+    fleet: &mut Fleet,
+    name: &str,
+) -> Result<Proof<OwnedRole>, sqlx::Error> {
     let marked: Option<bool> = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM pg_auth_members m
                           JOIN pg_roles o ON o.oid = m.member
@@ -690,7 +696,10 @@ pub async fn prove_role(fleet: &mut Fleet, name: &str) -> Result<Proof<OwnedRole
 
 /// Drop a database this master made, a template too, disconnecting its
 /// sessions; gone already is fine. The only way the runner drops a database.
-pub async fn drop_database(admin: &mut PgConnection, db: OwnedDatabase) -> Result<(), sqlx::Error> {
+pub(crate) async fn drop_database(
+    admin: &mut PgConnection,
+    db: OwnedDatabase,
+) -> Result<(), sqlx::Error> {
     let name = db.name;
     // Belt and braces: a proof is never made for these.
     if SYSTEM_DATABASES.contains(&name.as_str()) {
@@ -713,7 +722,9 @@ pub async fn drop_database(admin: &mut PgConnection, db: OwnedDatabase) -> Resul
 
 /// The databases of the server left invalid by an interrupted `DROP
 /// DATABASE` (see [`is_invalid`]): usually none.
-pub async fn invalid_databases(admin: &mut PgConnection) -> Result<Vec<String>, sqlx::Error> {
+pub(crate) async fn invalid_databases(
+    admin: &mut PgConnection,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datconnlimit = -2")
         .fetch_all(admin)
         .await
@@ -722,7 +733,7 @@ pub async fn invalid_databases(admin: &mut PgConnection) -> Result<Vec<String>, 
 /// Whether `name` was left invalid by an interrupted `DROP DATABASE`
 /// (`datconnlimit = -2`): no one can connect to it, and it holds nothing
 /// usable; the only thing left to do with it is to finish the drop.
-pub async fn is_invalid(admin: &mut PgConnection, name: &str) -> Result<bool, sqlx::Error> {
+pub(crate) async fn is_invalid(admin: &mut PgConnection, name: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT coalesce((SELECT datconnlimit = -2 FROM pg_database WHERE datname = $1), false)",
     )
@@ -733,7 +744,10 @@ pub async fn is_invalid(admin: &mut PgConnection, name: &str) -> Result<bool, sq
 
 /// Drop a login role this master made; gone already is fine. The only way the
 /// runner drops a role.
-pub async fn drop_role(admin: &mut PgConnection, role: OwnedRole) -> Result<(), sqlx::Error> {
+pub(crate) async fn drop_role(
+    admin: &mut PgConnection,
+    role: OwnedRole,
+) -> Result<(), sqlx::Error> {
     let drop = format!("DROP ROLE IF EXISTS {}", quote(&role.name));
     admin.execute(drop.as_str()).await.map(|_| ())
 }
@@ -741,7 +755,7 @@ pub async fn drop_role(admin: &mut PgConnection, role: OwnedRole) -> Result<(), 
 /// Why repair must keep the database `conn` is connected to, if it must:
 /// protected, or holding rows beyond those the runner put there itself (the
 /// seed recorded in its stamp; a template holds none).
-pub async fn reason_to_keep(conn: &mut PgConnection) -> Result<Option<String>, sqlx::Error> {
+pub(crate) async fn reason_to_keep(conn: &mut PgConnection) -> Result<Option<String>, sqlx::Error> {
     let stamp = crate::bookkeeping::stamp::read(conn).await?;
     if stamp.as_ref().is_some_and(|s| s.protected) {
         return Ok(Some("protected".into()));

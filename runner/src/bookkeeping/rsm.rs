@@ -157,7 +157,7 @@ ALTER TABLE rsm.databases ADD COLUMN copy_on text, ADD COLUMN connection_limit_b
 /// SQL for the version of `ladder` in the connected database: 0 when `rsm`
 /// was made before versions were recorded (or not at all). Needs
 /// `rsm.versions` to exist: see [`VERSIONS_EXIST`].
-pub fn version_sql(ladder: Ladder) -> String {
+pub(crate) fn version_sql(ladder: Ladder) -> String {
     format!(
         "(SELECT coalesce(max(version), 0) FROM rsm.versions WHERE ladder = '{}')",
         ladder.name()
@@ -165,7 +165,7 @@ pub fn version_sql(ladder: Ladder) -> String {
 }
 
 /// SQL: whether `rsm.versions` exists.
-pub const VERSIONS_EXIST: &str = "(to_regclass('rsm.versions') IS NOT NULL)";
+pub(crate) const VERSIONS_EXIST: &str = "(to_regclass('rsm.versions') IS NOT NULL)";
 
 /// The version of `ladder` in the connected database (0: none recorded).
 pub async fn version(conn: &mut PgConnection, ladder: Ladder) -> Result<i32, sqlx::Error> {
@@ -190,7 +190,7 @@ pub async fn upgrade(conn: &mut PgConnection, ladder: Ladder) -> Result<(), sqlx
 
 /// [`upgrade`], knowing the version read (under no lock: the upgrade reads it
 /// again under its own).
-pub async fn upgrade_from(
+pub(crate) async fn upgrade_from(
     conn: &mut PgConnection,
     ladder: Ladder,
     at: i32,
@@ -245,7 +245,7 @@ END $rsm_upgrade$",
 /// [`crate::bookkeeping::journal::working_sql`] compares `pg_proc.prosrc`
 /// with, so that a function replaced by a no-op stops the journal from
 /// vouching for anything.
-pub const NOTE_DDL_BODY: &str = "
+pub(crate) const NOTE_DDL_BODY: &str = "
 DECLARE
     tags text;
 BEGIN
@@ -260,7 +260,7 @@ BEGIN
     END IF;
     INSERT INTO rsm.ddl_journal (command) VALUES (coalesce(tags, tg_tag));
 END ";
-pub const NOTE_DROP_BODY: &str = "
+pub(crate) const NOTE_DROP_BODY: &str = "
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() d WHERE NOT d.is_temporary) THEN
         INSERT INTO rsm.ddl_journal (command) VALUES (tg_tag);
@@ -270,7 +270,7 @@ END ";
 /// The DDL journal: its table, its functions (written again, which repairs
 /// replaced ones) and its event triggers (made when missing, enabled).
 /// Superuser only.
-pub fn journal_ddl() -> String {
+pub(crate) fn journal_ddl() -> String {
     format!(
         "CREATE SCHEMA IF NOT EXISTS rsm;
 CREATE TABLE IF NOT EXISTS rsm.ddl_journal (

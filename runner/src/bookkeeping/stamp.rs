@@ -32,7 +32,7 @@ pub struct Stamp {
 impl Stamp {
     /// The verified catalog hash, if the journal says nothing changed since:
     /// as many rows as then, and its triggers and table untouched.
-    pub fn catalog_if_unchanged(&self, journal: &Journal) -> Option<&str> {
+    pub(crate) fn catalog_if_unchanged(&self, journal: &Journal) -> Option<&str> {
         match (
             journal,
             self.journal_seen,
@@ -51,7 +51,7 @@ impl Stamp {
 
 /// The DDL journal of a database, as read with its stamp.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Journal {
+pub(crate) enum Journal {
     /// None, or not working (disabled, its functions replaced).
     Absent,
     Working {
@@ -61,7 +61,7 @@ pub enum Journal {
 }
 
 impl Journal {
-    pub fn is_working(&self) -> bool {
+    pub(crate) fn is_working(&self) -> bool {
         matches!(self, Journal::Working { .. })
     }
 }
@@ -145,7 +145,7 @@ fn parse(v: &serde_json::Value) -> Option<Stamp> {
 
 /// The stamp and the journal, read in one statement so that they come from
 /// one snapshot.
-pub async fn read_with_journal(
+pub(crate) async fn read_with_journal(
     conn: &mut PgConnection,
 ) -> Result<(Option<Stamp>, Journal), sqlx::Error> {
     let kept = Bookkeeping::read_parts(conn, false).await?;
@@ -154,7 +154,7 @@ pub async fn read_with_journal(
 
 /// Record the catalog hash just verified, with the journal emptied (see
 /// [`crate::bookkeeping::journal`]). The stamp exists (written before).
-pub async fn set_catalog(conn: &mut PgConnection, catalog: &str) -> Result<(), sqlx::Error> {
+pub(crate) async fn set_catalog(conn: &mut PgConnection, catalog: &str) -> Result<(), sqlx::Error> {
     sqlx::query(&format!(
         "UPDATE rsm.stamp SET catalog = $1, journal_seen = 0, journal_token = {}",
         crate::bookkeeping::journal::TOKEN_SQL
@@ -200,7 +200,7 @@ type KeptRow = (
 /// read in two statements at the start of a migration, so that the writes
 /// after it need not ask again what exists.
 #[derive(Debug, Clone)]
-pub struct Bookkeeping {
+pub(crate) struct Bookkeeping {
     pub stamp: Option<Stamp>,
     /// The journal, when it works.
     pub journal: Journal,
@@ -274,7 +274,7 @@ impl Bookkeeping {
     }
 
     /// Whether the runner's schema here is at this runner's version.
-    pub fn rsm_current(&self) -> bool {
+    pub(crate) fn rsm_current(&self) -> bool {
         self.version == Ladder::Database.latest()
     }
 
@@ -286,7 +286,7 @@ impl Bookkeeping {
     }
 
     /// [`write`], without asking again what exists.
-    pub async fn write_stamp(
+    pub(crate) async fn write_stamp(
         &mut self,
         conn: &mut PgConnection,
         fingerprint: &str,
@@ -300,7 +300,7 @@ impl Bookkeeping {
     }
 
     /// [`crate::bookkeeping::history::record`], without asking again what exists.
-    pub async fn record_history(
+    pub(crate) async fn record_history(
         &mut self,
         conn: &mut PgConnection,
         entry: &crate::bookkeeping::history::Entry<'_>,
@@ -313,7 +313,7 @@ impl Bookkeeping {
     /// journal rows cleared, the hash measured and recorded; with whether no
     /// one else's DDL is in the journal (then the hash is the statements'
     /// alone, and may serve databases that started from the same catalog).
-    pub async fn measure_own(
+    pub(crate) async fn measure_own(
         &self,
         conn: &mut PgConnection,
     ) -> Result<(String, bool), sqlx::Error> {

@@ -182,7 +182,7 @@ type Plans = HashMap<(DbKind, String), Arc<Mutex<Planned>>>;
 
 /// Plans by (kind, catalog hash), shared by the workers of a run.
 #[derive(Default, Clone)]
-pub struct PlanCache(Arc<Mutex<Plans>>);
+pub(crate) struct PlanCache(Arc<Mutex<Plans>>);
 
 impl PlanCache {
     fn get(&self, db: DbKind, catalog: &str) -> Option<Arc<Mutex<Planned>>> {
@@ -206,15 +206,11 @@ impl PlanCache {
     pub fn len(&self) -> usize {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// Everything a worker needs to migrate databases of one run.
 #[derive(Clone)]
-pub struct Context {
+pub(crate) struct Context {
     pub target: Target,
     pub options: MigrateOptions,
     pub cache: PlanCache,
@@ -231,7 +227,7 @@ pub struct Context {
 
 /// Migrate one database; `admin` (a connection to the maintenance database)
 /// holds its lock meanwhile. Never fails as a whole: the report says how it went.
-pub async fn migrate_one(
+pub(crate) async fn migrate_one(
     ctx: &Context,
     admin: &mut PgConnection,
     database: &str,

@@ -41,7 +41,7 @@ pub struct AtStake {
 
 impl Assessed {
     /// `table.column: 3 rows where ... (one: ...); fix` for each blocked step.
-    pub fn blocked_lines(&self) -> Vec<String> {
+    pub(crate) fn blocked_lines(&self) -> Vec<String> {
         self.blocked
             .iter()
             .map(|b| {

@@ -25,7 +25,7 @@ use crate::tenant::{self, State, TenantInfo};
 use crate::RunnerError;
 
 /// Databases read at once unless told otherwise.
-pub const DEFAULT_CONCURRENCY: usize = 16;
+pub(crate) const DEFAULT_CONCURRENCY: usize = 16;
 
 /// Where a database stands against the declared schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

@@ -48,7 +48,7 @@ const PLAIN_TYPES: &[&str] = &[
 
 /// The column groups declared beside the folder a pull merges into (and in
 /// it), read once, on first need: struct name → its columns.
-pub struct Groups {
+pub(crate) struct Groups {
     root: PathBuf,
     found: OnceCell<BTreeMap<String, Vec<String>>>,
 }
@@ -96,7 +96,7 @@ impl Groups {
 /// `current` (a file holding the table's struct) brought up to `pulled`
 /// (what `pull` wrote for the table). The columns of the groups the struct
 /// flattens (found in `groups`) are not added again.
-pub fn merge_table(
+pub(crate) fn merge_table(
     current: &str,
     pulled: &str,
     groups: &Groups,
@@ -300,7 +300,7 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 
 /// `mod.rs` merged: the pulled modules that it lacks are added (module,
 /// re-export and an entry at the end of `schema!`); nothing is removed.
-pub fn merge_mod(current: &str, pulled: &str, warnings: &mut Vec<String>) -> String {
+pub(crate) fn merge_mod(current: &str, pulled: &str, warnings: &mut Vec<String>) -> String {
     let mut lines: Vec<String> = current.lines().map(str::to_owned).collect();
     let entry_of = |module: &str| {
         pulled

@@ -461,7 +461,7 @@ pub struct Survey {
 
 impl Survey {
     /// The server `tenant` is on (as its [`TenantInfo::server`] names it).
-    pub fn server_of(&self, tenant: &TenantInfo) -> Server {
+    pub(crate) fn server_of(&self, tenant: &TenantInfo) -> Server {
         server_in(&self.servers, tenant)
     }
 }

@@ -30,7 +30,7 @@ use crate::RunnerError;
 
 /// The names of this master's spares of the schema with this fingerprint
 /// begin so (the number follows).
-pub fn spare_stem(identity: &Identity, fingerprint: &str) -> String {
+pub(crate) fn spare_stem(identity: &Identity, fingerprint: &str) -> String {
     format!(
         "{SPARE_PREFIX}{}_{}_",
         identity.short(),
