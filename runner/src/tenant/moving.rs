@@ -215,9 +215,8 @@ async fn move_locked(
             options.to
         )));
     }
+    // `under_lock` works on its server, its lock held there too.
     let source = fleet.server.clone();
-    let key = LockKey::database(tenant);
-    fleet.work_on_locked(source.clone(), key).await?;
     super::owned_database(fleet, tenant).await?;
     let limit = connection_limit(fleet.server_admin(), tenant).await?;
     let to = options.to.clone();
@@ -240,9 +239,14 @@ async fn move_locked(
         Ok(()) => Ok(moved),
         Err(Failure::Crash(e)) => Err(e),
         Err(Failure::Error(e)) => {
-            let intent = read_intent(fleet, tenant).await?;
-            let note = match settle(fleet, &intent).await {
-                Ok(_) if intent.phase == Phase::Moving => format!(
+            // What the record says now decides: undone before the switch,
+            // finished after it.
+            let settled = match read_intent(fleet, tenant).await {
+                Ok(intent) => settle(fleet, &intent).await.map(|_| intent.phase),
+                Err(more) => Err(more),
+            };
+            let note = match settled {
+                Ok(Phase::Moving) => format!(
                     "the move was undone: `{tenant}` is whole on `{}`, and nothing of it is left on `{}`",
                     source.name, dest.name
                 ),
