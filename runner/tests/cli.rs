@@ -317,23 +317,27 @@ impl KillFleet {
         runner(&all)
     }
 
+    /// The binary run with `args` and this fleet, `kill -9`ed after `delay_ms`.
+    fn kill_after(&self, args: &[&str], delay_ms: u64) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+            .args(args)
+            .args(&self.conn)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+    }
+
     /// `kill -9` of `args` after each delay; after each, `cleanup --orphans`
     /// until every tenant listed is registered, current and this master's.
     /// Returns how many half-made tenants the cleanups removed.
     fn kill_at(&self, args: &[&str], delays_ms: &[u64]) -> usize {
         let mut repaired = 0;
         for &delay_ms in delays_ms {
-            let mut all = args.to_vec();
-            all.extend(self.conn.iter().map(String::as_str));
-            let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
-                .args(&all)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            std::thread::sleep(Duration::from_millis(delay_ms));
-            child.kill().unwrap(); // SIGKILL
-            child.wait().unwrap();
+            self.kill_after(args, delay_ms);
             // The server ends the dead runner's session once the statement in
             // flight (say, the clone) is done; until then the tenant is `creating`.
             let mut listed: Vec<serde_json::Value> = Vec::new();
@@ -513,17 +517,7 @@ fn kill_9_at_any_moment_of_a_move_leaves_the_tenant_whole_on_one_server() {
         } else {
             "default"
         };
-        let mut all = vec!["tenant", "move", &tenant, "--to", to, "--yes"];
-        all.extend(fleet.conn.iter().map(String::as_str));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
-            .args(&all)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
+        fleet.kill_after(&["tenant", "move", &tenant, "--to", to, "--yes"], delay_ms);
         let mut listed = serde_json::Value::Null;
         for _ in 0..100 {
             let (code, _, stderr) = fleet.run(&["tenant", "cleanup", "--orphans", "--yes"]);
