@@ -609,7 +609,7 @@ fn copy(source: &Server, dest: &Server, tenant: &str, jobs: u32) -> Result<(), R
     let restore = crate::cluster::program("pg_restore");
     // Objects are owned by the role restoring (as on any tenant made there);
     // privileges are restored, to roles of the same names.
-    let restore_args = ["--no-owner", "--exit-on-error", "--single-transaction"];
+    let restore_args = ["--no-owner", "--exit-on-error"];
     if jobs == 1 {
         let mut dumping = spawn(
             source
@@ -623,6 +623,8 @@ fn copy(source: &Server, dest: &Server, tenant: &str, jobs: u32) -> Result<(), R
             dest.tool(&restore, tenant)
                 .arg(format!("--dbname={tenant}"))
                 .args(restore_args)
+                // All or nothing; a parallel restore cannot be one transaction.
+                .arg("--single-transaction")
                 .stdin(stream),
             "pg_restore",
         )?;
@@ -648,7 +650,7 @@ fn copy(source: &Server, dest: &Server, tenant: &str, jobs: u32) -> Result<(), R
             let restoring = spawn(
                 dest.tool(&restore, tenant)
                     .arg(format!("--dbname={tenant}"))
-                    .args(["--no-owner", "--exit-on-error"])
+                    .args(restore_args)
                     .arg(format!("--jobs={jobs}"))
                     .arg(&archive),
                 "pg_restore",

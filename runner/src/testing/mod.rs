@@ -253,7 +253,9 @@ pub async fn fresh_tenant() -> TestTenant {
 /// Blocks the calling thread for the moment the pool's worker takes to hand
 /// it out (a rename; a clone when the pool is empty).
 fn tenant_for(test: &str, seed: schema_core::Seed) -> TestTenant {
-    let (name, set_up) = pool::timed(pool::take);
+    let started = std::time::Instant::now();
+    let name = pool::take();
+    let set_up = started.elapsed();
     let url = with_database(&server().admin_url, &name);
     // Connected on first use: the test's own time, not the set-up's.
     let connections = PgPoolOptions::new().max_connections(4).connect_lazy_with(

@@ -20,7 +20,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::sync::mpsc;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use schema_core::ident::quote;
 use sqlx::{Connection, Executor, PgConnection};
@@ -370,13 +370,6 @@ pub fn seed_of(test: &str) -> u64 {
     test.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
-}
-
-/// How long the calling test waited for its tenant (benchmarks).
-pub(super) fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let started = Instant::now();
-    let value = f();
-    (value, started.elapsed())
 }
 
 #[cfg(test)]

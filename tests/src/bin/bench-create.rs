@@ -27,20 +27,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 #[tokio::main]
 async fn main() {
-    let mut args = std::env::args().skip(1);
-    let n: usize = args
-        .next()
-        .map_or(200, |s| s.parse().expect("N is a number"));
-    let concurrency: usize = args
-        .next()
-        .map_or(4, |s| s.parse().expect("CONCURRENCY is a number"));
-    let pid = std::process::id();
-    let target = Target::from_url(
-        &runner::testing::server_url(),
-        &format!("bench_master_{pid}"),
-        &format!("bench{pid}_"),
-    )
-    .unwrap();
+    let n: usize = tests::bench::arg(1, 200, "N");
+    let concurrency: usize = tests::bench::arg(2, 4, "CONCURRENCY");
+    let target = tests::bench::target("bench");
     runner::master::init(&target).await.expect("master init");
 
     let warmup = Instant::now();

@@ -26,7 +26,6 @@ use runner::declared::Declared;
 use runner::migrate::run::{self, RunOptions};
 use runner::migrate::status::{self, StatusOptions};
 use runner::server::{Server, DEFAULT_SERVER};
-use runner::target::Target;
 use runner::tenant::{self, CreateOptions};
 use schema_core::{DbKind, SqlType};
 use schema_model::model::{Column, Index, Schema};
@@ -69,25 +68,12 @@ where
 
 #[tokio::main]
 async fn main() {
-    let mut args = std::env::args().skip(1);
-    let n: usize = args
-        .next()
-        .map_or(1000, |s| s.parse().expect("N is a number"));
-    let concurrency: usize = args
-        .next()
-        .map_or(16, |s| s.parse().expect("CONCURRENCY is a number"));
-    let servers: usize = args
-        .next()
-        .map_or(1, |s| s.parse().expect("SERVERS is a number"));
+    let n: usize = tests::bench::arg(1, 1000, "N");
+    let concurrency: usize = tests::bench::arg(2, 16, "CONCURRENCY");
+    let servers: usize = tests::bench::arg(3, 1, "SERVERS");
     assert!((1..=3).contains(&servers), "SERVERS is 1, 2 or 3");
-    let pid = std::process::id();
     let url = runner::testing::server_url();
-    let target = Target::from_url(
-        &url,
-        &format!("fleet_master_{pid}"),
-        &format!("fleet{pid}_"),
-    )
-    .unwrap();
+    let target = tests::bench::target("fleet");
     runner::master::init(&target).await.expect("master init");
     let mut known = vec![(DEFAULT_SERVER.to_owned(), target.server.clone())];
     for n in 0..servers - 1 {

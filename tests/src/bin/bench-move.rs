@@ -13,7 +13,6 @@ use std::process::Stdio;
 use std::time::Instant;
 
 use runner::server::Server;
-use runner::target::Target;
 use runner::tenant::{self, CreateOptions, MoveOptions, SeedSet};
 use sqlx::{Connection, Executor, PgConnection};
 
@@ -88,20 +87,10 @@ async fn floor(from: &Server, to: &Server, db: &str, scratch: &str, jobs: u32) -
 
 #[tokio::main]
 async fn main() {
-    let mut args = std::env::args().skip(1);
-    let scale: u64 = args
-        .next()
-        .map_or(10, |s| s.parse().expect("SCALE is a number"));
-    let rounds: usize = args
-        .next()
-        .map_or(3, |s| s.parse().expect("ROUNDS is a number"));
+    let scale: u64 = tests::bench::arg(1, 10, "SCALE");
+    let rounds: usize = tests::bench::arg(2, 3, "ROUNDS");
     let pid = std::process::id();
-    let target = Target::from_url(
-        &runner::testing::server_url(),
-        &format!("bench_master_{pid}"),
-        &format!("bench{pid}_"),
-    )
-    .unwrap();
+    let target = tests::bench::target("bench");
     runner::master::init(&target).await.expect("master init");
     let second_url = runner::testing::other_server(0);
     runner::servers::add(&target, "second", &second_url, None)
@@ -137,11 +126,7 @@ async fn main() {
         let moved = tenant::move_reporting(
             &target,
             &name,
-            &MoveOptions {
-                to: "second".into(),
-                jobs: 1,
-                ..MoveOptions::default()
-            },
+            &MoveOptions::new("second", 1),
             &mut |step| {
                 steps.push(format!(
                     "{} {:.0} ms",
@@ -160,17 +145,9 @@ async fn main() {
         rows = moved.rows;
         there.push(moved.millis as f64 / 1e3);
         floor_2.push(floor(&second, &first, &name, &scratch, 2).await);
-        let moved = tenant::move_tenant(
-            &target,
-            &name,
-            &MoveOptions {
-                to: "default".into(),
-                jobs: 2,
-                ..MoveOptions::default()
-            },
-        )
-        .await
-        .expect("move back");
+        let moved = tenant::move_tenant(&target, &name, &MoveOptions::new("default", 2))
+            .await
+            .expect("move back");
         back.push(moved.millis as f64 / 1e3);
         println!(
             "round {round}: floor (1 job) {:.2} s, move {:.2} s; floor (2 jobs) {:.2} s, move {:.2} s",

@@ -43,13 +43,8 @@ fn cpu_seconds(pid: &str) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let mut args = std::env::args().skip(1);
-    let scale: u64 = args
-        .next()
-        .map_or(10, |s| s.parse().expect("SCALE is a number"));
-    let runs: usize = args
-        .next()
-        .map_or(3, |s| s.parse().expect("RUNS is a number"));
+    let scale: u64 = tests::bench::arg(1, 10, "SCALE");
+    let runs: usize = tests::bench::arg(2, 3, "RUNS");
     let mut rates = Vec::new();
     for run in 1..=runs {
         let db = tests::fresh_schema(DbKind::Tenant).await;

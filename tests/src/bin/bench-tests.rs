@@ -58,9 +58,7 @@ fn suite(run: &str, n: usize) -> (Vec<Duration>, Vec<Duration>) {
 }
 
 fn main() {
-    let n: usize = std::env::args()
-        .nth(1)
-        .map_or(100, |s| s.parse().expect("N is a number"));
+    let n: usize = tests::bench::arg(1, 100, "N");
 
     let (set_up, whole) = suite("first", n);
     println!(

@@ -132,11 +132,7 @@ async fn every_commands_json_keeps_its_shape() {
     runner::servers::add(&fleet.target, "second", &second, None)
         .await
         .unwrap();
-    let moving = tenant::MoveOptions {
-        to: "second".into(),
-        jobs: 1,
-        ..tenant::MoveOptions::default()
-    };
+    let moving = tenant::MoveOptions::new("second", 1);
     text += &shape_of(
         "tenant move",
         &tenant::move_tenant(&fleet.target, &name, &moving)

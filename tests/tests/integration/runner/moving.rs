@@ -34,11 +34,7 @@ async fn fleet_with_a_tenant() -> (TestFleet, String, String, tenant::Created) {
 }
 
 fn options(to: &str, jobs: u32) -> MoveOptions {
-    MoveOptions {
-        to: to.into(),
-        jobs,
-        ..MoveOptions::default()
-    }
+    MoveOptions::new(to, jobs)
 }
 
 /// Rows of every table of `public` in `tenant` on the server at `url`.
