@@ -2,13 +2,13 @@
 //! session's client exists, an invoice's items add up), volume times `scale`.
 //! About 12,800 rows per unit of scale; the same seed gives the same data.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use schema_core::__private::BoxFuture;
-use schema_core::factory::{
-    create_many_on, create_many_with_on, existing_parents, Each, HasFactory,
-};
-use schema_core::{Decimal, Duration, Seed, Table};
+use schema_core::factory::load::TableLoad;
+use schema_core::factory::{create_many_on, existing_parents, load, Each, Factory, HasFactory};
+use schema_core::{Decimal, Duration, Seed};
 use schema_defs::tenant::*;
 use sqlx::{Acquire, PgConnection};
 
@@ -51,7 +51,7 @@ pub const VOLUME: Volumes = Volumes {
     client_portal_activity_logs: 800,
 };
 
-/// Keys of rows already inserted, shared with the hooks that pick parents.
+/// Keys of the rows of a table, known before they are loaded.
 type Keys = Arc<Vec<i32>>;
 
 fn pick(keys: &Keys, at: &mut Each) -> i32 {
@@ -69,44 +69,72 @@ macro_rules! picked {
     }};
 }
 
-/// Inserts each table's volume and says when a table is done.
-struct Loader<'a> {
+/// Plans each table's load: its factory and volume, and for a table whose
+/// keys its children pick, those keys drawn from its sequence beforehand.
+/// Nothing is inserted until every table is planned.
+struct Planner<'a> {
     conn: &'a mut PgConnection,
+    seed: &'a Seed,
     volumes: Volumes,
-    filled: Vec<&'static str>,
-    done: &'a mut (dyn FnMut(&'static str) + Send),
+    loads: Vec<TableLoad>,
+    /// Rows planned per table so far: where the next part's row numbers start.
+    planned: HashMap<&'static str, u64>,
 }
 
-impl Loader<'_> {
+impl Planner<'_> {
     fn volume<T: InSchema>(&self) -> u64 {
         self.volumes.of::<T>()
     }
 
-    fn done<T: Table>(&mut self) {
-        self.filled.push(T::NAME);
-        (self.done)(T::NAME);
-    }
-
-    /// Insert the volume of `T` from `factory`, keeping the rows' ids.
+    /// The volume of `T` from `factory`; returns the keys its rows get.
     async fn keyed<T: InSchema>(
         &mut self,
         factory: T::Factory,
-        id: fn(&T) -> i32,
+        id: fn(&mut T) -> &mut i32,
     ) -> Result<Keys, sqlx::Error> {
-        let mut keys = Vec::new();
         let n = self.volume::<T>();
-        create_many_with_on(&factory, self.conn, n, |rows| {
-            keys.extend(rows.iter().map(id))
-        })
-        .await?;
-        self.done::<T>();
-        Ok(Arc::new(keys))
+        let (load, keys) = self.keyed_part(factory, n, id).await?;
+        self.loads.push(load);
+        Ok(keys)
     }
 
-    async fn insert<T: InSchema>(&mut self, factory: T::Factory) -> Result<(), sqlx::Error> {
-        create_many_on(&factory, self.conn, self.volume::<T>()).await?;
-        self.done::<T>();
-        Ok(())
+    /// `n` rows of `T` from `factory`, each given the next key of its
+    /// sequence (the one an insert would have drawn), numbered after the
+    /// rows of `T` already planned.
+    async fn keyed_part<T: InSchema>(
+        &mut self,
+        mut factory: T::Factory,
+        n: u64,
+        id: fn(&mut T) -> &mut i32,
+    ) -> Result<(TableLoad, Keys), sqlx::Error> {
+        let drawn = load::reserve_keys(self.conn, T::NAME, "id", n).await?;
+        let keys: Keys = Arc::new(
+            drawn
+                .into_iter()
+                .map(|k| i32::try_from(k).expect("an int4 sequence stays within int4"))
+                .collect(),
+        );
+        let planned = self.planned.entry(T::NAME).or_insert(0);
+        let first = self.seed.reserve(T::NAME, 0) + *planned;
+        *planned += n;
+        let column = T::DEF
+            .columns
+            .iter()
+            .position(|c| c.name == "id")
+            .expect("a keyed table has an `id` column");
+        let state = factory.state_mut();
+        state.give(column);
+        let given = keys.clone();
+        state.push_hook(move |row: &mut T, at: &mut Each| {
+            *id(row) = given[(at.row - first) as usize];
+        });
+        Ok((TableLoad::copy(factory, n), keys))
+    }
+
+    fn insert<T: InSchema>(&mut self, factory: T::Factory) {
+        let n = self.volume::<T>();
+        *self.planned.entry(T::NAME).or_insert(0) += n;
+        self.loads.push(TableLoad::copy(factory, n));
     }
 }
 
@@ -175,36 +203,60 @@ pub async fn seed_reporting(
     done: &mut (dyn FnMut(&'static str) + Send),
 ) -> Result<u64, sqlx::Error> {
     let mut tx = conn.begin().await?;
-    let mut load = Loader {
-        conn: &mut tx,
-        volumes: VOLUME.scaled(scale),
-        filled: Vec::new(),
-        done,
-    };
-    fill(&mut load, seed).await?;
-    let filled = std::mem::take(&mut load.filled);
-    fill_by_factories(load.conn, seed, load.volumes, &filled, load.done).await?;
-    let rows = load.volumes.iter().map(|(_, n)| n).sum();
+    let rows = load_into(std::slice::from_mut(&mut *tx), seed, scale, done).await?;
     tx.commit().await?;
     Ok(rows)
 }
 
-async fn fill(load: &mut Loader<'_>, seed: &Seed) -> Result<(), sqlx::Error> {
-    // Four in five clients are people; the rest, companies.
+/// Fill an empty tenant database over every connection of `conns` at once,
+/// the way `pg_restore` loads: the foreign keys dropped, the rows sent by
+/// binary `COPY` (each connection taking the next table), the keys added
+/// back and validated by PostgreSQL, set based. Gives the rows [`seed`]
+/// gives, and a catalog as it was. `done` is called as each table is filled.
+///
+/// Atomic only with one connection inside a transaction (what
+/// [`seed_reporting`] does). With several, each statement commits on its
+/// own: for a database nobody uses yet, which the caller drops if this fails.
+pub async fn load_into(
+    conns: &mut [PgConnection],
+    seed: &Seed,
+    scale: u64,
+    done: &mut (dyn FnMut(&'static str) + Send),
+) -> Result<u64, sqlx::Error> {
+    let volumes = VOLUME.scaled(scale);
+    let first = conns.first_mut().expect("at least one connection");
+    let keys = load::DeferredKeys::drop(first, "public").await?;
+    let mut planner = Planner {
+        conn: first,
+        seed,
+        volumes,
+        loads: Vec::new(),
+        planned: HashMap::new(),
+    };
+    plan(&mut planner, seed).await?;
+    let loads = planner.loads;
+    let mut filled: Vec<&'static str> = loads.iter().map(|l| l.table()).collect();
+    filled.dedup();
+    load::load_tables(conns, loads, done).await?;
+    // Picks its parents among the rows loaded: after them, on one connection.
+    fill_by_factories(&mut conns[0], seed, volumes, &filled, done).await?;
+    keys.restore(conns).await?;
+    Ok(volumes.iter().map(|(_, n)| n).sum())
+}
+
+async fn plan(load: &mut Planner<'_>, seed: &Seed) -> Result<(), sqlx::Error> {
+    // Four in five clients are people; the rest, companies: one load, in
+    // that order (their row numbers and keys follow each other).
     let all = load.volume::<Client>();
-    let (mut people, mut companies) = (Vec::new(), Vec::new());
     let individuals = seed.factory::<Client>().individual();
-    create_many_with_on(&individuals, load.conn, all * 4 / 5, |rows| {
-        people.extend(rows.iter().map(|c| c.id))
-    })
-    .await?;
+    let (first, people) = load
+        .keyed_part::<Client>(individuals, all * 4 / 5, |c| &mut c.id)
+        .await?;
     let firms = seed.factory::<Client>().company();
-    create_many_with_on(&firms, load.conn, all - all * 4 / 5, |rows| {
-        companies.extend(rows.iter().map(|c| c.id))
-    })
-    .await?;
-    load.done::<Client>();
-    let (people, companies): (Keys, Keys) = (Arc::new(people), Arc::new(companies));
+    let (then, companies) = load
+        .keyed_part::<Client>(firms, all - all * 4 / 5, |c| &mut c.id)
+        .await?;
+    load.loads.push(first.then(then));
     let clients: Keys = Arc::new(people.iter().chain(companies.iter()).copied().collect());
 
     let (c, p) = (companies.clone(), people.clone());
@@ -212,19 +264,21 @@ async fn fill(load: &mut Loader<'_>, seed: &Seed) -> Result<(), sqlx::Error> {
         m.company_client_id(pick(&c, at));
         m.member_client_id(pick(&p, at));
     });
-    load.insert::<CompanyMember>(members).await?;
+    load.insert::<CompanyMember>(members);
     let contacts = seed
         .factory::<ClientContact>()
         .each(picked!(clients => client_id));
-    load.insert::<ClientContact>(contacts).await?;
+    load.insert::<ClientContact>(contacts);
     let notes = seed
         .factory::<ClientNote>()
         .each(picked!(clients => client_id));
-    load.insert::<ClientNote>(notes).await?;
+    load.insert::<ClientNote>(notes);
 
-    let rooms = load.keyed::<Room>(seed.factory::<Room>(), |r| r.id).await?;
+    let rooms = load
+        .keyed::<Room>(seed.factory::<Room>(), |r| &mut r.id)
+        .await?;
     let equipment = seed.factory::<Equipment>().each(picked!(rooms => room_id));
-    let equipment = load.keyed::<Equipment>(equipment, |e| e.id).await?;
+    let equipment = load.keyed::<Equipment>(equipment, |e| &mut e.id).await?;
 
     let c = clients.clone();
     let projects = seed.factory::<Project>().each(move |p, at| {
@@ -234,7 +288,7 @@ async fn fill(load: &mut Loader<'_>, seed: &Seed) -> Result<(), sqlx::Error> {
             .map(|d| d + Duration::days(at.rng.between(30, 180)));
         p.target_delivery_date(delivery);
     });
-    let projects = load.keyed::<Project>(projects, |p| p.id).await?;
+    let projects = load.keyed::<Project>(projects, |p| &mut p.id).await?;
     let (c, r, p) = (clients.clone(), rooms.clone(), projects.clone());
     let sessions = seed.factory::<Session>().each(move |x, at| {
         x.client_id(pick(&c, at));
@@ -245,7 +299,7 @@ async fn fill(load: &mut Loader<'_>, seed: &Seed) -> Result<(), sqlx::Error> {
             x.deposit_amount(deposit.min(total));
         }
     });
-    let sessions = load.keyed::<Session>(sessions, |x| x.id).await?;
+    let sessions = load.keyed::<Session>(sessions, |x| &mut x.id).await?;
 
     let r = rooms.clone();
     let tracks = seed
@@ -254,25 +308,25 @@ async fn fill(load: &mut Loader<'_>, seed: &Seed) -> Result<(), sqlx::Error> {
         .each(move |t, at| {
             t.recorded_in_room_id(pick(&r, at));
         });
-    let tracks = load.keyed::<Track>(tracks, |t| t.id).await?;
+    let tracks = load.keyed::<Track>(tracks, |t| &mut t.id).await?;
     let musicians = load
-        .keyed::<Musician>(seed.factory::<Musician>(), |m| m.id)
+        .keyed::<Musician>(seed.factory::<Musician>(), |m| &mut m.id)
         .await?;
     let credits = seed
         .factory::<TrackCredit>()
         .each(picked!(tracks => track_id))
         .each(picked!(musicians => musician_id));
-    load.insert::<TrackCredit>(credits).await?;
+    load.insert::<TrackCredit>(credits);
     let comments = seed
         .factory::<TrackComment>()
         .each(picked!(tracks => track_id));
-    load.insert::<TrackComment>(comments).await?;
+    load.insert::<TrackComment>(comments);
 
     let invoices = seed
         .factory::<Invoice>()
         .each(picked!(clients => client_id))
         .consistent();
-    let invoices = load.keyed::<Invoice>(invoices, |i| i.id).await?;
+    let invoices = load.keyed::<Invoice>(invoices, |i| &mut i.id).await?;
     let items = seed
         .factory::<InvoiceItem>()
         .each(picked!(invoices => invoice_id))
@@ -280,10 +334,12 @@ async fn fill(load: &mut Loader<'_>, seed: &Seed) -> Result<(), sqlx::Error> {
             x.quantity(Decimal::from(at.rng.between(1, 10)));
             x.amount(x.quantity * x.unit_price);
         });
-    load.insert::<InvoiceItem>(items).await?;
+    load.insert::<InvoiceItem>(items);
 
     let services = seed.factory::<ServiceCatalogItem>();
-    let services = load.keyed::<ServiceCatalogItem>(services, |x| x.id).await?;
+    let services = load
+        .keyed::<ServiceCatalogItem>(services, |x| &mut x.id)
+        .await?;
     let quotes = seed
         .factory::<Quote>()
         .each(picked!(clients => client_id))
@@ -292,7 +348,7 @@ async fn fill(load: &mut Loader<'_>, seed: &Seed) -> Result<(), sqlx::Error> {
             q.tax_amount((q.subtotal * q.tax_rate / Decimal::ONE_HUNDRED).round_dp(2));
             q.total(q.subtotal + q.tax_amount);
         });
-    let quotes = load.keyed::<Quote>(quotes, |q| q.id).await?;
+    let quotes = load.keyed::<Quote>(quotes, |q| &mut q.id).await?;
     let quote_items = seed
         .factory::<QuoteItem>()
         .each(picked!(quotes => quote_id))
@@ -301,36 +357,36 @@ async fn fill(load: &mut Loader<'_>, seed: &Seed) -> Result<(), sqlx::Error> {
             x.quantity(Decimal::from(at.rng.between(1, 10)));
             x.amount(x.quantity * x.unit_price);
         });
-    load.insert::<QuoteItem>(quote_items).await?;
+    load.insert::<QuoteItem>(quote_items);
 
     let contracts = seed
         .factory::<Contract>()
         .each(picked!(clients => client_id))
         .each(picked!(projects => project_id));
-    load.insert::<Contract>(contracts).await?;
+    load.insert::<Contract>(contracts);
     let (p, e) = (projects.clone(), equipment.clone());
     let expenses = seed.factory::<Expense>().each(move |x, at| {
         x.project_id(at.rng.chance(50).then(|| pick(&p, at)));
         x.equipment_id(at.rng.chance(30).then(|| pick(&e, at)));
     });
-    load.insert::<Expense>(expenses).await?;
+    load.insert::<Expense>(expenses);
     let payments = seed
         .factory::<Payment>()
         .each(picked!(clients => client_id))
         .each(picked!(invoices => invoice_id));
-    load.insert::<Payment>(payments).await?;
+    load.insert::<Payment>(payments);
     let transactions = seed
         .factory::<PaymentTransaction>()
         .each(picked!(clients => client_id))
         .each(picked!(sessions => session_id));
-    load.insert::<PaymentTransaction>(transactions).await?;
+    load.insert::<PaymentTransaction>(transactions);
     let events = seed
         .factory::<StripeWebhookEvent>()
         .each(picked!(invoices => invoice_id));
-    load.insert::<StripeWebhookEvent>(events).await?;
+    load.insert::<StripeWebhookEvent>(events);
 
     let task_types = load
-        .keyed::<TaskType>(seed.factory::<TaskType>(), |x| x.id)
+        .keyed::<TaskType>(seed.factory::<TaskType>(), |x| &mut x.id)
         .await?;
     let entries = seed
         .factory::<TimeEntry>()
@@ -342,32 +398,30 @@ async fn fill(load: &mut Loader<'_>, seed: &Seed) -> Result<(), sqlx::Error> {
             x.duration_minutes(minutes as i32);
             x.end_time(x.start_time + Duration::minutes(minutes));
         });
-    load.insert::<TimeEntry>(entries).await?;
+    load.insert::<TimeEntry>(entries);
     let notifications = seed
         .factory::<Notification>()
         .each(picked!(clients => client_id));
-    load.insert::<Notification>(notifications).await?;
-    load.insert::<AiConversation>(seed.factory::<AiConversation>())
-        .await?;
-    load.insert::<AiActionLog>(seed.factory::<AiActionLog>())
-        .await?;
+    load.insert::<Notification>(notifications);
+    load.insert::<AiConversation>(seed.factory::<AiConversation>());
+    load.insert::<AiActionLog>(seed.factory::<AiActionLog>());
 
     let accounts = seed
         .factory::<ClientPortalAccount>()
         .each(picked!(clients => client_id));
-    load.insert::<ClientPortalAccount>(accounts).await?;
+    load.insert::<ClientPortalAccount>(accounts);
     let portal_sessions = seed
         .factory::<ClientPortalSession>()
         .each(picked!(clients => client_id));
-    load.insert::<ClientPortalSession>(portal_sessions).await?;
+    load.insert::<ClientPortalSession>(portal_sessions);
     let links = seed
         .factory::<ClientPortalMagicLink>()
         .each(picked!(clients => client_id));
-    load.insert::<ClientPortalMagicLink>(links).await?;
+    load.insert::<ClientPortalMagicLink>(links);
     let activity = seed
         .factory::<ClientPortalActivityLog>()
         .each(picked!(clients => client_id));
-    load.insert::<ClientPortalActivityLog>(activity).await?;
+    load.insert::<ClientPortalActivityLog>(activity);
 
     Ok(())
 }

@@ -51,10 +51,26 @@ pub fn check_available(set: SeedSet) -> Result<(), RunnerError> {
     )))
 }
 
-/// Insert `set` on the caller's transaction (a build without the seed sets
-/// inserts nothing: [`check_available`] refuses such sets first).
+/// The rows `set` puts into a tenant at `scale`, when known before it runs
+/// and loadable over several connections at once (`realistic`); `None` for
+/// a set loaded in one transaction.
+pub fn parallel_rows(set: SeedSet, scale: u64) -> Option<u64> {
+    #[cfg(feature = "seeds")]
+    if set == SeedSet::Realistic {
+        let volumes = seed::realistic::VOLUME.scaled(scale);
+        return Some(volumes.iter().map(|(_, n)| n).sum());
+    }
+    let _ = (set, scale);
+    None
+}
+
+/// Insert `set` into an empty tenant over `conns`: one connection inside
+/// the caller's transaction (atomic), or several at once into a database
+/// being created (`realistic` loads its tables in parallel, keys after the
+/// rows; the caller drops the database if this fails). A build without the
+/// seed sets inserts nothing: [`check_available`] refuses such sets first.
 pub async fn run(
-    conn: &mut PgConnection,
+    conns: &mut [PgConnection],
     set: SeedSet,
     scale: u64,
     value: u64,
@@ -64,17 +80,17 @@ pub async fn run(
     match set {
         SeedSet::None => {}
         SeedSet::Base => {
-            seed::base::seed(conn).await?;
+            seed::base::seed(&mut conns[0]).await?;
             step("base");
         }
         SeedSet::Realistic => {
             let mut table_done = |table: &'static str| step(table);
             let seed = schema_core::Seed::new(value);
-            seed::realistic::seed_reporting(conn, &seed, scale, &mut table_done).await?;
+            seed::realistic::load_into(conns, &seed, scale, &mut table_done).await?;
         }
     }
     #[cfg(not(feature = "seeds"))]
-    let _ = (conn, set, scale, value, step);
+    let _ = (conns, set, scale, value, step);
     Ok(())
 }
 

@@ -449,13 +449,13 @@ async fn build(
     let rows = if options.seed == SeedSet::None {
         0
     } else {
-        let mut conn = match conn {
-            Some(conn) => conn,
-            None => fleet.connect(tenant).await?,
-        };
+        let mut conns: Vec<_> = conn.into_iter().collect();
+        while conns.len() < seed::seed_connections() {
+            conns.push(fleet.connect(tenant).await?);
+        }
         let seed_value = options.seed_value.unwrap_or(allocated.number);
-        let rows = seed::seed_database(
-            &mut conn,
+        let rows = seed::seed_new_database(
+            &mut conns,
             tenant,
             options.seed,
             options.scale,
@@ -463,7 +463,9 @@ async fn build(
             step,
         )
         .await?;
-        conn.close().await.ok();
+        for conn in conns {
+            conn.close().await.ok();
+        }
         rows
     };
     fault_at(options, Step::Seed)?;

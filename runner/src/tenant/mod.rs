@@ -34,7 +34,7 @@ pub use remove::{
     cleanup, drop, plan_cleanup, repair, repair_all, CleanupPlan, CleanupReport, Dropped, Kept,
     Repaired, Selection,
 };
-pub use seed::{seed_existing, Seeded};
+pub use seed::{seed_connections, seed_existing, Seeded};
 
 use std::time::Duration;
 

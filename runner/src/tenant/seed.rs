@@ -8,8 +8,17 @@ use crate::app::seeds::{check_available, check_scale, SeedSet};
 use crate::bookkeeping::ownership::Fleet;
 use crate::RunnerError;
 
-/// Run a seed set in one transaction that also records, in the stamp, how many
-/// rows the runner put there. Returns the rows inserted.
+/// How many connections a seed into a new tenant loads over: one per core
+/// of this machine, from 2 to 4 (the generator and PostgreSQL share them).
+pub fn seed_connections() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 4)
+}
+
+/// Run a seed set into an existing empty tenant in one transaction that
+/// also records, in the stamp, how many rows the runner put there: all or
+/// nothing. Returns the rows inserted.
 pub(super) async fn seed_database(
     conn: &mut PgConnection,
     tenant: &str,
@@ -25,7 +34,7 @@ pub(super) async fn seed_database(
     let failed = |e| RunnerError::db("seeding", tenant, e);
     let before = total_rows(conn).await.map_err(failed)?;
     let mut tx = conn.begin().await.map_err(failed)?;
-    crate::app::seeds::run(&mut tx, set, scale, value, step)
+    crate::app::seeds::run(std::slice::from_mut(&mut *tx), set, scale, value, step)
         .await
         .map_err(failed)?;
     let inserted = total_rows(&mut tx).await.map_err(failed)? - before;
@@ -36,6 +45,48 @@ pub(super) async fn seed_database(
         .map_err(failed)?;
     tx.commit().await.map_err(failed)?;
     Ok(inserted as u64)
+}
+
+/// Run a seed set into a tenant being created, over `conns` at once (see
+/// [`seed_connections`]) when the set loads in parallel, else in one
+/// transaction on the first. Returns the rows.
+///
+/// A parallel load is not one transaction: the rows it is about to put
+/// there are recorded in the stamp first, so that a failure or a kill
+/// leaves a database still being created whose rows are all the runner's,
+/// which the create (or the next run's repair) drops, as after any step of
+/// a create; the stamp then records the rows found.
+pub(super) async fn seed_new_database(
+    conns: &mut [PgConnection],
+    tenant: &str,
+    set: SeedSet,
+    scale: u64,
+    value: u64,
+    step: &mut (dyn FnMut(&str) + Send),
+) -> Result<u64, RunnerError> {
+    let Some(planned) = crate::app::seeds::parallel_rows(set, scale) else {
+        return seed_database(&mut conns[0], tenant, set, scale, value, step).await;
+    };
+    check_available(set)?;
+    let failed = |e| RunnerError::db("seeding", tenant, e);
+    record_seeded(&mut conns[0], planned as i64)
+        .await
+        .map_err(failed)?;
+    crate::app::seeds::run(conns, set, scale, value, step)
+        .await
+        .map_err(failed)?;
+    let found = total_rows(&mut conns[0]).await.map_err(failed)?;
+    record_seeded(&mut conns[0], found).await.map_err(failed)?;
+    Ok(found as u64)
+}
+
+/// The rows the runner put into this new tenant (its stamp's `seeded_rows`).
+async fn record_seeded(conn: &mut PgConnection, rows: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rsm.stamp SET seeded_rows = $1")
+        .bind(rows)
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 /// Rows in all the tenant tables, in one round trip.

@@ -342,7 +342,7 @@ impl<'f, F: Factory, E: Send + 'static> Pipeline<'f, F, E> {
 /// Through binary `COPY` (no `RETURNING`): the fastest way into PostgreSQL.
 /// A batch whose rows need parents ends the `COPY`, gets them, and a new
 /// `COPY` starts.
-async fn copy_batches<F: Factory>(
+pub(super) async fn copy_batches<F: Factory>(
     factory: &F,
     conn: &mut PgConnection,
     n: u64,

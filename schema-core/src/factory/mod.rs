@@ -18,6 +18,7 @@
 mod column;
 mod field;
 mod insert;
+pub mod load;
 mod rng;
 mod value;
 

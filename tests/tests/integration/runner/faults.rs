@@ -69,6 +69,66 @@ async fn an_error_or_a_kill_after_any_step_leaves_nothing_behind() {
         .unwrap();
 }
 
+/// `realistic` loads a new tenant over several connections, each table
+/// committed on its own: a create cut off in the middle of that load (its
+/// connections gone, some tables filled and others not) leaves a database
+/// whose rows are all the runner's, which the next run removes; the tenant
+/// number is then free again.
+#[tokio::test]
+async fn a_create_cut_off_in_the_middle_of_its_parallel_seed_leaves_nothing_behind() {
+    let fleet = TestFleet::initialised().await;
+    let target = fleet.target.clone();
+    let create = tokio::spawn(async move {
+        let options = CreateOptions {
+            seed: SeedSet::Realistic,
+            scale: 5,
+            ..CreateOptions::default()
+        };
+        tenant::create(&target, &options).await
+    });
+    // Wait (bounded) until some of the rows are in, then cut it off.
+    let tenant = fleet.tenant(1);
+    let mut filled = 0;
+    for _ in 0..400 {
+        if let Ok(mut conn) = fleet.target.connect(&tenant).await {
+            filled = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM clients")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap_or(0);
+            if filled > 0 {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    create.abort();
+    assert!(
+        create.await.unwrap_err().is_cancelled(),
+        "cut off before it finished"
+    );
+    assert!(filled > 0, "the load had begun");
+    settled(&fleet).await;
+    let repaired = tenant::repair_all(&fleet.target).await.unwrap();
+    assert_eq!(repaired.removed, vec![tenant.clone()], "{repaired:?}");
+    assert_eq!(fleet.leftovers().await, (vec![], vec![]));
+    assert_eq!(fleet.records().await, vec![]);
+    // The next create takes the same number and is whole.
+    let made = tenant::create(
+        &fleet.target,
+        &CreateOptions {
+            seed: SeedSet::Realistic,
+            ..CreateOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(made.tenant, tenant);
+    assert_eq!(
+        made.rows,
+        seed::realistic::VOLUME.iter().map(|(_, n)| n).sum::<u64>()
+    );
+}
+
 #[tokio::test]
 async fn a_leftover_holding_rows_the_runner_did_not_put_there_is_kept() {
     let fleet = TestFleet::initialised().await;
