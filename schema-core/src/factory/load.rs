@@ -8,7 +8,7 @@
 
 use std::sync::Mutex;
 
-use sqlx::{Executor, PgConnection};
+use sqlx::{Connection, Executor, PgConnection};
 
 use super::insert::copy_batches;
 use super::Factory;
@@ -69,8 +69,9 @@ impl TableLoad {
 /// Run `loads` over every connection of `conns` at once, each connection
 /// taking the next table when it is done (largest first, so that the last
 /// one to finish is small); `done` is told each table as it completes.
-/// Returns the rows loaded. With one connection this is a plain sequential
-/// load, inside whatever transaction the caller has open.
+/// Returns the rows loaded. Each connection's tables are committed together
+/// when it is done; with one connection inside the caller's transaction,
+/// they are part of it.
 pub async fn load_tables(
     conns: &mut [PgConnection],
     mut loads: Vec<TableLoad>,
@@ -82,11 +83,18 @@ pub async fn load_tables(
     let workers = conns.iter_mut().map(|conn| {
         let (queue, done) = (&queue, &done);
         async move {
+            // One commit per connection, not one per table (a WAL flush
+            // each on a durable server); in the caller's transaction, a
+            // savepoint.
+            let mut tx = conn.begin().await?;
             let mut rows = 0;
             loop {
                 let next = queue.lock().expect("load queue").next();
-                let Some(load) = next else { return Ok(rows) };
-                match (load.job)(conn).await {
+                let Some(load) = next else {
+                    tx.commit().await?;
+                    return Ok(rows);
+                };
+                match (load.job)(&mut tx).await {
                     Ok(n) => rows += n,
                     Err(e) => {
                         // The other connections stop after their table.
