@@ -180,7 +180,7 @@ struct Probe {
 }
 
 async fn probe(conn: &mut PgConnection, deep: bool) -> Result<Probe, sqlx::Error> {
-    let (stamp, journal) = stamp::read_with_journal(conn).await?;
+    let (stamp, journal) = stamp::read_vouched(conn).await?;
     let vouched = stamp
         .as_ref()
         .and_then(|s| s.catalog_if_unchanged(&journal))
@@ -296,7 +296,6 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
         },
     )
     .await;
-
     // One full read per distinct catalog hash.
     let mut models: BTreeMap<String, Read> = BTreeMap::new();
     let (catalog, read) = read_model(
@@ -322,7 +321,6 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
             }
         }
     }
-
     let mut entries: Vec<Entry> = Vec::new();
     // Behind: exactly what its stamp says, and that is an older schema (a
     // database holding the declared shape under other names is drifted).
