@@ -153,38 +153,12 @@ pub(crate) async fn read_with_journal(
 }
 
 /// [`read_with_journal`] where it matters most that a database be read
-/// cheaply (`status` over a fleet): one statement, without first asking
-/// what exists nor whether the journal works. A journal token equal to the
-/// one recorded when the runner last verified the catalog (the journal
-/// working then) means the same trigger and function rows, untouched since,
-/// hence still working; any other answer, or a database without the
-/// runner's tables, is read again the careful way.
+/// cheaply (`status` over a fleet): see [`Bookkeeping::read_vouched`].
 pub(crate) async fn read_vouched(
     conn: &mut PgConnection,
 ) -> Result<(Option<Stamp>, Journal), sqlx::Error> {
-    let quick: Result<(Option<serde_json::Value>, i64, String), sqlx::Error> =
-        sqlx::query_as(&format!(
-            "SELECT (SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1),
-                    (SELECT count(*) FROM rsm.ddl_journal), {}",
-            crate::bookkeeping::journal::TOKEN_SQL
-        ))
-        .fetch_one(&mut *conn)
-        .await;
-    match quick {
-        Ok((row, rows, token)) => {
-            let stamp = row.as_ref().and_then(parse);
-            let journal = Journal::Working { rows, token };
-            if stamp
-                .as_ref()
-                .is_some_and(|s| s.catalog_if_unchanged(&journal).is_some())
-            {
-                return Ok((stamp, journal));
-            }
-        }
-        Err(sqlx::Error::Database(e)) if absent_table(e.code().as_deref()) => {}
-        Err(e) => return Err(e),
-    }
-    read_with_journal(conn).await
+    let kept = Bookkeeping::read_vouched(conn, false).await?;
+    Ok((kept.stamp, kept.journal))
 }
 
 /// SQLSTATE of a statement naming a missing schema or table (no `rsm`).
@@ -311,6 +285,56 @@ impl Bookkeeping {
             data_migrations: data_migrations.unwrap_or_default(),
             version: version.unwrap_or(0),
         })
+    }
+
+    /// What [`Bookkeeping::read`] reads (with `full`; without it, the stamp
+    /// and the journal only) in one statement, without first asking what
+    /// exists nor whether the journal works: for reading many databases
+    /// cheaply. A journal token equal to the one recorded when the runner
+    /// last verified the catalog (the journal working then) means the same
+    /// trigger and function rows, untouched since, hence still working; any
+    /// other answer, or a database without all of the runner's tables, is
+    /// read again the careful way.
+    pub(crate) async fn read_vouched(
+        conn: &mut PgConnection,
+        full: bool,
+    ) -> Result<Bookkeeping, sqlx::Error> {
+        let (history, version) = if full {
+            (
+                "ARRAY(SELECT DISTINCT unnest(data_migrations) FROM rsm.history)".to_owned(),
+                rsm::version_sql(Ladder::Database),
+            )
+        } else {
+            ("NULL".to_owned(), "NULL".to_owned())
+        };
+        let quick: Result<KeptRow, sqlx::Error> = sqlx::query_as(&format!(
+            "SELECT (SELECT to_jsonb(s) FROM rsm.stamp s LIMIT 1),
+                    (SELECT count(*) FROM rsm.ddl_journal), {}, {history}, {version}",
+            crate::bookkeeping::journal::TOKEN_SQL
+        ))
+        .fetch_one(&mut *conn)
+        .await;
+        match quick {
+            Ok((row, Some(rows), Some(token), data_migrations, version)) => {
+                let kept = Bookkeeping {
+                    stamp: row.as_ref().and_then(parse),
+                    journal: Journal::Working { rows, token },
+                    data_migrations: data_migrations.unwrap_or_default(),
+                    version: version.unwrap_or(0),
+                };
+                let vouched = kept
+                    .stamp
+                    .as_ref()
+                    .and_then(|s| s.catalog_if_unchanged(&kept.journal));
+                if vouched.is_some() {
+                    return Ok(kept);
+                }
+            }
+            Ok(_) => {}
+            Err(sqlx::Error::Database(e)) if absent_table(e.code().as_deref()) => {}
+            Err(e) => return Err(e),
+        }
+        Self::read_parts(conn, full).await
     }
 
     /// Whether the runner's schema here is at this runner's version.

@@ -36,6 +36,10 @@ pub struct MigrateArgs {
     /// one without the declared tenant tables).
     #[arg(long)]
     pub adopt: bool,
+    /// Measure every database's catalog before calling it unchanged, whatever
+    /// its DDL journal says.
+    #[arg(long)]
+    pub deep: bool,
     /// Tenants migrated at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -83,6 +87,7 @@ pub async fn run(
             prune: args.prune,
             dry_run: args.dry_run,
             lock_timeout,
+            deep: args.deep,
             ..MigrateOptions::default()
         },
         tenants,

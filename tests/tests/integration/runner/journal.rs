@@ -2,7 +2,8 @@
 //! nothing changed: a fleet the runner made and verified is read without
 //! reading catalogs; DDL by hand, a disabled trigger or `--deep` make status
 //! read them again; temporary tables of the application leave no trace and
-//! are not refused; a stamp of an older runner is brought up to date.
+//! are not refused; a stamp of an older runner is brought up to date; what
+//! the journal cannot see, `--deep` does.
 
 use runner::migrate::apply::{MigrateOptions, Outcome};
 use runner::migrate::run::{self, RunOptions};
@@ -100,6 +101,65 @@ async fn the_journal_vouches_only_while_nothing_changed() {
     // The master, and three tenant catalogs: the two migrated tenants got
     // their column back at the end of the table (another column order).
     assert_eq!(again.plans, 4, "{again:#?}");
+}
+
+/// What the journal cannot see, a superuser's DDL with event triggers
+/// silenced (`session_replication_role = replica`), `--deep` finds: `status
+/// --deep` reads it drifted; a plain `migrate` calls it unchanged on the
+/// journal's word (once a tenant of the same recorded catalog was measured
+/// and planned), `migrate --deep` measures its catalog and repairs it.
+#[tokio::test]
+async fn ddl_the_journal_cannot_see_is_found_and_repaired_with_deep() {
+    let fleet = TestFleet::initialised().await;
+    for _ in 0..2 {
+        tenant::create(&fleet.target, &CreateOptions::default())
+            .await
+            .unwrap();
+    }
+    let hidden = fleet.tenant(2);
+    let mut conn = fleet.target.connect(&hidden).await.unwrap();
+    conn.execute(
+        "SET session_replication_role = replica;
+         ALTER TABLE clients DROP COLUMN artist_name;
+         RESET session_replication_role",
+    )
+    .await
+    .unwrap();
+    let st = status(&fleet, true).await;
+    let drifted: Vec<_> = st
+        .groups
+        .iter()
+        .filter(|g| g.state == DbState::Drifted)
+        .collect();
+    assert_eq!(drifted.len(), 1, "{st:#?}");
+    assert_eq!(drifted[0].databases, [hidden.clone()]);
+
+    let migrate = |deep| {
+        let target = fleet.target.clone();
+        async move {
+            let options = RunOptions {
+                migrate: MigrateOptions {
+                    deep,
+                    ..MigrateOptions::default()
+                },
+                concurrency: 1,
+                ..RunOptions::default()
+            };
+            run::migrate(&target, &options, &mut |_, _| {})
+                .await
+                .unwrap()
+        }
+    };
+    let outcome = |report: &run::RunReport| {
+        let r = report.tenants.iter().find(|r| r.database == hidden);
+        r.map(|r| r.outcome)
+    };
+    let plain = migrate(false).await;
+    assert_eq!(outcome(&plain), Some(Outcome::Unchanged), "{plain:#?}");
+    let deep = migrate(true).await;
+    assert_eq!(outcome(&deep), Some(Outcome::Migrated), "{deep:#?}");
+    let st = status(&fleet, true).await;
+    assert!(st.all_current, "{st:#?}");
 }
 
 #[tokio::test]
