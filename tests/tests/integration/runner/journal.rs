@@ -132,7 +132,7 @@ async fn ddl_the_journal_cannot_see_is_found_and_repaired_with_deep() {
         .filter(|g| g.state == DbState::Drifted)
         .collect();
     assert_eq!(drifted.len(), 1, "{st:#?}");
-    assert_eq!(drifted[0].databases, [hidden.clone()]);
+    assert_eq!(drifted[0].databases, std::slice::from_ref(&hidden));
 
     let migrate = |deep| {
         let target = fleet.target.clone();
