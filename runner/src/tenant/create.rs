@@ -432,10 +432,10 @@ async fn build(
             (Method::Pooled, None)
         }
         None => {
-            let (method, mut conn) = faithful_database(fleet, tenant).await?;
+            let login = (password.as_str(), options.connection_limit);
+            let (method, mut conn) = faithful_database(fleet, tenant, login).await?;
             step("database");
             fault_at(options, Step::CreateDatabase)?;
-            access::create_role(fleet, tenant, Some((&password, options.connection_limit))).await?;
             access::grant_tables(&mut conn, tenant).await?;
             fault_at(options, Step::CreateRole)?;
             step("role");
@@ -522,21 +522,40 @@ async fn build(
     })
 }
 
-/// The tenant's database, and a connection to it. A clone is checked
-/// against its template's verified catalog: a template changed by hand since
-/// is set aside, rebuilt, and cloned again (once).
+/// The tenant's database and its login role, and a connection to the
+/// database. A clone is checked against its template's verified catalog
+/// (a template changed by hand since is set aside, rebuilt, and cloned
+/// again, once); the role is made meanwhile, on the server's own connection
+/// (PostgreSQL's check of its password verifier and the catalog hash run
+/// at once).
 async fn faithful_database(
     fleet: &mut Fleet,
     tenant: &str,
+    login: (&str, u32),
 ) -> Result<(template::Method, PgConnection), RunnerError> {
+    let declared = fleet.target.declared.clone();
+    let mut role_made = false;
     for attempt in 0..2 {
         let method = template::create_database(fleet, tenant).await?;
         let mut conn = fleet.connect(tenant).await?;
-        if method != template::Method::Cloned
-            || template::clone_is_faithful(&mut conn, &fleet.target.declared)
+        let checked = async {
+            if method != template::Method::Cloned {
+                return Ok(true);
+            }
+            template::clone_is_faithful(&mut conn, &declared)
                 .await
-                .map_err(|e| RunnerError::db("checking the clone", tenant, e))?
-        {
+                .map_err(|e| RunnerError::db("checking the clone", tenant, e))
+        };
+        let faithful = if role_made {
+            checked.await?
+        } else {
+            let (faithful, role) =
+                tokio::join!(checked, access::create_role(fleet, tenant, Some(login)));
+            role?;
+            role_made = true;
+            faithful?
+        };
+        if faithful {
             return Ok((method, conn));
         }
         conn.close().await.ok();
