@@ -88,8 +88,12 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn scratch() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pull");
+/// An empty folder of this test's own (the tests run at once: a shared one
+/// was emptied by one under the other's feet).
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("pull")
+        .join(test);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -117,7 +121,7 @@ async fn pull_into(sql: &str, db: DbKind, out: &Path) -> runner::pull::PullRepor
 
 #[tokio::test]
 async fn pulled_declarations_compile_and_render_the_database_they_came_from() {
-    let dir = scratch();
+    let dir = scratch("compile");
     let mut introspected = Vec::new();
     for db in [DbKind::Master, DbKind::Tenant] {
         let fixture = reference::load(db);
@@ -342,7 +346,7 @@ impl RoomFactory {
 
 #[tokio::test]
 async fn merge_brings_a_declaration_up_to_date_and_refuses_to_overwrite_without_it() {
-    let dir = scratch().join("merge");
+    let dir = scratch("merge");
     let test_db = fresh_database().await;
     let mut conn = test_db.connect().await;
     conn.execute(
