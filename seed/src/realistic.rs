@@ -77,7 +77,8 @@ struct Planner<'a> {
     seed: &'a Seed,
     volumes: Volumes,
     loads: Vec<TableLoad>,
-    /// Rows planned per table so far: where the next part's row numbers start.
+    /// Rows of keyed parts planned per table so far: where the next part's
+    /// row numbers start.
     planned: HashMap<&'static str, u64>,
 }
 
@@ -133,7 +134,6 @@ impl Planner<'_> {
 
     fn insert<T: InSchema>(&mut self, factory: T::Factory) {
         let n = self.volume::<T>();
-        *self.planned.entry(T::NAME).or_insert(0) += n;
         self.loads.push(TableLoad::copy(factory, n));
     }
 }
@@ -235,8 +235,7 @@ pub async fn load_into(
     };
     plan(&mut planner, seed).await?;
     let loads = planner.loads;
-    let mut filled: Vec<&'static str> = loads.iter().map(|l| l.table()).collect();
-    filled.dedup();
+    let filled: Vec<&'static str> = loads.iter().map(|l| l.table()).collect();
     load::load_tables(conns, loads, done).await?;
     // Picks its parents among the rows loaded: after them, on one connection.
     fill_by_factories(&mut conns[0], seed, volumes, &filled, done).await?;

@@ -371,23 +371,19 @@ async fn unchanged_without_lock(
             let p = planned.lock().unwrap_or_else(|p| p.into_inner());
             (p.plan.is_empty() && p.plan.kept_behaviour().is_empty()).then(|| p.fingerprint.clone())
         });
-    if let Some(fingerprint) = nothing_to_do {
+    if let (Some(fingerprint), Some(vouched)) = (nothing_to_do, current) {
         // The journal vouches for the catalog, as it does for `status`:
         // every DDL since the runner verified it leaves a row, and its
         // triggers and table are the rows verified then. (What it cannot
         // see, a superuser's DDL with event triggers silenced, `--deep`
         // does: the catalog measured, about four times the cost of a
         // connection on a fresh backend.)
-        let measured = if ctx.options.deep {
-            Some(
-                catalog_hash(&mut conn, "public")
-                    .await
-                    .map_err(|e| RunnerError::db("reading the catalog", database, e))?,
-            )
-        } else {
-            current.map(str::to_owned)
-        };
-        if current.is_some() && current == measured.as_deref() {
+        let unchanged = !ctx.options.deep
+            || catalog_hash(&mut conn, "public")
+                .await
+                .map_err(|e| RunnerError::db("reading the catalog", database, e))?
+                == vouched;
+        if unchanged {
             report.outcome = Outcome::Unchanged;
             report.fingerprint_before = Some(fingerprint.clone());
             report.fingerprint_after = Some(fingerprint);

@@ -219,15 +219,6 @@ impl DeferredKeys {
         Ok(DeferredKeys { keys })
     }
 
-    /// How many keys were dropped.
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
     /// Add the keys back: all `NOT VALID` on the first connection (catalog
     /// only), then each validated — one scan of the table joined to its
     /// parent — spread over every connection, the keys of one table on one
