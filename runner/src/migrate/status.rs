@@ -179,8 +179,15 @@ struct Probe {
     read: bool,
 }
 
-async fn probe(conn: &mut PgConnection, deep: bool) -> Result<Probe, sqlx::Error> {
-    let (stamp, journal) = stamp::read_vouched(conn).await?;
+/// `made`: the runner made this database (it has the runner's tables, so
+/// the one-statement read never fails for their absence, which would leave
+/// an error in the server's log).
+async fn probe(conn: &mut PgConnection, deep: bool, made: bool) -> Result<Probe, sqlx::Error> {
+    let (stamp, journal) = if made {
+        stamp::read_vouched(conn).await?
+    } else {
+        stamp::read_with_journal(conn).await?
+    };
     let vouched = stamp
         .as_ref()
         .and_then(|s| s.catalog_if_unchanged(&journal))
@@ -267,7 +274,7 @@ async fn read_model(
 /// Status of the master and every tenant; changes nothing.
 pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, RunnerError> {
     let mut master = target.connect(&target.master_db).await?;
-    let master_probe = probe(&mut master, options.deep)
+    let master_probe = probe(&mut master, options.deep, true)
         .await
         .map_err(|e| RunnerError::db("reading the master", &target.master_db, e))?;
     master.close().await.ok();
@@ -285,7 +292,9 @@ pub async fn status(target: &Target, options: &StatusOptions) -> Result<Status, 
             async move {
                 let result = match server.connect(&info.tenant).await {
                     Ok(mut conn) => {
-                        let p = probe(&mut conn, deep).await.map_err(|e| e.to_string());
+                        let p = probe(&mut conn, deep, info.owned)
+                            .await
+                            .map_err(|e| e.to_string());
                         conn.close().await.ok();
                         p
                     }
