@@ -11,7 +11,7 @@ use std::sync::Arc;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::{Acquire, Decode, PgConnection, Postgres, Row, Type};
 
-use super::column::{ColumnArray, ColumnValue, Columns};
+use super::column::{encode_field, ColumnArray, ColumnValue, Columns};
 use super::{
     build_many, stream_id, Factory, HasFactory, Key, MakeParents, Parents, Seed, StreamRng,
     BATCH_ROWS,
@@ -434,14 +434,7 @@ impl CopyRows {
     }
 
     fn field(&mut self, value: &dyn ColumnValue) -> Result<(), sqlx::Error> {
-        let at = self.buf.len();
-        self.buf.extend_from_slice(&[0; 4]);
-        let len = match value.encode(&mut self.buf).map_err(sqlx::Error::Encode)? {
-            sqlx::encode::IsNull::Yes => -1,
-            sqlx::encode::IsNull::No => (self.buf.len() - at - 4) as i32,
-        };
-        self.buf[at..at + 4].copy_from_slice(&len.to_be_bytes());
-        Ok(())
+        encode_field(&mut self.buf, value).map_err(sqlx::Error::Encode)
     }
 }
 
@@ -511,18 +504,24 @@ fn insert_sql(table: &str, names: &[&str], returning: &str) -> String {
 
 /// One array per inserted column of `rows`, bound in column order.
 fn unnest_args<R: Columns>(shape: &Shape, rows: &[R]) -> Result<PgArguments, sqlx::Error> {
-    let mut arrays: Vec<Option<Box<dyn ColumnArray>>> =
-        shape.included.iter().map(|_| None).collect();
+    let mut arrays: Vec<Option<ColumnArray>> = shape.included.iter().map(|_| None).collect();
+    let mut failed = None;
     for row in rows {
         let mut i = 0;
         row.visit(&mut |value| {
             if shape.included[i] {
-                arrays[i]
-                    .get_or_insert_with(|| value.new_array(rows.len()))
+                let pushed = arrays[i]
+                    .get_or_insert_with(|| ColumnArray::of(value))
                     .push(value);
+                if let (Err(e), None) = (pushed, &failed) {
+                    failed = Some(e);
+                }
             }
             i += 1;
         });
+    }
+    if let Some(e) = failed {
+        return Err(sqlx::Error::Encode(e));
     }
     let mut args = PgArguments::default();
     for array in arrays.into_iter().flatten() {

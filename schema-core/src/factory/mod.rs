@@ -30,7 +30,7 @@ use chrono::NaiveDate;
 use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgConnection};
 
-pub use column::{ColumnArray, ColumnValue, Columns};
+pub use column::{ColumnValue, Columns};
 pub use field::{Field, Hint};
 pub use insert::{
     create, create_many, create_many_on, create_many_with, create_many_with_on, parent_keys,
