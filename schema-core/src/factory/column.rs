@@ -134,9 +134,15 @@ mod tests {
             array.push(value).unwrap();
         }
         let mut ours = PgArgumentBuffer::default();
-        assert!(matches!(array.encode_by_ref(&mut ours).unwrap(), IsNull::No));
+        assert!(matches!(
+            array.encode_by_ref(&mut ours).unwrap(),
+            IsNull::No
+        ));
         let mut theirs = PgArgumentBuffer::default();
-        assert!(matches!(values.encode_by_ref(&mut theirs).unwrap(), IsNull::No));
+        assert!(matches!(
+            values.encode_by_ref(&mut theirs).unwrap(),
+            IsNull::No
+        ));
         assert_eq!(&ours[..], &theirs[..], "{values:?}");
         assert_eq!(array.produces(), Some(<Vec<T>>::type_info()), "{values:?}");
     }

@@ -207,32 +207,42 @@ pub fn gen_factory(table: &Table) -> TokenStream {
 
             /// Insert one row, with a new parent for each required foreign key
             /// not given, and return it as stored.
-            pub async fn create<'__c, __A>(&self, db: __A) -> ::core::result::Result<#ident, #sqlx::Error>
+            // Plain fns handing back the runtime's future: an `async fn`
+            // here would compile a state machine of its own per table.
+            pub fn create<'__s, '__c, __A>(
+                &'__s self,
+                db: __A,
+            ) -> impl ::core::future::Future<Output = ::core::result::Result<#ident, #sqlx::Error>> + use<'__s, '__c, __A>
             where
                 __A: #sqlx::Acquire<'__c, Database = #sqlx::Postgres>,
             {
-                #rt::create(self, db).await
+                #rt::create(self, db)
             }
 
             /// Insert `n` rows in batches (bounded memory); returns how many.
-            pub async fn create_many<'__c, __A>(&self, db: __A, n: u64) -> ::core::result::Result<u64, #sqlx::Error>
+            pub fn create_many<'__s, '__c, __A>(
+                &'__s self,
+                db: __A,
+                n: u64,
+            ) -> impl ::core::future::Future<Output = ::core::result::Result<u64, #sqlx::Error>> + use<'__s, '__c, __A>
             where
                 __A: #sqlx::Acquire<'__c, Database = #sqlx::Postgres>,
             {
-                #rt::create_many(self, db, n).await
+                #rt::create_many(self, db, n)
             }
 
             /// Insert `n` rows in batches, handing each stored batch to `keep`.
-            pub async fn create_many_with<'__c, __A>(
-                &self,
+            pub fn create_many_with<'__s, '__c, __A, __K>(
+                &'__s self,
                 db: __A,
                 n: u64,
-                keep: impl FnMut(::std::vec::Vec<#ident>) + Send,
-            ) -> ::core::result::Result<u64, #sqlx::Error>
+                keep: __K,
+            ) -> impl ::core::future::Future<Output = ::core::result::Result<u64, #sqlx::Error>> + use<'__s, '__c, __A, __K>
             where
                 __A: #sqlx::Acquire<'__c, Database = #sqlx::Postgres>,
+                __K: ::core::ops::FnMut(::std::vec::Vec<#ident>) + ::core::marker::Send,
             {
-                #rt::create_many_with(self, db, n, keep).await
+                #rt::create_many_with(self, db, n, keep)
             }
         }
 
