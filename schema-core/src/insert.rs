@@ -7,6 +7,7 @@ use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::{Arguments, Encode, FromRow, PgExecutor, Postgres, Type};
 
+use crate::__private::BoxFuture;
 use crate::def::{Table, TableDef};
 use crate::ident::quote;
 
@@ -120,32 +121,42 @@ fn column_list(table: &TableDef) -> String {
 }
 
 /// Insert one row and return it decoded as the table struct.
-pub async fn insert_returning_row<'e, T, E>(executor: E, values: Values) -> Result<T, sqlx::Error>
+///
+/// Boxed here, not at the call: that the future is `Send` is then proven once,
+/// for any table, instead of once per generated builder.
+pub fn insert_returning_row<'e, T, E>(
+    executor: E,
+    values: Values,
+) -> BoxFuture<'e, Result<T, sqlx::Error>>
 where
-    T: Table + for<'r> FromRow<'r, PgRow> + Send + Unpin,
-    E: PgExecutor<'e>,
+    T: Table + for<'r> FromRow<'r, PgRow> + Send + Unpin + 'e,
+    E: PgExecutor<'e> + 'e,
 {
-    let (sql, args) = values.into_statement(T::DEF, &column_list(T::DEF))?;
-    sqlx::query_as_with::<_, T, _>(&sql, args)
-        .fetch_one(executor)
-        .await
+    Box::pin(async move {
+        let (sql, args) = values.into_statement(T::DEF, &column_list(T::DEF))?;
+        sqlx::query_as_with::<_, T, _>(&sql, args)
+            .fetch_one(executor)
+            .await
+    })
 }
 
 /// Insert one row and return the value of its one-column primary key.
-pub async fn insert_returning_key<'e, T, K, E>(
+pub fn insert_returning_key<'e, T, K, E>(
     executor: E,
     values: Values,
-) -> Result<K, sqlx::Error>
+) -> BoxFuture<'e, Result<K, sqlx::Error>>
 where
     T: Table,
-    K: for<'r> sqlx::Decode<'r, Postgres> + Type<Postgres> + Send + Unpin,
-    E: PgExecutor<'e>,
+    K: for<'r> sqlx::Decode<'r, Postgres> + Type<Postgres> + Send + Unpin + 'e,
+    E: PgExecutor<'e> + 'e,
 {
-    let key = quote(T::DEF.primary_key[0]).into_owned();
-    let (sql, args) = values.into_statement(T::DEF, &key)?;
-    sqlx::query_scalar_with::<_, K, _>(&sql, args)
-        .fetch_one(executor)
-        .await
+    Box::pin(async move {
+        let key = quote(T::DEF.primary_key[0]).into_owned();
+        let (sql, args) = values.into_statement(T::DEF, &key)?;
+        sqlx::query_scalar_with::<_, K, _>(&sql, args)
+            .fetch_one(executor)
+            .await
+    })
 }
 
 #[cfg(test)]

@@ -130,7 +130,7 @@ pub fn gen_builder(table: &Table) -> TokenStream {
                     __E: #private::sqlx::PgExecutor<'__e> + '__e,
                     #(#states: #markers,)*
                 {
-                    ::std::boxed::Box::pin(#private::insert_returning_key::<#ident, #key_ty, __E>(executor, self.__values))
+                    #private::insert_returning_key::<#ident, #key_ty, __E>(executor, self.__values)
                 }
             }
         }
@@ -191,7 +191,7 @@ pub fn gen_builder(table: &Table) -> TokenStream {
                 __E: #private::sqlx::PgExecutor<'__e> + '__e,
                 #(#states: #markers,)*
             {
-                ::std::boxed::Box::pin(#private::insert_returning_row::<#ident, __E>(executor, self.__values))
+                #private::insert_returning_row::<#ident, __E>(executor, self.__values)
             }
 
             #returning_key
