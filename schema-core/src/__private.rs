@@ -1,6 +1,7 @@
 //! What the generated code calls. Not a public API: names and signatures may
 //! change with any release of `schema-macros`, which is released in lock-step.
 
+#[cfg(feature = "factories")]
 pub use fake;
 /// A step of a table's expansion through its column groups.
 pub use schema_macros::__table_with_groups as table_with_groups;
@@ -76,6 +77,16 @@ pub fn parse_text_enum<E: crate::TextEnum>(text: &str) -> Result<E, crate::Unkno
         expected: E::VALUES,
     })
 }
+
+/// What a table of a `schema!` is: with factories, one that has one.
+#[cfg(feature = "factories")]
+pub trait SchemaTable: crate::HasFactory {}
+#[cfg(feature = "factories")]
+impl<T: crate::HasFactory> SchemaTable for T {}
+#[cfg(not(feature = "factories"))]
+pub trait SchemaTable: crate::Table {}
+#[cfg(not(feature = "factories"))]
+impl<T: crate::Table> SchemaTable for T {}
 
 /// The metadata of a table whose derive failed (the errors say why).
 pub static ERROR_TABLE: crate::TableDef = crate::TableDef {

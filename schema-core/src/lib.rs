@@ -4,7 +4,8 @@
 //! ([`TableDef`]) and a few thin impls; everything that *does* something with that
 //! metadata lives in this crate as ordinary, unit-tested functions:
 //!
-//! * [`factory`]: faked, reproducible rows for tests and seeds;
+//! * [`factory`]: faked, reproducible rows for tests and seeds (feature
+//!   `factories`, on by default);
 //! * the insert builders' runtime ([`IntoValue`], [`Set`], [`Unset`]);
 //! * [`ident`]: quoting and checking PostgreSQL identifiers.
 //!
@@ -62,7 +63,9 @@
 //! ```
 
 mod def;
+#[cfg(feature = "factories")]
 pub mod factory;
+pub mod hash;
 pub mod ident;
 mod insert;
 mod literal;
@@ -73,6 +76,7 @@ pub use def::{
     CheckDef, Column, ColumnDef, ColumnGroup, Database, DbKind, DefaultDef, FkAction,
     ForeignKeyDef, IndexDef, Master, SchemaDef, Table, TableDef, Tenant,
 };
+#[cfg(feature = "factories")]
 pub use factory::{FakeValue, HasFactory, Seed};
 pub use insert::{IntoValue, Set, Unset};
 pub use types::{ColumnType, NumericType, SerialType, SqlType, TextEnum, TextType, UnknownValue};

@@ -91,7 +91,7 @@ macro_rules! schema {
         }
 
         /// A table of this schema.
-        $vis trait InSchema: $crate::factory::HasFactory {
+        $vis trait InSchema: $crate::__private::SchemaTable {
             fn volume(volumes: &Volumes) -> u64;
         }
 

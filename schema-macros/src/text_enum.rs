@@ -54,6 +54,17 @@ pub fn expand_text_enum(input: TokenStream) -> syn::Result<TokenStream> {
     let idents: Vec<_> = variants.iter().map(|(i, _)| *i).collect();
     let values: Vec<_> = variants.iter().map(|(_, v)| v.as_str()).collect();
     let sqlx = quote!(::schema_core::__private::sqlx);
+    let fake = cfg!(feature = "factories").then(|| {
+        quote! {
+            #[automatically_derived]
+            impl ::schema_core::FakeValue for #ident {
+                fn fake(g: &mut ::schema_core::factory::Gen) -> Self {
+                    let text = *g.rng.pick(<Self as ::schema_core::TextEnum>::VALUES);
+                    <Self as ::schema_core::TextEnum>::from_text(text).expect("a value of the set")
+                }
+            }
+        }
+    });
     Ok(quote! {
         #[automatically_derived]
         impl ::schema_core::TextEnum for #ident {
@@ -116,13 +127,7 @@ pub fn expand_text_enum(input: TokenStream) -> syn::Result<TokenStream> {
                 <&str as #sqlx::postgres::PgHasArrayType>::array_compatible(ty)
             }
         }
-        #[automatically_derived]
-        impl ::schema_core::FakeValue for #ident {
-            fn fake(g: &mut ::schema_core::factory::Gen) -> Self {
-                let text = *g.rng.pick(<Self as ::schema_core::TextEnum>::VALUES);
-                <Self as ::schema_core::TextEnum>::from_text(text).expect("a value of the set")
-            }
-        }
+        #fake
         #[automatically_derived]
         impl<'__r> #sqlx::Decode<'__r, #sqlx::Postgres> for #ident {
             fn decode(

@@ -12,10 +12,7 @@ pub const CANONICAL_VERSION: &str = "rsm-schema-v1";
 
 /// 16 hex digits of FNV-1a (64 bits) over [`canonical`].
 pub fn fingerprint(schema: &Schema) -> String {
-    format!(
-        "{:016x}",
-        schema_core::factory::stream_id(&canonical(schema))
-    )
+    format!("{:016x}", schema_core::hash::stream_id(&canonical(schema)))
 }
 
 /// The canonical text: the version, then every table by name with its

@@ -48,7 +48,7 @@ impl LockKey {
     }
 
     fn of(kind: &str, name: &str) -> LockKey {
-        LockKey(schema_core::factory::stream_id(&format!("rsm:{kind}:{name}")) as i64)
+        LockKey(schema_core::hash::stream_id(&format!("rsm:{kind}:{name}")) as i64)
     }
 }
 

@@ -3,19 +3,7 @@
 
 use std::convert::Infallible;
 
-/// FNV-1a (64 bits) of a text: the stable identity of a table or column
-/// stream; also the schema fingerprint and the runner's advisory-lock keys.
-pub const fn stream_id(name: &str) -> u64 {
-    let bytes = name.as_bytes();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut i = 0;
-    while i < bytes.len() {
-        hash ^= bytes[i] as u64;
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-        i += 1;
-    }
-    hash
-}
+pub use crate::hash::stream_id;
 
 /// splitmix64's finalizer: spreads every input bit over the output.
 const fn mix(mut z: u64) -> u64 {

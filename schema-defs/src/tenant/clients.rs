@@ -110,6 +110,7 @@ pub struct Client {
 }
 
 /// Presets: plain methods over the generated factory.
+#[cfg(feature = "factories")]
 impl ClientFactory {
     /// A person: vCard name parts, the display name made of them.
     pub fn individual(self) -> Self {

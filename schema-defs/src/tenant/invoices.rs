@@ -44,6 +44,7 @@ pub struct Invoice {
 }
 
 /// Presets: plain methods over the generated factory.
+#[cfg(feature = "factories")]
 impl InvoiceFactory {
     /// Amounts that add up: tax and total from the subtotal and rate.
     pub fn consistent(self) -> Self {
@@ -70,6 +71,7 @@ impl InvoiceFactory {
     }
 }
 
+#[cfg(feature = "factories")]
 fn chrono_days(days: i64) -> schema_core::Duration {
     schema_core::Duration::days(days)
 }

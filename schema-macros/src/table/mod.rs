@@ -51,7 +51,11 @@ fn expand_with(input: &syn::DeriveInput, groups: &[model::Group]) -> syn::Result
     let meta = gen_meta::gen_meta(&table);
     let row = gen_row::gen_from_row(&table);
     let builder = gen_builder::gen_builder(&table);
-    let factory = gen_factory::gen_factory(&table);
+    let factory = if cfg!(feature = "factories") {
+        gen_factory::gen_factory(&table)
+    } else {
+        TokenStream::new()
+    };
     let values = gen_value::gen_value_traits(&table);
 
     Ok(quote! {
