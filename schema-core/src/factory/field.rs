@@ -3,6 +3,7 @@
 //! its size limits, whether it is unique (both known to the derive). All of it is a compile-time constant,
 //! so it costs nothing per row.
 
+#[cfg(doc)]
 use super::rng::stream_id;
 use crate::def::TableDef;
 use crate::types::SqlType;
@@ -65,7 +66,9 @@ pub enum Hint {
 pub struct Field {
     pub table: &'static str,
     pub column: &'static str,
-    /// The column's random stream, from its table and column names only.
+    /// The column's random stream, from its table and column names only:
+    /// `stream_id(table) ^ stream_id(column).rotate_left(17)` ([`stream_id`]),
+    /// computed by the derive.
     pub stream: u64,
     pub hint: Hint,
     pub max_len: Option<u32>,
@@ -79,8 +82,14 @@ impl Field {
     /// Column `index` of `table`, evaluated at compile time by generated
     /// factories; the hint is inferred by the derive from the names.
     /// `unique`: the column is unique on its own (a single-column unique
-    /// key or primary key), also known to the derive.
-    pub const fn of(table: &'static TableDef, index: usize, hint: Hint, unique: bool) -> Field {
+    /// key or primary key), also known to the derive, as is `stream`.
+    pub const fn of(
+        table: &'static TableDef,
+        index: usize,
+        hint: Hint,
+        unique: bool,
+        stream: u64,
+    ) -> Field {
         let column = &table.columns[index];
         let (max_len, numeric) = match column.sql_type {
             SqlType::Varchar(len) => (len, None),
@@ -90,7 +99,7 @@ impl Field {
         Field {
             table: table.name,
             column: column.name,
-            stream: stream_id(table.name) ^ stream_id(column.name).rotate_left(17),
+            stream,
             hint,
             max_len,
             numeric,

@@ -174,12 +174,15 @@ impl Each {
     }
 }
 
-type Hook<R> = Arc<dyn Fn(&mut R, &mut Each) + Send + Sync>;
+/// A per-row hook, on a row of any table: not generic over the table, so
+/// that the state is compiled once, not once per table.
+type Hook = Arc<dyn Fn(&mut dyn Any, &mut Each) + Send + Sync>;
 
 /// What every generated factory holds besides its column values.
-pub struct FactoryState<R> {
+#[derive(Clone)]
+pub struct FactoryState {
     pub seed: Seed,
-    hooks: Vec<Hook<R>>,
+    hooks: Vec<Hook>,
     /// Positions of the columns given a value: a serial column is inserted
     /// only when given one, else left to its sequence.
     given: Vec<usize>,
@@ -198,18 +201,7 @@ pub enum Parents {
     Existing,
 }
 
-impl<R> Clone for FactoryState<R> {
-    fn clone(&self) -> Self {
-        FactoryState {
-            seed: self.seed.clone(),
-            hooks: self.hooks.clone(),
-            given: self.given.clone(),
-            parents: self.parents,
-        }
-    }
-}
-
-impl<R> FactoryState<R> {
+impl FactoryState {
     pub fn new(seed: &Seed) -> Self {
         FactoryState {
             seed: seed.clone(),
@@ -219,8 +211,19 @@ impl<R> FactoryState<R> {
         }
     }
 
-    pub fn push_hook(&mut self, hook: impl Fn(&mut R, &mut Each) + Send + Sync + 'static) {
-        self.hooks.push(Arc::new(hook));
+    /// Run `hook` on every row built; `R` is the factory's row type.
+    pub fn push_hook<R: 'static>(
+        &mut self,
+        hook: impl Fn(&mut R, &mut Each) + Send + Sync + 'static,
+    ) {
+        self.hooks
+            .push(Arc::new(move |row: &mut dyn Any, at: &mut Each| {
+                hook(
+                    row.downcast_mut()
+                        .expect("a hook runs on its factory's rows"),
+                    at,
+                )
+            }));
     }
 
     /// Column `column` was given a value.
@@ -279,9 +282,9 @@ pub fn key<K: 'static>(key: Key) -> K {
 pub trait Factory: Clone + Send + Sync + Sized + 'static {
     type Row: Table + Columns + for<'r> FromRow<'r, PgRow> + Send + Sync + Unpin + 'static;
 
-    fn state(&self) -> &FactoryState<Self::Row>;
+    fn state(&self) -> &FactoryState;
 
-    fn state_mut(&mut self) -> &mut FactoryState<Self::Row>;
+    fn state_mut(&mut self) -> &mut FactoryState;
 
     /// Row number `row`: given values, faked values, placeholders for the
     /// serial key and for required foreign keys not given (`Default`).
@@ -297,19 +300,21 @@ pub fn build_many<F: Factory>(factory: &F, n: usize) -> Vec<F::Row> {
     let state = factory.state();
     let first = state.seed.reserve(F::Row::NAME, n as u64);
     let hooks_stream = stream_id(F::Row::NAME) ^ stream_id("#each");
-    (0..n as u64)
-        .map(|index| {
-            let row = first + index;
-            let mut value = factory.build_row(row);
-            for hook in &state.hooks {
-                let mut each = Each {
-                    index,
-                    row,
-                    rng: StreamRng::new(state.seed.value(), hooks_stream, row),
-                };
-                hook(&mut value, &mut each);
-            }
-            value
-        })
-        .collect()
+    // A plain loop: it is compiled once per table, and iterator adapters
+    // would bring their own instances along.
+    let mut rows = Vec::with_capacity(n);
+    for index in 0..n as u64 {
+        let row = first + index;
+        let mut value = factory.build_row(row);
+        for hook in &state.hooks {
+            let mut each = Each {
+                index,
+                row,
+                rng: StreamRng::new(state.seed.value(), hooks_stream, row),
+            };
+            hook(&mut value, &mut each);
+        }
+        rows.push(value);
+    }
+    rows
 }

@@ -74,7 +74,8 @@ pub fn gen_factory(table: &Table) -> TokenStream {
     let field_defs = table.columns.iter().enumerate().map(|(i, c)| {
         let hint = format_ident!("{}", super::hint::infer(table_name, &c.name));
         let unique = table.primary_key == [i] || table.unique.iter().any(|k| *k == [i]);
-        quote!(#rt::Field::of(<#ident as ::schema_core::Table>::DEF, #i, #rt::Hint::#hint, #unique))
+        let stream = stream(table_name, &c.name);
+        quote!(#rt::Field::of(<#ident as ::schema_core::Table>::DEF, #i, #rt::Hint::#hint, #unique, #stream))
     });
 
     // A required self-reference cannot be satisfied by a new row: left out.
@@ -131,7 +132,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         #[derive(Clone)]
         #[allow(non_snake_case)]
         pub struct #factory {
-            __state: #rt::FactoryState<#ident>,
+            __state: #rt::FactoryState,
             #(#idents: ::core::option::Option<#tys>,)*
         }
 
@@ -250,11 +251,11 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         impl #rt::Factory for #factory {
             type Row = #ident;
 
-            fn state(&self) -> &#rt::FactoryState<#ident> {
+            fn state(&self) -> &#rt::FactoryState {
                 &self.__state
             }
 
-            fn state_mut(&mut self) -> &mut #rt::FactoryState<#ident> {
+            fn state_mut(&mut self) -> &mut #rt::FactoryState {
                 &mut self.__state
             }
 
@@ -308,6 +309,23 @@ fn fallback(c: &Column, i: usize) -> TokenStream {
     quote!(seed.fake::<#ty>(&FIELDS[#i], row))
 }
 
+/// The column's random stream, from its table's and its own name only:
+/// computed here rather than by the compiler's constant evaluator, which took
+/// 120 ms for the 572 columns of `schema-defs`. The seed digest test
+/// (`seed_sets::realistic_gives_the_rows_it_always_gave`) pins every value.
+fn stream(table: &str, column: &str) -> u64 {
+    fnv1a(table) ^ fnv1a(column).rotate_left(17)
+}
+
+/// FNV-1a (64 bits), as `schema_core::hash::stream_id` computes it (a
+/// proc-macro crate cannot share code with the crate it serves).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+
 /// `references = Client::id` → (`Client`, `id`), the parent as tokens
 /// (syn's `Clone` impls are not among the features we build it with).
 fn parent_of<'a>(c: &'a Column) -> Option<(TokenStream, &'a Ident)> {
@@ -334,5 +352,16 @@ fn stem(c: &Column) -> String {
     match name.strip_suffix("_id") {
         Some(stem) if !stem.is_empty() => stem.to_owned(),
         _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// FNV-1a's published test vectors, which `schema_core::hash` is held to too.
+    #[test]
+    fn the_stream_hash_is_fnv1a() {
+        assert_eq!(super::fnv1a(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(super::fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(super::fnv1a("foobar"), 0x8594_4171_f739_67e8);
     }
 }
