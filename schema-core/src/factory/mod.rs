@@ -7,7 +7,7 @@
 //! run, and adding a column changes no other column's values.
 //!
 //! Rows go to the database by binary `COPY`, or by one `INSERT ... SELECT *
-//! FROM UNNEST($1, $2, ...)` per batch when they must come back ([`insert`]):
+//! FROM UNNEST($1, $2, ...)` per batch when they must come back (`insert.rs`):
 //! at most [`BATCH_ROWS`] rows in memory whatever the count asked for.
 //!
 //! What `#[derive(Table)]` generates per table is only what needs the
