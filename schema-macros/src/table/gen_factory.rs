@@ -325,7 +325,6 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
-
 /// `references = Client::id` → (`Client`, `id`), the parent as tokens
 /// (syn's `Clone` impls are not among the features we build it with).
 fn parent_of<'a>(c: &'a Column) -> Option<(TokenStream, &'a Ident)> {
