@@ -80,14 +80,81 @@ async fn apply_tenant_schema(fleet: &Fleet, conn: &mut PgConnection) -> Result<(
     .await
 }
 
-/// Nobody connects to a template (a connection would block cloning), and it
-/// is marked IS_TEMPLATE only now that it is complete.
+/// Nobody connects to a template (a connection would block cloning, and
+/// could change it), and it is marked IS_TEMPLATE only now that it is
+/// complete.
 pub(crate) async fn seal(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
     let seal = format!(
-        "REVOKE CONNECT ON DATABASE {0} FROM PUBLIC; ALTER DATABASE {0} IS_TEMPLATE true",
+        "REVOKE CONNECT ON DATABASE {0} FROM PUBLIC; \
+         ALTER DATABASE {0} IS_TEMPLATE true ALLOW_CONNECTIONS false",
         quote(name)
     );
     admin.execute(seal.as_str()).await.map(|_| ())
+}
+
+/// A clone and the mark its template carried just before it was made.
+///
+/// A template's mark is the OID and `xmin` of its `pg_database` row while it
+/// refuses connections. Changing what is inside a template takes a
+/// connection, so first an `ALTER DATABASE ... ALLOW_CONNECTIONS true`,
+/// which gives the row a new `xmin`. So once a clone made under a mark was
+/// found faithful (a clone is only made when no session is in its template),
+/// every later clone under the same mark holds the same catalog, and is not
+/// hashed again: [`check_clone`].
+pub(crate) struct Vouch {
+    template: String,
+    mark: String,
+}
+
+/// The mark of `name` (see [`Vouch`]): `None` while it accepts connections.
+const MARK_SQL: &str = "CASE WHEN NOT datallowconn THEN oid::text || ':' || xmin::text END";
+
+async fn mark_now(admin: &mut PgConnection, name: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "SELECT {MARK_SQL} FROM pg_database WHERE datname = $1"
+    ))
+    .bind(name)
+    .fetch_optional(admin)
+    .await
+    .map(Option::flatten)
+}
+
+/// Whether the template was cloned under the mark a faithful clone of it
+/// was made under ([`Vouch`]): then the clone holds the verified catalog
+/// without a look inside; else [`clone_is_faithful`] looks, and
+/// [`record_mark`] follows.
+pub(crate) async fn vouched(
+    master: &mut PgConnection,
+    vouch: Option<&Vouch>,
+) -> Result<bool, sqlx::Error> {
+    let Some(v) = vouch else {
+        return Ok(false);
+    };
+    let verified: Option<Option<String>> =
+        sqlx::query_scalar("SELECT verified_mark FROM rsm.databases WHERE name = $1")
+            .bind(&v.template)
+            .fetch_optional(master)
+            .await?;
+    Ok(verified.flatten().as_deref() == Some(v.mark.as_str()))
+}
+
+/// After a clone made under `vouch` was found faithful: its template's mark
+/// recorded, if it held through the clone (no `ALTER DATABASE` meanwhile,
+/// and none of its sessions then, or the clone would have failed).
+pub(crate) async fn record_mark(fleet: &mut Fleet, vouch: &Vouch) -> Result<(), RunnerError> {
+    let now = mark_now(fleet.server_admin(), &vouch.template)
+        .await
+        .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
+    if now.as_deref() != Some(vouch.mark.as_str()) {
+        return Ok(());
+    }
+    sqlx::query("UPDATE rsm.databases SET verified_mark = $2 WHERE name = $1")
+        .bind(&vouch.template)
+        .bind(&vouch.mark)
+        .execute(&mut fleet.master)
+        .await
+        .map(|_| ())
+        .map_err(|e| fleet.master_error("recording the template's mark", e))
 }
 
 /// Whether a fresh clone holds what its template held when the runner
@@ -170,8 +237,11 @@ pub const CLONE_STRATEGY: &str = "WAL_LOG";
 /// Create `name` holding the current tenant schema, owned by the master's
 /// owner role: a clone of the template, or plain DDL when the template is busy
 /// (someone is connected to it). The caller recorded the intent first.
-pub(crate) async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Method, RunnerError> {
-    let template = ensure_template(fleet).await?;
+pub(crate) async fn create_database(
+    fleet: &mut Fleet,
+    name: &str,
+) -> Result<(Method, Option<Vouch>), RunnerError> {
+    let (template, mark) = ensure_template(fleet).await?;
     let owner_role = fleet.identity.owner_role();
     let owner = quote(&owner_role);
     let clone = format!(
@@ -180,7 +250,10 @@ pub(crate) async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Met
         quote(&template)
     );
     match fleet.server_admin().execute(clone.as_str()).await {
-        Ok(_) => return Ok(Method::Cloned),
+        Ok(_) => {
+            let vouch = mark.map(|mark| Vouch { template, mark });
+            return Ok((Method::Cloned, vouch));
+        }
         // 55006: "source database ... is being accessed by other users".
         Err(e) if sqlstate(&e).as_deref() == Some("55006") => {}
         Err(e) => return Err(RunnerError::db("cloning the template", name, e)),
@@ -195,16 +268,27 @@ pub(crate) async fn create_database(fleet: &mut Fleet, name: &str) -> Result<Met
         .await
         .map_err(|e| RunnerError::db("creating the tenant schema", name, e))?;
     conn.close().await.ok();
-    Ok(Method::Ddl)
+    Ok((Method::Ddl, None))
 }
 
 /// Make sure this master's template of the current schema exists and is
-/// complete; returns its name. Built under its lock, so concurrent runners
-/// build it once.
-pub(crate) async fn ensure_template(fleet: &mut Fleet) -> Result<String, RunnerError> {
+/// complete; returns its name and its mark ([`Vouch`]). Built under its
+/// lock, so concurrent runners build it once.
+pub(crate) async fn ensure_template(
+    fleet: &mut Fleet,
+) -> Result<(String, Option<String>), RunnerError> {
     let name = current_template(fleet);
-    if is_sealed(fleet, &name).await? {
-        return Ok(name);
+    if let Some(mark) = sealed(fleet, &name).await? {
+        if mark.is_none() {
+            // Sealed before templates refused connections: from now on.
+            let refuse = format!("ALTER DATABASE {} ALLOW_CONNECTIONS false", quote(&name));
+            fleet
+                .server_admin()
+                .execute(refuse.as_str())
+                .await
+                .map_err(|e| RunnerError::db("sealing the template", &name, e))?;
+        }
+        return Ok((name, mark));
     }
     let key = LockKey::database(&name);
     let locked = lock::acquire(&mut fleet.admin, key, Duration::from_secs(120))
@@ -218,23 +302,26 @@ pub(crate) async fn ensure_template(fleet: &mut Fleet) -> Result<String, RunnerE
     }
     let built = build_template(fleet, &name).await;
     lock::release(&mut fleet.admin, key).await;
-    built.map(|()| name)
+    // Its first clone is hashed: the mark is taken by the next.
+    built.map(|()| (name, None))
 }
 
-async fn is_sealed(fleet: &mut Fleet, name: &str) -> Result<bool, RunnerError> {
-    let sealed: Option<bool> = sqlx::query_scalar(
-        "SELECT datistemplate AND pg_get_userbyid(datdba) = $2 FROM pg_database WHERE datname = $1",
-    )
+/// `Some(mark)` when `name` is this master's complete template ([`Vouch`]).
+async fn sealed(fleet: &mut Fleet, name: &str) -> Result<Option<Option<String>>, RunnerError> {
+    let row: Option<(bool, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT datistemplate AND pg_get_userbyid(datdba) = $2, {MARK_SQL}
+           FROM pg_database WHERE datname = $1"
+    ))
     .bind(name)
     .bind(fleet.identity.owner_role())
     .fetch_optional(fleet.server_admin())
     .await
     .map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
-    Ok(sealed == Some(true))
+    Ok(row.filter(|(sealed, _)| *sealed).map(|(_, mark)| mark))
 }
 
 async fn build_template(fleet: &mut Fleet, name: &str) -> Result<(), RunnerError> {
-    if is_sealed(fleet, name).await? {
+    if sealed(fleet, name).await?.is_some() {
         return Ok(()); // another runner built it while we waited
     }
     discard_old_templates(fleet, name).await?;

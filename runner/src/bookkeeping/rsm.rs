@@ -152,6 +152,10 @@ ALTER TABLE rsm.databases ADD COLUMN claimed_for text;",
         CHECK (state IN ('creating', 'ready', 'dropping', 'claimed', 'moving', 'moved'));
 ALTER TABLE rsm.databases ADD COLUMN copy_on text, ADD COLUMN connection_limit_before integer,
     ADD CHECK ((state IN ('moving', 'moved')) = (copy_on IS NOT NULL));",
+    // 5: a template's mark (`oid:xmin` of its `pg_database` row, taken while
+    // it refuses connections) when a clone of it was found faithful: while
+    // the mark holds, its clones need no catalog hash (`crate::template`).
+    "ALTER TABLE rsm.databases ADD COLUMN verified_mark text;",
 ];
 
 /// SQL for the version of `ladder` in the connected database: 0 when `rsm`

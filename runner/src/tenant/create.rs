@@ -536,10 +536,15 @@ async fn faithful_database(
     let declared = fleet.target.declared.clone();
     let mut role_made = false;
     for attempt in 0..2 {
-        let method = template::create_database(fleet, tenant).await?;
-        let mut conn = fleet.connect(tenant).await?;
+        let (method, vouch) = template::create_database(fleet, tenant).await?;
+        let (conn, vouched) = tokio::join!(
+            fleet.server.connect(tenant),
+            template::vouched(&mut fleet.master, vouch.as_ref())
+        );
+        let mut conn = conn?;
+        let vouched = vouched.map_err(|e| fleet.master_error("reading the template's mark", e))?;
         let checked = async {
-            if method != template::Method::Cloned {
+            if method != template::Method::Cloned || vouched {
                 return Ok(true);
             }
             template::clone_is_faithful(&mut conn, &declared)
@@ -555,6 +560,9 @@ async fn faithful_database(
             role_made = true;
             faithful?
         };
+        if let (true, false, Some(vouch)) = (faithful, vouched, &vouch) {
+            template::record_mark(fleet, vouch).await?;
+        }
         if faithful {
             return Ok((method, conn));
         }

@@ -45,7 +45,7 @@ async fn an_older_runners_records_are_upgraded_once() {
             "DROP TABLE rsm.versions, rsm.run_databases, rsm.runs, rsm.data_migrations;
              ALTER TABLE rsm.identity DROP COLUMN adopted;
              ALTER TABLE rsm.databases DROP COLUMN adopted, DROP COLUMN server, DROP COLUMN claimed_for,
-                 DROP COLUMN copy_on, DROP COLUMN connection_limit_before;
+                 DROP COLUMN copy_on, DROP COLUMN connection_limit_before, DROP COLUMN verified_mark;
              DROP TABLE rsm.servers",
         )
         .await

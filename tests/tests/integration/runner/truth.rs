@@ -422,17 +422,58 @@ async fn a_database_left_invalid_by_an_interrupted_drop_is_finished_without_conn
     );
 }
 
+/// The template's recorded mark, and its `pg_database` row's `oid:xmin`.
+async fn template_marks(fleet: &TestFleet, template: &str) -> (Option<String>, String) {
+    let recorded: Option<String> =
+        sqlx::query_scalar("SELECT verified_mark FROM rsm.databases WHERE name = $1")
+            .bind(template)
+            .fetch_one(&mut fleet.master().await)
+            .await
+            .unwrap();
+    let row: String = sqlx::query_scalar(
+        "SELECT oid::text || ':' || xmin::text FROM pg_database WHERE datname = $1 AND NOT datallowconn",
+    )
+    .bind(template)
+    .fetch_one(&mut fleet.admin().await)
+    .await
+    .unwrap();
+    (recorded, row)
+}
+
+/// Let sessions into a template again, as whoever changes one by hand must.
+async fn open_template(fleet: &TestFleet, template: &str) {
+    fleet
+        .admin()
+        .await
+        .execute(format!("ALTER DATABASE \"{template}\" ALLOW_CONNECTIONS true").as_str())
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
     let fleet = TestFleet::initialised().await;
-    let (_, conn) = fresh_tenant(&fleet).await;
-    drop(conn);
+    // The first clone of a new template is hashed; the second records the
+    // template's mark; the third is made under it, without a hash.
+    for _ in 0..3 {
+        let (_, conn) = fresh_tenant(&fleet).await;
+        drop(conn);
+    }
     let template: String = sqlx::query_scalar(
         "SELECT name FROM rsm.databases WHERE kind = 'template' AND state = 'ready'",
     )
     .fetch_one(&mut fleet.master().await)
     .await
     .unwrap();
+    let (recorded, row) = template_marks(&fleet, &template).await;
+    assert_eq!(
+        recorded,
+        Some(row),
+        "the mark a faithful clone was made under"
+    );
+    // Changing a template takes a session in it, so first letting them in,
+    // which changes its mark.
+    open_template(&fleet, &template).await;
     let mut inside = fleet.target.connect(&template).await.unwrap();
     inside
         .execute("ALTER TABLE invoices DROP CONSTRAINT invoices_invoice_number_unique")
@@ -452,6 +493,7 @@ async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
     assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Current);
     assert_eq!(state_of(&fleet, &name, true).await.0, DbState::Current);
     // The template itself was set aside and built again.
+    open_template(&fleet, &template).await;
     let mut rebuilt = fleet.target.connect(&template).await.unwrap();
     assert_eq!(
         count(
