@@ -100,7 +100,7 @@ pub(crate) async fn seal(admin: &mut PgConnection, name: &str) -> Result<(), sql
 /// which gives the row a new `xmin`. So once a clone made under a mark was
 /// found faithful (a clone is only made when no session is in its template),
 /// every later clone under the same mark holds the same catalog, and is not
-/// hashed again: [`check_clone`].
+/// hashed again: [`vouched`], [`clone_holds`], [`record_mark`].
 pub(crate) struct Vouch {
     template: String,
     mark: String,
@@ -138,6 +138,21 @@ pub(crate) async fn vouched(
     Ok(verified.flatten().as_deref() == Some(v.mark.as_str()))
 }
 
+/// Whether a new database holds the template's verified catalog: made by
+/// DDL, or vouched for by its template's mark ([`vouched`]), or else
+/// measured ([`clone_is_faithful`]).
+pub(crate) async fn clone_holds(
+    conn: &mut PgConnection,
+    declared: &Declared,
+    method: Method,
+    vouched: bool,
+) -> Result<bool, sqlx::Error> {
+    if method != Method::Cloned || vouched {
+        return Ok(true);
+    }
+    clone_is_faithful(conn, declared).await
+}
+
 /// After a clone made under `vouch` was found faithful: its template's mark
 /// recorded, if it held through the clone (no `ALTER DATABASE` meanwhile,
 /// and none of its sessions then, or the clone would have failed).
@@ -163,7 +178,7 @@ pub(crate) async fn record_mark(fleet: &mut Fleet, vouch: &Vouch) -> Result<(), 
 /// tenant; its journal, cleared at stamping, cannot be trusted to say so).
 /// A template built without a journal (no superuser) recorded no hash: its
 /// clone is read in full and compared with the declared schema.
-pub(crate) async fn clone_is_faithful(
+async fn clone_is_faithful(
     conn: &mut PgConnection,
     declared: &Declared,
 ) -> Result<bool, sqlx::Error> {

@@ -544,10 +544,7 @@ async fn faithful_database(
         let mut conn = conn?;
         let vouched = vouched.map_err(|e| fleet.master_error("reading the template's mark", e))?;
         let checked = async {
-            if method != template::Method::Cloned || vouched {
-                return Ok(true);
-            }
-            template::clone_is_faithful(&mut conn, &declared)
+            template::clone_holds(&mut conn, &declared, method, vouched)
                 .await
                 .map_err(|e| RunnerError::db("checking the clone", tenant, e))
         };

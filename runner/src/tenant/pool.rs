@@ -235,20 +235,18 @@ async fn build_spare(fleet: &mut Fleet, name: &str) -> Result<(), RunnerError> {
     let vouched = template::vouched(&mut fleet.master, vouch.as_ref())
         .await
         .map_err(|e| fleet.master_error("reading the template's mark", e))?;
-    if method == template::Method::Cloned && !vouched {
-        if !template::clone_is_faithful(&mut conn, &fleet.target.declared)
-            .await
-            .map_err(|e| RunnerError::db("checking the clone", name, e))?
-        {
-            // The template changed by hand: set aside, rebuilt by the next clone.
-            template::set_aside(fleet).await?;
-            return Err(RunnerError::InvalidInput(format!(
-                "the template changed since it was verified; `{name}` is not kept and the template is rebuilt next time"
-            )));
-        }
-        if let Some(vouch) = &vouch {
-            template::record_mark(fleet, vouch).await?;
-        }
+    if !template::clone_holds(&mut conn, &fleet.target.declared, method, vouched)
+        .await
+        .map_err(|e| RunnerError::db("checking the clone", name, e))?
+    {
+        // The template changed by hand: set aside, rebuilt by the next clone.
+        template::set_aside(fleet).await?;
+        return Err(RunnerError::InvalidInput(format!(
+            "the template changed since it was verified; `{name}` is not kept and the template is rebuilt next time"
+        )));
+    }
+    if let (false, Some(vouch)) = (vouched, &vouch) {
+        template::record_mark(fleet, vouch).await?;
     }
     access::grant_tables(&mut conn, name).await?;
     let fingerprint = fleet.target.declared.tenant_fingerprint().to_owned();

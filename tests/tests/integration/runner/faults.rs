@@ -172,12 +172,7 @@ async fn a_leftover_that_cannot_be_checked_now_does_not_block_creates() {
     tenant::create(&fleet.target, &options).await.unwrap_err();
     settled(&fleet).await;
     let stuck = fleet.tenant(1);
-    fleet
-        .admin()
-        .await
-        .execute(format!("ALTER DATABASE \"{stuck}\" ALLOW_CONNECTIONS false").as_str())
-        .await
-        .unwrap();
+    fleet.allow_connections(&stuck, false).await;
     let made = tenant::create(&fleet.target, &CreateOptions::default())
         .await
         .expect("a stuck leftover does not block creates");
@@ -190,12 +185,7 @@ async fn a_leftover_that_cannot_be_checked_now_does_not_block_creates() {
         "{repaired:?}"
     );
     // Once it accepts connections again, the next run removes it.
-    fleet
-        .admin()
-        .await
-        .execute(format!("ALTER DATABASE \"{stuck}\" ALLOW_CONNECTIONS true").as_str())
-        .await
-        .unwrap();
+    fleet.allow_connections(&stuck, true).await;
     let repaired = tenant::repair_all(&fleet.target).await.unwrap();
     assert_eq!(repaired.removed, vec![stuck]);
 }

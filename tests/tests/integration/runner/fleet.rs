@@ -37,6 +37,12 @@ impl TestFleet {
         self.target.admin().await.unwrap()
     }
 
+    /// `ALTER DATABASE ... ALLOW_CONNECTIONS`, as an operator would.
+    pub async fn allow_connections(&self, database: &str, allow: bool) {
+        let sql = format!("ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS {allow}");
+        self.admin().await.execute(sql.as_str()).await.unwrap();
+    }
+
     pub async fn master(&self) -> PgConnection {
         self.target.connect(&self.target.master_db).await.unwrap()
     }

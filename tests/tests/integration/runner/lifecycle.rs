@@ -505,12 +505,7 @@ async fn a_busy_template_falls_back_to_ddl_and_old_templates_of_this_master_are_
     );
     // Someone connected to the template blocks cloning: plain DDL instead.
     // (Templates refuse sessions; one let in by hand, as here, is the case.)
-    fleet
-        .admin()
-        .await
-        .execute(format!("ALTER DATABASE \"{template}\" ALLOW_CONNECTIONS true").as_str())
-        .await
-        .unwrap();
+    fleet.allow_connections(&template, true).await;
     let holder = fleet.target.connect(&template).await.unwrap();
     let created = tenant::create(&fleet.target, &CreateOptions::default())
         .await

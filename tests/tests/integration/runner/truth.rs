@@ -440,16 +440,6 @@ async fn template_marks(fleet: &TestFleet, template: &str) -> (Option<String>, S
     (recorded, row)
 }
 
-/// Let sessions into a template again, as whoever changes one by hand must.
-async fn open_template(fleet: &TestFleet, template: &str) {
-    fleet
-        .admin()
-        .await
-        .execute(format!("ALTER DATABASE \"{template}\" ALLOW_CONNECTIONS true").as_str())
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
     let fleet = TestFleet::initialised().await;
@@ -473,7 +463,7 @@ async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
     );
     // Changing a template takes a session in it, so first letting them in,
     // which changes its mark.
-    open_template(&fleet, &template).await;
+    fleet.allow_connections(&template, true).await;
     let mut inside = fleet.target.connect(&template).await.unwrap();
     inside
         .execute("ALTER TABLE invoices DROP CONSTRAINT invoices_invoice_number_unique")
@@ -493,7 +483,7 @@ async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
     assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Current);
     assert_eq!(state_of(&fleet, &name, true).await.0, DbState::Current);
     // The template itself was set aside and built again.
-    open_template(&fleet, &template).await;
+    fleet.allow_connections(&template, true).await;
     let mut rebuilt = fleet.target.connect(&template).await.unwrap();
     assert_eq!(
         count(
