@@ -121,8 +121,8 @@ async fn mark_now(admin: &mut PgConnection, name: &str) -> Result<Option<String>
 
 /// Whether the template was cloned under the mark a faithful clone of it
 /// was made under ([`Vouch`]): then the clone holds the verified catalog
-/// without a look inside; else [`clone_is_faithful`] looks, and
-/// [`record_mark`] follows.
+/// without a look inside; else [`clone_holds`] looks, and [`record_mark`]
+/// follows.
 pub(crate) async fn vouched(
     master: &mut PgConnection,
     vouch: Option<&Vouch>,
