@@ -170,3 +170,32 @@ async fn a_newer_runners_records_are_refused_and_left_as_they_are() {
         fleet.records().await
     );
 }
+
+/// The journal's token as runners before 2026-12-07 read it (a join and a
+/// planned read of `pg_class`): the token a runner records now must equal
+/// it, or every stamp an earlier runner wrote would stop vouching and
+/// `status` would read every catalog until the next `migrate`.
+const EARLIER_TOKEN_SQL: &str = "SELECT concat_ws('/',
+    (SELECT string_agg(e.evtname || ':' || e.xmin::text || ':' || p.xmin::text, ',' ORDER BY e.evtname)
+       FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
+      WHERE e.evtname IN ('rsm_note_ddl', 'rsm_note_drop')),
+    (SELECT relfilenode::text FROM pg_class WHERE oid = to_regclass('rsm.ddl_journal')))";
+
+#[tokio::test]
+async fn the_journal_token_is_the_one_earlier_runners_recorded() {
+    let fleet = TestFleet::initialised().await;
+    let made = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap();
+    let mut conn = fleet.target.connect(&made.tenant).await.unwrap();
+    let recorded: Option<String> = sqlx::query_scalar("SELECT journal_token FROM rsm.stamp")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let earlier: String = sqlx::query_scalar(EARLIER_TOKEN_SQL)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert!(earlier.contains("rsm_note_ddl:"), "{earlier}");
+    assert_eq!(recorded.as_deref(), Some(earlier.as_str()));
+}
