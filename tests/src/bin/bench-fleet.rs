@@ -15,6 +15,9 @@
 //!    plain connections, at the same concurrency.
 //! 3. `migrate` again, with nothing to do.
 //!
+//! Status and its floor, and the no-op migrate and the floor, alternate
+//! ROUNDS times (default 3); the medians are compared.
+//!
 //! Runs on the harness's server (a throwaway cluster, or `TEST_DATABASE_URL`;
 //! `bench/fsync-cluster.sh` gives a production-like one) in a master of its
 //! own, removed at the end.
@@ -64,6 +67,23 @@ where
             break;
         }
     }
+}
+
+/// The floor of `status`: a connection and `SELECT 1` per database.
+async fn status_floor(groups: &[(Server, Vec<String>)], concurrency: usize) -> f64 {
+    let t = Instant::now();
+    each_by_server(groups, concurrency, |server, name| async move {
+        let mut conn = server.connect(&name).await.expect("connect");
+        conn.execute("SELECT 1").await.expect("select");
+        conn.close().await.ok();
+    })
+    .await;
+    t.elapsed().as_secs_f64()
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
 #[tokio::main]
@@ -124,58 +144,70 @@ async fn main() {
             .join(", ")
     );
 
-    // Floor of status: a connection and SELECT 1 per database.
-    let t = Instant::now();
-    each_by_server(&groups, concurrency, |server, name| async move {
-        let mut conn = server.connect(&name).await.expect("connect");
-        conn.execute("SELECT 1").await.expect("select");
-        conn.close().await.ok();
-    })
-    .await;
-    let floor = t.elapsed().as_secs_f64();
-
+    // Status and its floor alternate, ROUNDS times (this machine drifts by
+    // a third within minutes): the medians are compared.
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
     let runner_bin = std::env::current_exe().unwrap().with_file_name("runner");
-    let process = runner_bin.exists().then(|| {
+    let (mut floors, mut processes, mut libraries) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut databases, mut status_groups) = (0, 0);
+    for round in 1..=rounds {
+        let floor = status_floor(&groups, concurrency).await;
+        let process = runner_bin.exists().then(|| {
+            let t = Instant::now();
+            let out = std::process::Command::new(&runner_bin)
+                .args([
+                    "status",
+                    "--json",
+                    "--concurrency",
+                    &concurrency.to_string(),
+                ])
+                .args(["--database-url", &url, "--master-db", &target.master_db])
+                .args(["--tenant-prefix", &target.tenant_prefix])
+                .output()
+                .expect("run the runner");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            t.elapsed().as_secs_f64()
+        });
         let t = Instant::now();
-        let out = std::process::Command::new(&runner_bin)
-            .args([
-                "status",
-                "--json",
-                "--concurrency",
-                &concurrency.to_string(),
-            ])
-            .args(["--database-url", &url, "--master-db", &target.master_db])
-            .args(["--tenant-prefix", &target.tenant_prefix])
-            .output()
-            .expect("run the runner");
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let st = status::status(
+            &target,
+            &StatusOptions {
+                concurrency,
+                ..StatusOptions::default()
+            },
+        )
+        .await
+        .expect("status");
+        let library = t.elapsed().as_secs_f64();
+        assert!(st.all_current);
+        databases = st.databases;
+        status_groups = st.groups.len();
+        println!(
+            "  round {round}: floor {floor:.2} s, whole process {}, library {library:.2} s",
+            process.map_or("-".into(), |s| format!("{s:.2} s"))
         );
-        t.elapsed().as_secs_f64()
-    });
-    let t = Instant::now();
-    let st = status::status(
-        &target,
-        &StatusOptions {
-            concurrency,
-            ..StatusOptions::default()
-        },
-    )
-    .await
-    .expect("status");
-    let library = t.elapsed().as_secs_f64();
-    assert!(st.all_current);
+        floors.push(floor);
+        processes.extend(process);
+        libraries.push(library);
+    }
+    let floor = median(&mut floors);
+    let library = median(&mut libraries);
     println!(
-        "status, {} databases in {} groups: whole process {}, library {library:.2} s ({:.2}x); floor (connect + SELECT 1 each) {floor:.2} s",
-        st.databases,
-        st.groups.len(),
-        process.map_or("(build the release runner to measure)".into(), |s| format!(
-            "{s:.2} s ({:.2}x)",
-            s / floor
-        )),
+        "status, {databases} databases in {status_groups} groups, medians of {rounds} rounds: whole process {}, library {library:.2} s ({:.2}x); floor (connect + SELECT 1 each) {floor:.2} s",
+        if processes.is_empty() {
+            "(build the release runner to measure)".into()
+        } else {
+            let s = median(&mut processes);
+            format!("{s:.2} s ({:.2}x)", s / floor)
+        },
         library / floor
     );
 
@@ -244,14 +276,25 @@ async fn main() {
         floor_count
     );
 
-    let t = Instant::now();
-    let again = run::migrate(&v2, &options, &mut |_, _| {})
-        .await
-        .expect("migrate");
-    assert_eq!(again.summary.unchanged, names.len());
-    let noop = t.elapsed().as_secs_f64();
+    // A migrate with nothing to do, alternating with the status floor.
+    let (mut noops, mut floors) = (Vec::new(), Vec::new());
+    for round in 1..=rounds {
+        let floor = status_floor(&groups, concurrency).await;
+        let t = Instant::now();
+        let again = run::migrate(&v2, &options, &mut |_, _| {})
+            .await
+            .expect("migrate");
+        assert_eq!(again.summary.unchanged, names.len());
+        let noop = t.elapsed().as_secs_f64();
+        println!(
+            "  round {round}: status floor {floor:.2} s, migrate with nothing to do {noop:.2} s"
+        );
+        noops.push(noop);
+        floors.push(floor);
+    }
+    let (noop, floor) = (median(&mut noops), median(&mut floors));
     println!(
-        "migrate with nothing to do, {} tenants: {noop:.2} s = {:.2}x the status floor",
+        "migrate with nothing to do, {} tenants, medians of {rounds} rounds: {noop:.2} s = {:.2}x the status floor ({floor:.2} s)",
         names.len(),
         noop / floor
     );
