@@ -515,7 +515,11 @@ fn action(code: &str) -> FkAction {
 /// collations a database made itself, are named, not numbered (their OIDs
 /// differ between databases: the OID counter is the cluster's; built-in
 /// ones, below 16384, are the same everywhere and cheaper as numbers), and so are the internal triggers of foreign keys (by
-/// their constraint). Cheap on a fresh connection: only rules and policies
+/// their constraint, ordered by their name's prefix and their event, not
+/// by the OID their name ends in: `..._c_99999` sorts after `..._c_100000`,
+/// so two equal databases would hash apart when one key's pair of triggers
+/// straddles a power of ten; elsewhere the order is the name's, and the
+/// hashes earlier runners recorded stand). Cheap on a fresh connection: only rules and policies
 /// are deparsed, and databases rarely have any. Equal hashes mean equal
 /// catalogs, hence equal models. Comments and grants to other roles are in
 /// it because status lists them; statistics are left out.
@@ -553,7 +557,9 @@ pub const CATALOG_HASH_SQL: &str = concat!("SELECT md5(concat_ws(E'\\n',
                                tg.tgenabled, tg.tgtype, tg.tgisinternal,
                                CASE WHEN tg.tgfoid < 16384 THEN tg.tgfoid::text ELSE tg.tgfoid::regprocedure::text END,
                                tg.tgattr, tg.tgargs, tg.tgqual::text, CASE WHEN NOT tg.tgisinternal THEN md5(p.prosrc) END),
-                     ',' ORDER BY t.relname, tg.tgisinternal, k.conname, tg.tgname, tg.tgenabled)
+                     ',' ORDER BY t.relname, tg.tgisinternal, k.conname,
+                              CASE WHEN tg.tgisinternal THEN rtrim(tg.tgname, '0123456789') END,
+                              CASE WHEN tg.tgisinternal THEN tg.tgtype END, tg.tgname, tg.tgenabled)
      FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid JOIN pg_proc p ON p.oid = tg.tgfoid
      LEFT JOIN pg_constraint k ON k.oid = tg.tgconstraint
     WHERE t.relnamespace = $1::regnamespace),

@@ -759,3 +759,38 @@ async fn the_catalog_hash_moves_with_each_property_the_model_reads() {
     }
     assert!(unseen.is_empty(), "not told apart:\n{}", unseen.join("\n"));
 }
+
+/// The internal triggers of a foreign key are named after their OID, which
+/// the cluster hands out: two equal databases can hold a key whose pair of
+/// triggers straddles a power of ten in one (`..._c_99999`, `..._c_100000`)
+/// and not in the other. Their order, hence the catalog hash, must not
+/// follow the names: here every such name is renamed so that the pairs sort
+/// the other way round, and the hash stays.
+#[tokio::test]
+async fn internal_trigger_names_do_not_move_the_catalog_hash() {
+    let fleet = TestFleet::initialised().await;
+    let (_, mut conn) = fresh_tenant(&fleet).await;
+    let before = catalog_hash(&mut conn, "public").await.unwrap();
+    let mut tx = conn.begin().await.unwrap();
+    let internal: Vec<(String, String)> = sqlx::query_as(
+        "SELECT tg.tgname::text, t.relname::text FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid
+          WHERE tg.tgisinternal AND t.relnamespace = 'public'::regnamespace
+            AND tg.tgname ~ '^RI_ConstraintTrigger_[ac]_[0-9]+$'",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    assert!(internal.len() > 100, "{internal:?}");
+    for (name, table) in &internal {
+        let (prefix, oid) = name.rsplit_once('_').unwrap();
+        let reversed = 1_000_000_000 - oid.parse::<u64>().unwrap();
+        tx.execute(
+            format!("ALTER TRIGGER \"{name}\" ON \"{table}\" RENAME TO \"{prefix}_{reversed}\"")
+                .as_str(),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(catalog_hash(&mut *tx, "public").await.unwrap(), before);
+    tx.rollback().await.unwrap();
+}
