@@ -2,7 +2,7 @@
 //! a new database.
 //!
 //! Each master has its own template,
-//! `rsm_template_<master>_<fingerprint>`: recorded in the master before it is
+//! `rsm_template_<master>_<fingerprint><journal generation>`: recorded in the master before it is
 //! made, owned by the master's owner role, marked `IS_TEMPLATE` only when
 //! complete, so that a half-built one (a crash while building) is recognised
 //! and rebuilt — and no other master's template is ever touched.
@@ -30,9 +30,10 @@ use crate::RunnerError;
 /// master's server's has no suffix).
 pub fn template_name(identity: &Identity, fingerprint: &str, server: &str) -> String {
     let name = format!(
-        "{TEMPLATE_PREFIX}{}_{}",
+        "{TEMPLATE_PREFIX}{}_{}{}",
         identity.short(),
-        &fingerprint[..12.min(fingerprint.len())]
+        &fingerprint[..12.min(fingerprint.len())],
+        crate::bookkeeping::journal::GENERATION
     );
     if server == DEFAULT_SERVER {
         name

@@ -245,7 +245,7 @@ END $rsm_upgrade$",
     )
 }
 
-/// The bodies of the DDL journal's two event-trigger functions: what
+/// The bodies of the DDL journal's three event-trigger functions: what
 /// [`crate::bookkeeping::journal::working_sql`] compares `pg_proc.prosrc`
 /// with, so that a function replaced by a no-op stops the journal from
 /// vouching for anything.
@@ -270,10 +270,25 @@ BEGIN
         INSERT INTO rsm.ddl_journal (command) VALUES (tg_tag);
     END IF;
 END ";
+/// Run before each command of [`NOTE_START_TAGS`], while the functions and
+/// the journal are still as they were: a journal function replaced or
+/// altered, or a trigger or rule put on the journal's table, leaves its row
+/// even when what it installs notes nothing after (the functions' row
+/// versions need not be read, see [`crate::bookkeeping::journal::TOKEN_SQL`]).
+/// It cannot tell a temporary object's command from another's before it
+/// runs: a temporary function costs one catalog read, no more.
+pub(crate) const NOTE_START_BODY: &str = "
+BEGIN
+    INSERT INTO rsm.ddl_journal (command) VALUES (tg_tag || ' (before)');
+END ";
+/// The commands noted before they run ([`NOTE_START_BODY`]).
+pub(crate) const NOTE_START_TAGS: &str =
+    "'CREATE FUNCTION', 'ALTER FUNCTION', 'ALTER ROUTINE', 'CREATE TRIGGER', 'CREATE RULE'";
 
 /// The DDL journal: its table, its functions (written again, which repairs
-/// replaced ones) and its event triggers (made when missing, enabled).
-/// Superuser only.
+/// replaced ones; the start trigger notes that, and the verification that
+/// installs the journal empties it after) and its event triggers (made when
+/// missing, enabled). Superuser only.
 pub(crate) fn journal_ddl() -> String {
     format!(
         "CREATE SCHEMA IF NOT EXISTS rsm;
@@ -287,8 +302,11 @@ CREATE OR REPLACE FUNCTION rsm.note_ddl() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm${NOTE_DDL_BODY}$rsm$;
 CREATE OR REPLACE FUNCTION rsm.note_drop() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm${NOTE_DROP_BODY}$rsm$;
+CREATE OR REPLACE FUNCTION rsm.note_start() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rsm${NOTE_START_BODY}$rsm$;
 REVOKE ALL ON FUNCTION rsm.note_ddl() FROM PUBLIC;
 REVOKE ALL ON FUNCTION rsm.note_drop() FROM PUBLIC;
+REVOKE ALL ON FUNCTION rsm.note_start() FROM PUBLIC;
 DO $rsm$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'rsm_note_ddl') THEN
         CREATE EVENT TRIGGER rsm_note_ddl ON ddl_command_end EXECUTE FUNCTION rsm.note_ddl();
@@ -296,9 +314,14 @@ DO $rsm$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'rsm_note_drop') THEN
         CREATE EVENT TRIGGER rsm_note_drop ON sql_drop EXECUTE FUNCTION rsm.note_drop();
     END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'rsm_note_start') THEN
+        CREATE EVENT TRIGGER rsm_note_start ON ddl_command_start WHEN TAG IN ({NOTE_START_TAGS})
+            EXECUTE FUNCTION rsm.note_start();
+    END IF;
 END $rsm$;
 ALTER EVENT TRIGGER rsm_note_ddl ENABLE;
-ALTER EVENT TRIGGER rsm_note_drop ENABLE;"
+ALTER EVENT TRIGGER rsm_note_drop ENABLE;
+ALTER EVENT TRIGGER rsm_note_start ENABLE;"
     )
 }
 

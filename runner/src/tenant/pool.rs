@@ -29,12 +29,13 @@ use crate::template;
 use crate::RunnerError;
 
 /// The names of this master's spares of the schema with this fingerprint
-/// begin so (the number follows).
+/// (and the journal's generation) begin so (the number follows).
 pub(crate) fn spare_stem(identity: &Identity, fingerprint: &str) -> String {
     format!(
-        "{SPARE_PREFIX}{}_{}_",
+        "{SPARE_PREFIX}{}_{}{}_",
         identity.short(),
-        &fingerprint[..8.min(fingerprint.len())]
+        &fingerprint[..8.min(fingerprint.len())],
+        crate::bookkeeping::journal::GENERATION
     )
 }
 

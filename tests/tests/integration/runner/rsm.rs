@@ -6,6 +6,7 @@
 use runner::bookkeeping::rsm::{self, Ladder};
 use runner::migrate::apply::Outcome;
 use runner::migrate::run::{self, RunOptions};
+use runner::migrate::status::{self, StatusOptions};
 use runner::tenant::{self, CreateOptions};
 use sqlx::{Executor, PgConnection};
 
@@ -171,31 +172,44 @@ async fn a_newer_runners_records_are_refused_and_left_as_they_are() {
     );
 }
 
-/// The journal's token as runners before 2026-12-07 read it (a join and a
-/// planned read of `pg_class`): the token a runner records now must equal
-/// it, or every stamp an earlier runner wrote would stop vouching and
-/// `status` would read every catalog until the next `migrate`.
-const EARLIER_TOKEN_SQL: &str = "SELECT concat_ws('/',
-    (SELECT string_agg(e.evtname || ':' || e.xmin::text || ':' || p.xmin::text, ',' ORDER BY e.evtname)
-       FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
-      WHERE e.evtname IN ('rsm_note_ddl', 'rsm_note_drop')),
-    (SELECT relfilenode::text FROM pg_class WHERE oid = to_regclass('rsm.ddl_journal')))";
-
+/// A database whose journal an earlier runner installed (two triggers, the
+/// token with the functions' row versions): read the careful way, never
+/// vouched for on the old token, and brought to this runner's journal by
+/// the next `migrate`, vouched for after.
 #[tokio::test]
-async fn the_journal_token_is_the_one_earlier_runners_recorded() {
+async fn a_journal_an_earlier_runner_installed_is_brought_up_to_date() {
     let fleet = TestFleet::initialised().await;
     let made = tenant::create(&fleet.target, &CreateOptions::default())
         .await
         .unwrap();
     let mut conn = fleet.target.connect(&made.tenant).await.unwrap();
-    let recorded: Option<String> = sqlx::query_scalar("SELECT journal_token FROM rsm.stamp")
-        .fetch_one(&mut conn)
+    conn.execute(
+        "DROP EVENT TRIGGER rsm_note_start; DROP FUNCTION rsm.note_start();
+         UPDATE rsm.stamp SET journal_token = (SELECT concat_ws('/',
+             (SELECT string_agg(e.evtname || ':' || e.xmin::text || ':' || p.xmin::text, ',' ORDER BY e.evtname)
+                FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
+               WHERE e.evtname IN ('rsm_note_ddl', 'rsm_note_drop')),
+             (SELECT relfilenode::text FROM pg_class WHERE oid = to_regclass('rsm.ddl_journal'))));
+         DELETE FROM rsm.ddl_journal;",
+    )
+    .await
+    .unwrap();
+    let st = status::status(&fleet.target, &StatusOptions::default())
         .await
         .unwrap();
-    let earlier: String = sqlx::query_scalar(EARLIER_TOKEN_SQL)
-        .fetch_one(&mut conn)
+    assert!(st.all_current, "{st:#?}");
+    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
         .await
         .unwrap();
-    assert!(earlier.contains("rsm_note_ddl:"), "{earlier}");
-    assert_eq!(recorded.as_deref(), Some(earlier.as_str()));
+    assert_eq!(report.exit_code(), 0, "{report:#?}");
+    let (start, token, rows): (bool, String, i64) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'rsm_note_start' AND evtenabled = 'O'),
+                (SELECT journal_token FROM rsm.stamp), (SELECT count(*) FROM rsm.ddl_journal)",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert!(start);
+    assert!(token.contains("rsm_note_start:"), "{token}");
+    assert_eq!(rows, 0);
 }

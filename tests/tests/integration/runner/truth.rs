@@ -306,6 +306,32 @@ async fn a_silenced_journal_vouches_for_nothing() {
     assert!(count(&mut conn, "SELECT count(*) FROM rsm.ddl_journal").await > 0);
 }
 
+/// A trigger put on the journal's table that discards its rows silences
+/// it from the command that makes it on: noted before that command runs.
+#[tokio::test]
+async fn a_trigger_on_the_journal_is_noted_before_it_can_discard_anything() {
+    let fleet = TestFleet::initialised().await;
+    let (name, mut conn) = fresh_tenant(&fleet).await;
+    conn.execute(
+        "CREATE SCHEMA hand;
+         CREATE FUNCTION hand.discard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;",
+    )
+    .await
+    .unwrap();
+    // Verified again with the function in place (outside `public`: not the
+    // tenant's schema), so that only what follows is news.
+    let report = migrate(&fleet, &RunOptions::default()).await;
+    assert_eq!(report.exit_code(), 0, "{report:#?}");
+    assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Current);
+    conn.execute(
+        "CREATE TRIGGER discard BEFORE INSERT ON rsm.ddl_journal FOR EACH ROW EXECUTE FUNCTION hand.discard();
+         ALTER TABLE clients DROP COLUMN artist_name;",
+    )
+    .await
+    .unwrap();
+    assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Drifted);
+}
+
 #[tokio::test]
 async fn a_registry_row_alone_adopts_nothing() {
     let fleet = TestFleet::initialised().await;
