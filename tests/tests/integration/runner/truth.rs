@@ -817,6 +817,6 @@ async fn internal_trigger_names_do_not_move_the_catalog_hash() {
         .await
         .unwrap();
     }
-    assert_eq!(catalog_hash(&mut *tx, "public").await.unwrap(), before);
+    assert_eq!(catalog_hash(&mut tx, "public").await.unwrap(), before);
     tx.rollback().await.unwrap();
 }
