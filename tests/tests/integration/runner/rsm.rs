@@ -210,6 +210,11 @@ async fn a_journal_an_earlier_runner_installed_is_brought_up_to_date() {
     .await
     .unwrap();
     assert!(start);
-    assert!(token.contains("rsm_note_start:"), "{token}");
+    let triggers: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_event_trigger")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(triggers, 3);
+    assert_eq!(token.split(',').count(), 3, "{token}");
     assert_eq!(rows, 0);
 }
