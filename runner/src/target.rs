@@ -19,10 +19,10 @@ use crate::RunnerError;
 /// (beyond revoking PUBLIC's CONNECT on the local cluster it made itself).
 pub(crate) const SYSTEM_DATABASES: [&str; 3] = ["postgres", "template0", "template1"];
 
-/// Templates are `rsm_template_<master>_<fingerprint>`, whatever the tenant prefix.
+/// Templates are `rsm_template_<master>_<fingerprint><journal generation>`, whatever the tenant prefix.
 pub(crate) const TEMPLATE_PREFIX: &str = "rsm_template_";
 
-/// Spares of the warm pool are `rsm_spare_<master>_<fingerprint>_<n>`.
+/// Spares of the warm pool are `rsm_spare_<master>_<fingerprint><journal generation>_<n>`.
 pub(crate) const SPARE_PREFIX: &str = "rsm_spare_";
 
 pub const DEFAULT_MASTER_DB: &str = "rsm_master";

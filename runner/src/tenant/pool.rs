@@ -2,7 +2,7 @@
 //! `tenant create` does no clone on its critical path.
 //!
 //! A spare is a clone of the current template with everything a tenant has
-//! but its name and login: its database `rsm_spare_<master>_<schema>_<n>`,
+//! but its name and login: its database `rsm_spare_<master>_<schema><journal generation>_<n>`,
 //! a role of the same name without a login (the master's owner role its
 //! member), CONNECT and the tables granted to that role, the template's
 //! stamp. It is recorded like a tenant (`rsm.databases`, kind `spare`) and
