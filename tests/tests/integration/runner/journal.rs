@@ -200,3 +200,48 @@ async fn a_stamp_of_an_older_runner_is_brought_up_to_date() {
     assert!(stamp.catalog.is_some());
     assert!(status(&fleet, false).await.all_current);
 }
+
+/// A database whose journal an earlier runner installed (two triggers, the
+/// token with the functions' row versions): read the careful way, never
+/// vouched for on the old token, and brought to this runner's journal by
+/// the next `migrate`, vouched for after.
+#[tokio::test]
+async fn a_journal_an_earlier_runner_installed_is_brought_up_to_date() {
+    let fleet = TestFleet::initialised().await;
+    let made = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap();
+    let mut conn = fleet.target.connect(&made.tenant).await.unwrap();
+    conn.execute(
+        "DROP EVENT TRIGGER rsm_note_start; DROP FUNCTION rsm.note_start();
+         UPDATE rsm.stamp SET journal_token = (SELECT concat_ws('/',
+             (SELECT string_agg(e.evtname || ':' || e.xmin::text || ':' || p.xmin::text, ',' ORDER BY e.evtname)
+                FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
+               WHERE e.evtname IN ('rsm_note_ddl', 'rsm_note_drop')),
+             (SELECT relfilenode::text FROM pg_class WHERE oid = to_regclass('rsm.ddl_journal'))));
+         DELETE FROM rsm.ddl_journal;",
+    )
+    .await
+    .unwrap();
+    let st = status(&fleet, false).await;
+    assert!(st.all_current, "{st:#?}");
+    let report = run::migrate(&fleet.target, &RunOptions::default(), &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:#?}");
+    let (start, token, rows): (bool, String, i64) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'rsm_note_start' AND evtenabled = 'O'),
+                (SELECT journal_token FROM rsm.stamp), (SELECT count(*) FROM rsm.ddl_journal)",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert!(start);
+    let triggers: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_event_trigger")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(triggers, 3);
+    assert_eq!(token.split(',').count(), 3, "{token}");
+    assert_eq!(rows, 0);
+}
