@@ -43,6 +43,16 @@ impl TestFleet {
         self.admin().await.execute(sql.as_str()).await.unwrap();
     }
 
+    /// A tenant made by the runner, and a superuser connection to it.
+    pub async fn fresh_tenant(&self) -> (String, PgConnection) {
+        let name = runner::tenant::create(&self.target, &runner::tenant::CreateOptions::default())
+            .await
+            .unwrap()
+            .tenant;
+        let conn = self.target.connect(&name).await.unwrap();
+        (name, conn)
+    }
+
     pub async fn master(&self) -> PgConnection {
         self.target.connect(&self.target.master_db).await.unwrap()
     }

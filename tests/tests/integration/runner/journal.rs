@@ -165,11 +165,8 @@ async fn ddl_the_journal_cannot_see_is_found_and_repaired_with_deep() {
 #[tokio::test]
 async fn a_stamp_of_an_older_runner_is_brought_up_to_date() {
     let fleet = TestFleet::initialised().await;
-    let made = tenant::create(&fleet.target, &CreateOptions::default())
-        .await
-        .unwrap();
     // The stamp as an older runner wrote it: four columns, no versions.
-    let mut conn = fleet.target.connect(&made.tenant).await.unwrap();
+    let (_, mut conn) = fleet.fresh_tenant().await;
     conn.execute(
         "DROP TABLE rsm.versions;
          ALTER TABLE rsm.stamp DROP COLUMN master_id, DROP COLUMN seeded_rows,
@@ -208,10 +205,7 @@ async fn a_stamp_of_an_older_runner_is_brought_up_to_date() {
 #[tokio::test]
 async fn a_journal_an_earlier_runner_installed_is_brought_up_to_date() {
     let fleet = TestFleet::initialised().await;
-    let made = tenant::create(&fleet.target, &CreateOptions::default())
-        .await
-        .unwrap();
-    let mut conn = fleet.target.connect(&made.tenant).await.unwrap();
+    let (_, mut conn) = fleet.fresh_tenant().await;
     conn.execute(
         "DROP EVENT TRIGGER rsm_note_start; DROP FUNCTION rsm.note_start();
          UPDATE rsm.stamp SET journal_token = (SELECT concat_ws('/',

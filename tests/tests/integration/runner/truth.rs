@@ -29,16 +29,6 @@ async fn state_of(fleet: &TestFleet, tenant: &str, deep: bool) -> (DbState, Stri
     (g.state, format!("{g:#?}"))
 }
 
-/// A tenant made by the runner, and a superuser connection to it.
-async fn fresh_tenant(fleet: &TestFleet) -> (String, PgConnection) {
-    let name = tenant::create(&fleet.target, &CreateOptions::default())
-        .await
-        .unwrap()
-        .tenant;
-    let conn = fleet.target.connect(&name).await.unwrap();
-    (name, conn)
-}
-
 /// A tenant seeded with `realistic` at scale 1, and a superuser connection.
 async fn realistic_tenant(fleet: &TestFleet) -> (String, PgConnection) {
     let options = CreateOptions {
@@ -163,7 +153,7 @@ const CASES: &[(&str, &str, &str)] = &[
 async fn every_hand_change_reads_drifted_and_migrate_repairs_it_with_every_row() {
     let fleet = TestFleet::initialised().await;
     for (what, sql, reason) in CASES {
-        let (name, mut conn) = fresh_tenant(&fleet).await;
+        let (name, mut conn) = fleet.fresh_tenant().await;
         conn.execute(
             "INSERT INTO clients (name, email, notes) VALUES ('A', 'a@x', 'kept'), ('B', NULL, 'kept'), ('C', 'c@x', NULL);
              INSERT INTO client_notes (client_id, note) SELECT id, 'n' FROM clients;",
@@ -233,7 +223,7 @@ async fn every_hand_change_reads_drifted_and_migrate_repairs_it_with_every_row()
 #[tokio::test]
 async fn a_trigger_kept_without_prune_is_never_called_unchanged() {
     let fleet = TestFleet::initialised().await;
-    let (name, mut conn) = fresh_tenant(&fleet).await;
+    let (name, mut conn) = fleet.fresh_tenant().await;
     conn.execute("CREATE RULE swallow AS ON INSERT TO clients DO INSTEAD NOTHING;")
         .await
         .unwrap();
@@ -247,7 +237,7 @@ async fn a_trigger_kept_without_prune_is_never_called_unchanged() {
 #[tokio::test]
 async fn a_database_search_path_cannot_redirect_a_step() {
     let fleet = TestFleet::initialised().await;
-    let (name, mut conn) = fresh_tenant(&fleet).await;
+    let (name, mut conn) = fleet.fresh_tenant().await;
     conn.execute(
         format!(
             "CREATE SCHEMA shadow; CREATE TABLE shadow.clients (id int, name varchar(255));
@@ -275,7 +265,7 @@ async fn a_database_search_path_cannot_redirect_a_step() {
 #[tokio::test]
 async fn a_silenced_journal_vouches_for_nothing() {
     let fleet = TestFleet::initialised().await;
-    let (name, mut conn) = fresh_tenant(&fleet).await;
+    let (name, mut conn) = fleet.fresh_tenant().await;
     // The trigger disabled around DDL, then enabled again: no journal row.
     conn.execute(
         "ALTER EVENT TRIGGER rsm_note_ddl DISABLE;
@@ -311,7 +301,7 @@ async fn a_silenced_journal_vouches_for_nothing() {
 #[tokio::test]
 async fn a_trigger_on_the_journal_is_noted_before_it_can_discard_anything() {
     let fleet = TestFleet::initialised().await;
-    let (name, mut conn) = fresh_tenant(&fleet).await;
+    let (name, mut conn) = fleet.fresh_tenant().await;
     conn.execute(
         "CREATE SCHEMA hand;
          CREATE FUNCTION hand.discard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;",
@@ -409,7 +399,7 @@ async fn a_database_left_invalid_by_an_interrupted_drop_is_finished_without_conn
         |name: &str| format!("UPDATE pg_database SET datconnlimit = -2 WHERE datname = '{name}'");
 
     // Its record still says ready (as an older runner's cleanup left it).
-    let (ready, conn) = fresh_tenant(&fleet).await;
+    let (ready, conn) = fleet.fresh_tenant().await;
     drop(conn);
     admin.execute(invalidate(&ready).as_str()).await.unwrap();
     let listed = tenant::find(&fleet.target, &ready).await.unwrap();
@@ -423,7 +413,7 @@ async fn a_database_left_invalid_by_an_interrupted_drop_is_finished_without_conn
     assert!(!fleet.database_exists(&ready).await);
 
     // Its record says dropping: repair (run by cleanup and create) finishes it.
-    let (dropping, conn) = fresh_tenant(&fleet).await;
+    let (dropping, conn) = fleet.fresh_tenant().await;
     drop(conn);
     fleet
         .master()
@@ -472,7 +462,7 @@ async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
     // The first clone of a new template is hashed; the second records the
     // template's mark; the third is made under it, without a hash.
     for _ in 0..3 {
-        let (_, conn) = fresh_tenant(&fleet).await;
+        let (_, conn) = fleet.fresh_tenant().await;
         drop(conn);
     }
     let template: String = sqlx::query_scalar(
@@ -496,7 +486,7 @@ async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
         .await
         .unwrap();
     inside.close().await.unwrap();
-    let (name, mut conn) = fresh_tenant(&fleet).await;
+    let (name, mut conn) = fleet.fresh_tenant().await;
     assert_eq!(
         count(
             &mut conn,
@@ -555,7 +545,7 @@ async fn a_tenant_that_lost_its_rsm_schema_reads_unstamped_and_runs_no_data_migr
 #[tokio::test]
 async fn a_step_under_a_view_is_blocked_before_anything_runs() {
     let fleet = TestFleet::initialised().await;
-    let (name, mut conn) = fresh_tenant(&fleet).await;
+    let (name, mut conn) = fleet.fresh_tenant().await;
     conn.execute(
         "ALTER TABLE clients ALTER COLUMN email TYPE text;
          CREATE VIEW mailing AS SELECT name, email FROM clients;",
@@ -583,7 +573,7 @@ async fn a_step_under_a_view_is_blocked_before_anything_runs() {
 #[tokio::test]
 async fn a_constraint_renamed_by_hand_is_drifted_not_behind() {
     let fleet = TestFleet::initialised().await;
-    let (name, mut conn) = fresh_tenant(&fleet).await;
+    let (name, mut conn) = fleet.fresh_tenant().await;
     conn.execute("ALTER TABLE client_notes RENAME CONSTRAINT client_notes_pkey TO notes_pk")
         .await
         .unwrap();
@@ -619,8 +609,8 @@ async fn the_data_migration_run_twice_changes_nothing_the_second_time() {
 #[tokio::test]
 async fn cosmetic_extras_are_listed_and_change_no_state() {
     let fleet = TestFleet::initialised().await;
-    let (_, _plain) = fresh_tenant(&fleet).await;
-    let (name, mut conn) = fresh_tenant(&fleet).await;
+    let (_, _plain) = fleet.fresh_tenant().await;
+    let (name, mut conn) = fleet.fresh_tenant().await;
     let reader = format!("{name}_reader");
     conn.execute(
         format!(
@@ -763,7 +753,7 @@ async fn read_all(
 #[tokio::test]
 async fn the_catalog_hash_moves_with_each_property_the_model_reads() {
     let fleet = TestFleet::initialised().await;
-    let (_, mut conn) = fresh_tenant(&fleet).await;
+    let (_, mut conn) = fleet.fresh_tenant().await;
     let mut unseen = Vec::new();
     for (what, reference, variant) in PROPERTIES {
         let mut reads = Vec::new();
@@ -795,7 +785,7 @@ async fn the_catalog_hash_moves_with_each_property_the_model_reads() {
 #[tokio::test]
 async fn internal_trigger_names_do_not_move_the_catalog_hash() {
     let fleet = TestFleet::initialised().await;
-    let (_, mut conn) = fresh_tenant(&fleet).await;
+    let (_, mut conn) = fleet.fresh_tenant().await;
     let before = catalog_hash(&mut conn, "public").await.unwrap();
     let mut tx = conn.begin().await.unwrap();
     let internal: Vec<(String, String)> = sqlx::query_as(
