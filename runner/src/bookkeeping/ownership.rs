@@ -164,6 +164,39 @@ impl Fleet {
         })
     }
 
+    /// Read the master again as [`Fleet::open`] does, on connections kept
+    /// from an earlier command (another runner may have migrated it or
+    /// upgraded its records since); `false` when it is no longer the master
+    /// opened (then the fleet must be opened again).
+    pub(crate) async fn refresh(&mut self) -> Result<bool, RunnerError> {
+        use crate::bookkeeping::rsm::{self, Ladder};
+        use sqlx::Connection;
+        // The server's connection too: it takes the locks.
+        let (read, alive) = tokio::join!(read_master(&mut self.master), self.admin.ping());
+        alive.map_err(|e| RunnerError::db("reaching the server", "postgres", e))?;
+        let (identity, version, master_fingerprint) =
+            read.map_err(|e| self.master_error("reading the master's identity", e))?;
+        if identity.as_ref() != Some(&self.identity) {
+            return Ok(false);
+        }
+        rsm::upgrade_from(&mut self.master, Ladder::Master, version)
+            .await
+            .map_err(|e| self.master_error("upgrading the runner's records", e))?;
+        self.master_fingerprint = master_fingerprint;
+        Ok(true)
+    }
+
+    /// Close its connections, each with the server's goodbye.
+    pub(crate) async fn close(self) {
+        use sqlx::Connection;
+        let remote = async {
+            if let Some(remote) = self.remote {
+                remote.close().await.ok();
+            }
+        };
+        let _ = tokio::join!(self.master.close(), self.admin.close(), remote);
+    }
+
     /// Run `work` under the fleet's allocation lock (tenant and spare names,
     /// placement, the servers registry), taken on the master's server.
     pub(crate) async fn under_allocation_lock<T>(

@@ -152,16 +152,28 @@ pub async fn create_reporting(
     let started = Instant::now();
     check_options(options)?;
     let mut fleet = Fleet::open(target).await?;
-    check_master_schema(&fleet)?;
-    remove::repair(&mut fleet, false).await?;
-    let allocated = allocate(&mut fleet, options).await?;
+    create_on(&mut fleet, options, step, started).await
+}
+
+/// [`create_reporting`] on an open fleet. On success every lock it took is
+/// released again, so that the fleet can serve the next create
+/// ([`super::Creator`]); after an error it is closed.
+pub(super) async fn create_on(
+    fleet: &mut Fleet,
+    options: &CreateOptions,
+    step: &mut (dyn FnMut(&str) + Send),
+    started: Instant,
+) -> Result<Created, RunnerError> {
+    check_master_schema(fleet)?;
+    remove::repair(fleet, false).await?;
+    let allocated = allocate(fleet, options).await?;
     let key = LockKey::database(&allocated.tenant);
     let claimed = match allocated.spare {
         Some(_) => fault_at(options, Step::Claim),
         None => Ok(()),
     };
     let built = match claimed {
-        Ok(()) => build(&mut fleet, options, &allocated, step).await,
+        Ok(()) => build(fleet, options, &allocated, step).await,
         Err(failure) => Err(failure),
     };
     if let (Some(spare), Err(Failure::Error(_))) = (&allocated.spare, &built) {
@@ -182,7 +194,7 @@ pub async fn create_reporting(
         Err(Failure::Crash(e)) => Err(e), // as if killed: nothing is cleaned up
         Err(Failure::Error(e)) => {
             let tenant = allocated.tenant.as_str();
-            let cleaned = discard(&mut fleet, tenant).await;
+            let cleaned = discard(fleet, tenant).await;
             lock::release(&mut fleet.admin, key).await;
             Err(e.noted(if cleaned {
                 format!("nothing was left of `{tenant}`")
@@ -190,7 +202,7 @@ pub async fn create_reporting(
                 format!(
                     "`{tenant}` may be left half-made; it is recorded in `{}`, and the next \
                      `runner tenant create` or `runner tenant cleanup --orphans` removes it",
-                    target.master_db
+                    fleet.target.master_db
                 )
             }))
         }
@@ -215,7 +227,7 @@ fn check_master_schema(fleet: &Fleet) -> Result<(), RunnerError> {
 }
 
 /// Options are checked before anything is touched.
-fn check_options(options: &CreateOptions) -> Result<(), RunnerError> {
+pub(super) fn check_options(options: &CreateOptions) -> Result<(), RunnerError> {
     if let Some(name) = &options.name {
         organization::check_organization_name(name)?;
     }

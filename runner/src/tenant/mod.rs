@@ -1,6 +1,7 @@
 //! Tenants: one module per job.
 //!
-//! * [`create`](create()): all or nothing, safe beside other runners;
+//! * [`create`](create()): all or nothing, safe beside other runners; a
+//!   [`Creator`] creates one after another over connections it keeps;
 //! * [`list`] and [`find`]: where each tenant stands;
 //! * [`drop`](drop()), [`cleanup`], [`repair`]: removal, only of what this
 //!   master can prove it made;
@@ -11,6 +12,7 @@
 
 mod access;
 mod create;
+mod creator;
 mod fault;
 mod inventory;
 mod moving;
@@ -27,6 +29,7 @@ pub use access::{
 pub use create::{create, create_reporting, progress_steps, CreateOptions, Created, Step};
 #[cfg(feature = "testing")]
 pub use create::{Fault, FaultAction};
+pub use creator::Creator;
 pub(crate) use inventory::concurrently_by;
 pub use inventory::{find, find_on, list, sort, survey, State, Survey, TenantInfo};
 pub use moving::{move_reporting, move_tenant, MoveOptions, MoveStep, Moved, MAX_JOBS};

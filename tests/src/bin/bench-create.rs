@@ -6,7 +6,8 @@
 //! bench-create -- [N] [CONCURRENCY]` (defaults 200 and 4). One warm-up create
 //! builds the template first; then N sequential creates give the latency
 //! percentiles, and N more creates with CONCURRENCY tasks give the
-//! throughput; then N creates from a filled pool. The whole process (`runner
+//! throughput; then N creates from a filled pool, and N more through one
+//! `tenant::Creator` (its connections kept between creates). The whole process (`runner
 //! tenant create`, the release binary beside this one) is timed from the pool
 //! and without, beside `runner --version` (process start and exit). The
 //! clone alone (`CREATE DATABASE ... TEMPLATE`) is measured in the same run as
@@ -186,6 +187,34 @@ async fn main() {
         ms(*pooled.last().unwrap()),
         ms(percentile(&to_take, 0.50)),
         ms(percentile(&to_register, 0.50)),
+    );
+
+    // From the pool through a `Creator`, which keeps its connections (a
+    // service creating tenants as users sign up): the first create opens them.
+    pool::fill(&target, n + 1, None).await.expect("pool fill");
+    let mut creator = tenant::Creator::new(&target);
+    creator
+        .create(&CreateOptions::default())
+        .await
+        .expect("first create");
+    let mut kept = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        let created = creator
+            .create(&CreateOptions::default())
+            .await
+            .expect("create");
+        kept.push(started.elapsed());
+        assert_eq!(created.method, Method::Pooled, "the pool ran dry");
+    }
+    creator.close().await;
+    kept.sort();
+    println!(
+        "from the pool, {n} creates through one `Creator` (connections kept): p50 {:.1} ms, \
+         p95 {:.1} ms, max {:.1} ms",
+        ms(percentile(&kept, 0.50)),
+        ms(percentile(&kept, 0.95)),
+        ms(*kept.last().unwrap()),
     );
 
     whole_process(&target, n.min(50)).await;

@@ -2,6 +2,7 @@
 //! its own (its own master and tenant prefix), removed afterwards.
 
 mod concurrency;
+mod creator;
 mod faults;
 mod fleet;
 mod journal;
