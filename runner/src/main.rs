@@ -42,7 +42,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: a command waits on the server, in turn or over many
+    // connections at once, and each reply wakes the one thread that waits
+    // for it (a worker pool hands it across threads: 5-9 ms of a pooled
+    // `tenant create`'s 30, nothing of `status` or a seed; docs/benchmarks.md).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

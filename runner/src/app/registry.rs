@@ -8,6 +8,9 @@ use sqlx::PgConnection;
 
 use crate::RunnerError;
 
+/// A registered organization, as [`register`] returns it.
+pub(crate) use schema_defs::master::Organization;
+
 /// `organizations.name` is `varchar(200)`.
 const MAX_NAME_CHARS: usize = 200;
 /// `organizations.slug` is `varchar(100)`; room is left for a `-<n>` suffix.

@@ -65,13 +65,32 @@ pub async fn read_identity(conn: &mut PgConnection) -> Result<Option<Identity>, 
     Ok(id.map(|master_id| Identity { master_id }))
 }
 
-/// What [`Fleet::open`] reads of the master, in two statements: its
-/// identity, the version of its records
-/// ([`crate::bookkeeping::rsm::Ladder::Master`]) and its stamp's fingerprint.
+/// What [`Fleet::open`] reads of the master: its identity, the version of
+/// its records ([`crate::bookkeeping::rsm::Ladder::Master`]) and its stamp's
+/// fingerprint. One statement when the tables are there (each statement is
+/// parsed and planned anew on a new connection); else two, the first asking
+/// which are.
 async fn read_master(
     conn: &mut PgConnection,
 ) -> Result<(Option<Identity>, i32, Option<String>), sqlx::Error> {
     use crate::bookkeeping::rsm::{version_sql, Ladder, VERSIONS_EXIST};
+    let direct = format!(
+        "SELECT (SELECT master_id FROM rsm.identity), {}, (SELECT fingerprint FROM rsm.stamp LIMIT 1)",
+        version_sql(Ladder::Master)
+    );
+    match sqlx::query_as(&direct).fetch_one(&mut *conn).await {
+        Ok((id, version, fingerprint)) => {
+            let id: Option<String> = id;
+            return Ok((
+                id.map(|master_id| Identity { master_id }),
+                version,
+                fingerprint,
+            ));
+        }
+        // undefined_table: not a master, or one of an older runner.
+        Err(e) if sqlstate(&e).as_deref() == Some("42P01") => {}
+        Err(e) => return Err(e),
+    }
     let (identified, versioned, stamped): (bool, bool, bool) = sqlx::query_as(&format!(
         "SELECT to_regclass('rsm.identity') IS NOT NULL, {VERSIONS_EXIST},
                 to_regclass('rsm.stamp') IS NOT NULL"

@@ -25,7 +25,7 @@ pub use super::fault::FaultAction;
 use super::pool;
 use super::remove;
 use super::seed;
-use crate::app::registry as organization;
+use crate::app::registry::{self as organization, Organization};
 use crate::app::seeds::{self, SeedSet};
 use crate::bookkeeping::lock::{self, LockKey};
 use crate::bookkeeping::ownership::{self, Fleet, Kind, Phase, Proof};
@@ -482,39 +482,29 @@ async fn build(
     };
     fault_at(options, Step::Seed)?;
 
-    let master_db = fleet.target.master_db.clone();
-    let failed = |e| RunnerError::db("registering the tenant", &master_db, e);
-    let mut tx = fleet.master.begin().await.map_err(failed)?;
-    let (organization, owner_email) =
-        organization::register(&mut tx, &allocated.organization, &allocated.slug, tenant)
-            .await
-            .map_err(failed)?;
-    ownership::set_phase(&mut tx, tenant, Phase::Ready)
-        .await
-        .map_err(failed)?;
     // Made at the current schema: the data migrations its history marks as
     // done are recorded in the master too (a restore without `rsm` must not
     // run them on data that never needed them).
     let baseline =
         crate::bookkeeping::history::Entry::baseline(&fleet.target.declared, DbKind::Tenant)
             .data_migrations;
-    // (The ledger exists: `Fleet::open` brought the master's records up.)
-    if !baseline.is_empty() {
-        crate::bookkeeping::ledger::record_data_migrations(&mut tx, tenant, &baseline)
-            .await
-            .map_err(failed)?;
-    }
-    fault_at(options, Step::Register)?;
-    tx.commit().await.map_err(failed)?;
+    let master_db = fleet.target.master_db.clone();
+    let managed = fleet.server.managed;
+    // What else the tenant's role could reach is read on the server meanwhile.
+    let (admin, master) = fleet.server_admin_and_master();
+    let (registered, warnings) = tokio::join!(
+        register(master, &master_db, allocated, &baseline, options),
+        async {
+            if managed {
+                Vec::new() // the runner's own cluster is closed when it is made
+            } else {
+                access::public_exposure(admin).await.unwrap_or_default()
+            }
+        }
+    );
+    let (organization, owner_email) = registered?;
     step("register");
 
-    let warnings = if fleet.server.managed {
-        Vec::new() // the runner's own cluster is closed when it is made
-    } else {
-        access::public_exposure(fleet.server_admin())
-            .await
-            .unwrap_or_default()
-    };
     Ok(Created {
         tenant: tenant.to_owned(),
         server: fleet.server.name.clone(),
@@ -532,6 +522,36 @@ async fn build(
             .then(|| access::credentials_for(&fleet.server, tenant, password)),
         warnings,
     })
+}
+
+/// Step 3: the registry rows and the record marked `ready`, in one master
+/// transaction.
+async fn register(
+    master: &mut PgConnection,
+    master_db: &str,
+    allocated: &Allocated,
+    baseline: &[String],
+    options: &CreateOptions,
+) -> Result<(Organization, String), Failure> {
+    let failed = |e| RunnerError::db("registering the tenant", master_db, e);
+    let tenant = allocated.tenant.as_str();
+    let mut tx = master.begin().await.map_err(failed)?;
+    let registered =
+        organization::register(&mut tx, &allocated.organization, &allocated.slug, tenant)
+            .await
+            .map_err(failed)?;
+    ownership::set_phase(&mut tx, tenant, Phase::Ready)
+        .await
+        .map_err(failed)?;
+    // (The ledger exists: `Fleet::open` brought the master's records up.)
+    if !baseline.is_empty() {
+        crate::bookkeeping::ledger::record_data_migrations(&mut tx, tenant, baseline)
+            .await
+            .map_err(failed)?;
+    }
+    fault_at(options, Step::Register)?;
+    tx.commit().await.map_err(failed)?;
+    Ok(registered)
 }
 
 /// The tenant's database and its login role, and a connection to the
