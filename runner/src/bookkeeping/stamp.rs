@@ -60,12 +60,6 @@ pub(crate) enum Journal {
     },
 }
 
-impl Journal {
-    pub(crate) fn is_working(&self) -> bool {
-        matches!(self, Journal::Working { .. })
-    }
-}
-
 /// Stamp the database `conn` is connected to with `fingerprint` (made when
 /// missing; an existing stamp keeps its protection and seed count).
 pub async fn write(

@@ -37,6 +37,20 @@ pub(crate) async fn create_role(
     tenant: &str,
     login: Option<(&str, u32)>,
 ) -> Result<(), RunnerError> {
+    let owner = fleet.identity.owner_role();
+    let master_db = fleet.master_db().to_owned();
+    create_role_on(fleet.server_admin(), &owner, &master_db, tenant, login).await
+}
+
+/// [`create_role`] on the server's maintenance connection `admin`, for a
+/// caller that uses the fleet's other connections meanwhile.
+pub(crate) async fn create_role_on(
+    admin: &mut PgConnection,
+    owner_role: &str,
+    master_db: &str,
+    tenant: &str,
+    login: Option<(&str, u32)>,
+) -> Result<(), RunnerError> {
     let role = quote(tenant);
     let can = match login {
         Some((password, connection_limit)) => login_clause(password, connection_limit)?,
@@ -51,17 +65,14 @@ pub(crate) async fn create_role(
             format!("NOLOGIN PASSWORD {}", quote_literal(&verifier))
         }
     };
-    let create = format!(
-        "CREATE ROLE {role} {can} ROLE {}",
-        quote(&fleet.identity.owner_role())
-    );
-    if let Err(e) = fleet.server_admin().execute(create.as_str()).await {
+    let create = format!("CREATE ROLE {role} {can} ROLE {}", quote(owner_role));
+    if let Err(e) = admin.execute(create.as_str()).await {
         // 42710: a role of that name appeared since the name was allocated;
         // it is not ours, and it is left alone.
         if sqlstate(&e).as_deref() == Some("42710") {
             return Err(RunnerError::NotOwned {
                 database: tenant.to_owned(),
-                master: fleet.master_db().to_owned(),
+                master: master_db.to_owned(),
                 reason: format!("a role `{tenant}` was made by someone else meanwhile"),
             });
         }
@@ -70,8 +81,7 @@ pub(crate) async fn create_role(
     let grants = format!(
         "REVOKE CONNECT, TEMPORARY ON DATABASE {role} FROM PUBLIC; GRANT CONNECT, TEMPORARY ON DATABASE {role} TO {role}"
     );
-    fleet
-        .server_admin()
+    admin
         .execute(grants.as_str())
         .await
         .map(|_| ())

@@ -29,6 +29,7 @@ use crate::app::registry::{self as organization, Organization};
 use crate::app::seeds::{self, SeedSet};
 use crate::bookkeeping::lock::{self, LockKey};
 use crate::bookkeeping::ownership::{self, Fleet, Kind, Phase, Proof};
+use crate::error::sqlstate;
 use crate::target::Target;
 use crate::template::{self, Method};
 use crate::RunnerError;
@@ -451,7 +452,7 @@ async fn build(
             access::grant_tables(&mut conn, tenant).await?;
             fault_at(options, Step::CreateRole)?;
             step("role");
-            stamp(&mut conn, tenant, &fingerprint, &fleet.identity.master_id).await?;
+            stamp_made(fleet, &mut conn, tenant, method).await?;
             fault_at(options, Step::Stamp)?;
             step("stamp");
             (method, Some(conn))
@@ -557,9 +558,8 @@ async fn register(
 /// The tenant's database and its login role, and a connection to the
 /// database. A clone is checked against its template's verified catalog
 /// (a template changed by hand since is set aside, rebuilt, and cloned
-/// again, once); the role is made meanwhile, on the server's own connection
-/// (PostgreSQL's check of its password verifier and the catalog hash run
-/// at once).
+/// again, once); the role is made while the first connection to the clone
+/// is made, on the server's own connection.
 async fn faithful_database(
     fleet: &mut Fleet,
     tenant: &str,
@@ -569,26 +569,32 @@ async fn faithful_database(
     let mut role_made = false;
     for attempt in 0..2 {
         let (method, vouch) = template::create_database(fleet, tenant).await?;
-        let (conn, vouched) = tokio::join!(
-            fleet.server.connect(tenant),
-            template::vouched(&mut fleet.master, vouch.as_ref())
+        // The new database's first backend starts (it builds its catalog
+        // caches from nothing) while the master says whether the clone's
+        // template is vouched for and the server makes the login role.
+        let server = fleet.server.clone();
+        let (owner, master_db) = (fleet.identity.owner_role(), fleet.master_db().to_owned());
+        let (admin, master) = fleet.server_admin_and_master();
+        let role = async {
+            match role_made {
+                true => Ok(()),
+                false => {
+                    access::create_role_on(admin, &owner, &master_db, tenant, Some(login)).await
+                }
+            }
+        };
+        let (conn, vouched, role) = tokio::join!(
+            server.connect(tenant),
+            template::vouched(master, vouch.as_ref()),
+            role
         );
+        role?;
+        role_made = true;
         let mut conn = conn?;
         let vouched = vouched.map_err(|e| fleet.master_error("reading the template's mark", e))?;
-        let checked = async {
-            template::clone_holds(&mut conn, &declared, method, vouched)
-                .await
-                .map_err(|e| RunnerError::db("checking the clone", tenant, e))
-        };
-        let faithful = if role_made {
-            checked.await?
-        } else {
-            let (faithful, role) =
-                tokio::join!(checked, access::create_role(fleet, tenant, Some(login)));
-            role?;
-            role_made = true;
-            faithful?
-        };
+        let faithful = template::clone_holds(&mut conn, &declared, method, vouched)
+            .await
+            .map_err(|e| RunnerError::db("checking the clone", tenant, e))?;
         if let (true, false, Some(vouch)) = (faithful, vouched, &vouch) {
             template::record_mark(fleet, vouch).await?;
         }
@@ -619,37 +625,68 @@ async fn faithful_database(
     })
 }
 
-/// The clone carries the template's stamp: check it is this schema's, and
-/// date it.
-pub(super) async fn stamp(
+/// The clone carries the template's stamp: date it and check it is this
+/// schema's (a database that fails the check is dropped by the caller), in
+/// one statement that also empties the journal, which holds the grants just
+/// given (they change no schema): the template's verified catalog hash is
+/// this clone's too. A clone without the runner's tables has no stamp.
+async fn stamp(
     conn: &mut PgConnection,
     tenant: &str,
     expected: &str,
     master_id: &str,
 ) -> Result<(), RunnerError> {
-    let (stamp, journal) = crate::bookkeeping::stamp::read_with_journal(conn)
-        .await
-        .map_err(|e| RunnerError::db("reading the stamp", tenant, e))?;
-    if stamp.as_ref().map(|s| s.fingerprint.as_str()) != Some(expected) {
-        return Err(RunnerError::FingerprintMismatch {
+    let stamped: Vec<String> = match sqlx::query_scalar(
+        "WITH stamped AS (UPDATE rsm.stamp SET stamped_at = now(), master_id = $1 RETURNING fingerprint),
+              cleared AS (DELETE FROM rsm.ddl_journal)
+         SELECT fingerprint FROM stamped",
+    )
+    .bind(master_id)
+    .fetch_all(&mut *conn)
+    .await
+    {
+        Ok(stamped) => stamped,
+        Err(e) if matches!(sqlstate(&e).as_deref(), Some("42P01" | "3F000")) => Vec::new(),
+        Err(e) => return Err(RunnerError::db("stamping", tenant, e)),
+    };
+    match stamped.as_slice() {
+        [found] if found == expected => Ok(()),
+        _ => Err(RunnerError::FingerprintMismatch {
             tenant: tenant.to_owned(),
-            found: stamp.map_or("none".into(), |s| s.fingerprint),
+            found: stamped.first().map_or("none".into(), Clone::clone),
             expected: expected.to_owned(),
-        });
+        }),
     }
-    sqlx::query("UPDATE rsm.stamp SET stamped_at = now(), master_id = $1")
-        .bind(master_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| RunnerError::db("stamping", tenant, e))?;
-    // The journal holds the grants just given (they change no schema): the
-    // template's verified catalog hash is this clone's too.
-    if journal.is_working() {
-        crate::bookkeeping::journal::clear(conn)
-            .await
-            .map_err(|e| RunnerError::db("clearing the journal", tenant, e))?;
+}
+
+/// [`stamp`] on a database made by `method`. A clone whose stamp names
+/// another schema came from a template changed by hand where the catalog
+/// check cannot see (its `rsm` schema): the template is set aside, so that
+/// the next create builds it again.
+pub(super) async fn stamp_made(
+    fleet: &mut Fleet,
+    conn: &mut PgConnection,
+    name: &str,
+    method: Method,
+) -> Result<(), RunnerError> {
+    let expected = fleet.target.declared.tenant_fingerprint().to_owned();
+    let master_id = fleet.identity.master_id.clone();
+    match stamp(conn, name, &expected, &master_id).await {
+        Err(RunnerError::FingerprintMismatch { found, .. }) if method == Method::Cloned => {
+            template::set_aside(fleet).await?;
+            Err(RunnerError::Database {
+                what: "checking the clone's stamp".into(),
+                database: name.to_owned(),
+                hint: "the template's stamp was changed by hand: the template is set aside and \
+                       built again by the next create; run the command again"
+                    .into(),
+                source: sqlx::Error::Protocol(format!(
+                    "the clone is stamped with schema {found}, this runner's is {expected}"
+                )),
+            })
+        }
+        stamped => stamped,
     }
-    Ok(())
 }
 
 /// Remove what a failed create made, the record last; `false` when something

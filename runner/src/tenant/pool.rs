@@ -250,8 +250,7 @@ async fn build_spare(fleet: &mut Fleet, name: &str) -> Result<(), RunnerError> {
         template::record_mark(fleet, vouch).await?;
     }
     access::grant_tables(&mut conn, name).await?;
-    let fingerprint = fleet.target.declared.tenant_fingerprint().to_owned();
-    super::create::stamp(&mut conn, name, &fingerprint, &fleet.identity.master_id).await?;
+    super::create::stamp_made(fleet, &mut conn, name, method).await?;
     conn.close().await.ok();
     ownership::set_phase(&mut fleet.master, name, Phase::Ready)
         .await

@@ -810,3 +810,39 @@ async fn internal_trigger_names_do_not_move_the_catalog_hash() {
     assert_eq!(catalog_hash(&mut tx, "public").await.unwrap(), before);
     tx.rollback().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_template_whose_stamp_was_changed_by_hand_gives_no_tenant_and_is_rebuilt() {
+    let fleet = TestFleet::initialised().await;
+    let (first, conn) = fleet.fresh_tenant().await;
+    drop(conn);
+    let template: String = sqlx::query_scalar(
+        "SELECT name FROM rsm.databases WHERE kind = 'template' AND state = 'ready'",
+    )
+    .fetch_one(&mut fleet.master().await)
+    .await
+    .unwrap();
+    // The catalog check reads `public`; the stamp lives in `rsm`.
+    fleet.allow_connections(&template, true).await;
+    let mut inside = fleet.target.connect(&template).await.unwrap();
+    inside
+        .execute("UPDATE rsm.stamp SET fingerprint = '0000000000000000'")
+        .await
+        .unwrap();
+    inside.close().await.unwrap();
+    fleet.allow_connections(&template, false).await;
+
+    let err = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap_err();
+    let said = err.to_string();
+    assert!(said.contains("0000000000000000"), "{said}");
+    assert!(said.contains("set aside"), "{said}");
+    assert!(said.contains("nothing was left"), "{said}");
+    let only_first = vec![first.clone()];
+    assert_eq!(fleet.leftovers().await, (only_first.clone(), only_first));
+    // The next create builds the template again and is current.
+    let (name, conn) = fleet.fresh_tenant().await;
+    drop(conn);
+    assert_eq!(state_of(&fleet, &name, true).await.0, DbState::Current);
+}
