@@ -336,6 +336,11 @@ impl Fleet {
         }
     }
 
+    /// Whether the server worked on is the master's.
+    pub(crate) fn on_masters_server(&self) -> bool {
+        self.remote.is_none()
+    }
+
     /// The maintenance connection of the server worked on: where databases
     /// and roles are created, proven and dropped.
     pub(crate) fn server_admin(&mut self) -> &mut PgConnection {

@@ -39,13 +39,16 @@ pub(crate) async fn create_role(
 ) -> Result<(), RunnerError> {
     let owner = fleet.identity.owner_role();
     let master_db = fleet.master_db().to_owned();
-    create_role_on(fleet.server_admin(), &owner, &master_db, tenant, login).await
+    let admin = fleet.server_admin();
+    create_login_role(admin, &owner, &master_db, tenant, login).await?;
+    restrict_connect(admin, tenant).await
 }
 
-/// [`create_role`] on the server's maintenance connection `admin`, for a
-/// caller that uses the fleet's other connections meanwhile.
-pub(crate) async fn create_role_on(
-    admin: &mut PgConnection,
+/// [`create_role`] in two parts, for a caller that runs them beside other
+/// work: the role, on any connection to the server (roles are the
+/// server's, not a database's)...
+pub(crate) async fn create_login_role(
+    conn: &mut PgConnection,
     owner_role: &str,
     master_db: &str,
     tenant: &str,
@@ -66,7 +69,7 @@ pub(crate) async fn create_role_on(
         }
     };
     let create = format!("CREATE ROLE {role} {can} ROLE {}", quote(owner_role));
-    if let Err(e) = admin.execute(create.as_str()).await {
+    if let Err(e) = conn.execute(create.as_str()).await {
         // 42710: a role of that name appeared since the name was allocated;
         // it is not ours, and it is left alone.
         if sqlstate(&e).as_deref() == Some("42710") {
@@ -78,6 +81,16 @@ pub(crate) async fn create_role_on(
         }
         return Err(RunnerError::db("creating the login role", tenant, scrub(e)));
     }
+    Ok(())
+}
+
+/// ...and, once the database exists, CONNECT on it for its role only (a
+/// new database lets every role connect).
+pub(crate) async fn restrict_connect(
+    admin: &mut PgConnection,
+    tenant: &str,
+) -> Result<(), RunnerError> {
+    let role = quote(tenant);
     let grants = format!(
         "REVOKE CONNECT, TEMPORARY ON DATABASE {role} FROM PUBLIC; GRANT CONNECT, TEMPORARY ON DATABASE {role} TO {role}"
     );

@@ -558,8 +558,7 @@ async fn register(
 /// The tenant's database and its login role, and a connection to the
 /// database. A clone is checked against its template's verified catalog
 /// (a template changed by hand since is set aside, rebuilt, and cloned
-/// again, once); the role is made while the first connection to the clone
-/// is made, on the server's own connection.
+/// again, once); the role is made meanwhile (see below).
 async fn faithful_database(
     fleet: &mut Fleet,
     tenant: &str,
@@ -568,20 +567,28 @@ async fn faithful_database(
     let declared = fleet.target.declared.clone();
     let mut role_made = false;
     for attempt in 0..2 {
-        let (method, vouch) = template::create_database(fleet, tenant).await?;
-        // The new database's first backend starts (it builds its catalog
-        // caches from nothing) while the master says whether the clone's
-        // template is vouched for and the server makes the login role.
-        let server = fleet.server.clone();
+        // The login role is made while the server clones, on the master's
+        // connection when the tenant is on the master's server (roles are
+        // the server's); else while the clone's first backend starts.
         let (owner, master_db) = (fleet.identity.owner_role(), fleet.master_db().to_owned());
+        let role_beside = !role_made && fleet.on_masters_server();
+        let ((method, vouch), role) =
+            template::create_database_beside(fleet, tenant, async |master| match role_beside {
+                true => {
+                    access::create_login_role(master, &owner, &master_db, tenant, Some(login)).await
+                }
+                false => Ok(()),
+            })
+            .await?;
+        role?;
+        let server = fleet.server.clone();
         let (admin, master) = fleet.server_admin_and_master();
         let role = async {
-            match role_made {
-                true => Ok(()),
-                false => {
-                    access::create_role_on(admin, &owner, &master_db, tenant, Some(login)).await
-                }
+            if !role_made && !role_beside {
+                access::create_login_role(admin, &owner, &master_db, tenant, Some(login)).await?;
             }
+            // Every clone, the one made again after a rebuild too.
+            access::restrict_connect(admin, tenant).await
         };
         let (conn, vouched, role) = tokio::join!(
             server.connect(tenant),

@@ -69,6 +69,51 @@ async fn an_error_or_a_kill_after_any_step_leaves_nothing_behind() {
         .unwrap();
 }
 
+/// A create makes the login role while the server clones: killed between
+/// the two, it leaves a recorded name with a role and no database, which
+/// the next run removes (the role carries this master's mark).
+#[tokio::test]
+async fn a_create_killed_with_its_role_made_and_no_database_yet_leaves_nothing_behind() {
+    use runner::bookkeeping::ownership::{self, Kind};
+    let fleet = TestFleet::initialised().await;
+    let mut master = fleet.master().await;
+    let identity = ownership::read_identity(&mut master)
+        .await
+        .unwrap()
+        .unwrap();
+    let name = fleet.tenant(1);
+    ownership::record_intent(
+        &mut master,
+        &name,
+        Kind::Tenant,
+        Some("studio-1"),
+        "default",
+    )
+    .await
+    .unwrap();
+    fleet
+        .admin()
+        .await
+        .execute(
+            format!(
+                "CREATE ROLE \"{name}\" LOGIN ROLE \"{}\"",
+                identity.owner_role()
+            )
+            .as_str(),
+        )
+        .await
+        .unwrap();
+    let repaired = tenant::repair_all(&fleet.target).await.unwrap();
+    assert_eq!(repaired.removed, vec![name.clone()], "{repaired:?}");
+    assert_eq!(fleet.leftovers().await, (vec![], vec![]));
+    assert_eq!(fleet.records().await, vec![]);
+    // The number is free again.
+    let created = tenant::create(&fleet.target, &CreateOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(created.tenant, name);
+}
+
 /// `realistic` loads a new tenant over several connections, each table
 /// committed on its own: a create cut off in the middle of that load (its
 /// connections gone, some tables filled and others not) leaves a database

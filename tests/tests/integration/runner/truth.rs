@@ -498,6 +498,14 @@ async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
     );
     assert_eq!(state_of(&fleet, &name, false).await.0, DbState::Current);
     assert_eq!(state_of(&fleet, &name, true).await.0, DbState::Current);
+    // The clone made again is closed to other roles, as any tenant.
+    let public_may: bool =
+        sqlx::query_scalar("SELECT has_database_privilege('public', $1, 'CONNECT')")
+            .bind(&name)
+            .fetch_one(&mut fleet.admin().await)
+            .await
+            .unwrap();
+    assert!(!public_may, "every role may connect to {name}");
     // The template itself was set aside and built again.
     fleet.allow_connections(&template, true).await;
     let mut rebuilt = fleet.target.connect(&template).await.unwrap();
