@@ -280,7 +280,8 @@ impl RunnerError {
             }
             Failure::NotAllowed => {
                 "the runner's role lacks a privilege it needs: connect as a superuser, or as a \
-                 role with CREATEDB and CREATEROLE that owns the master"
+                 role with CREATEDB and CREATEROLE that owns the master (run `runner master \
+                 init` as that role once: it makes the role a member of the master's owner role)"
             }
             Failure::Statement => "fix the cause above and run the command again",
         };

@@ -122,18 +122,35 @@ async fn read_master(
     ))
 }
 
-/// The owner role of a master, made when missing (NOLOGIN, no privileges, no members).
+/// The owner role of a master, made when missing (NOLOGIN, no privileges;
+/// no members but the runner's role when that is not a superuser, which
+/// must be one to create and drop databases owned by it).
 pub(crate) async fn ensure_owner_role(
     admin: &mut PgConnection,
     identity: &Identity,
 ) -> Result<(), sqlx::Error> {
-    let sql = format!("CREATE ROLE {} NOLOGIN", quote(&identity.owner_role()));
+    let owner_role = identity.owner_role();
+    let owner = quote(&owner_role);
+    let sql = format!("CREATE ROLE {owner} NOLOGIN");
     match admin.execute(sql.as_str()).await {
-        Ok(_) => Ok(()),
+        Ok(_) => {}
         // 42710: exists already; 23505: made by a concurrent runner just now.
-        Err(e) if matches!(sqlstate(&e).as_deref(), Some("42710" | "23505")) => Ok(()),
-        Err(e) => Err(e),
+        Err(e) if matches!(sqlstate(&e).as_deref(), Some("42710" | "23505")) => {}
+        Err(e) => return Err(e),
     }
+    let member: bool = sqlx::query_scalar(
+        "SELECT rolsuper OR pg_has_role(current_user, $1, 'MEMBER')
+           FROM pg_roles WHERE rolname = current_user",
+    )
+    .bind(&owner_role)
+    .fetch_one(&mut *admin)
+    .await?;
+    if !member {
+        admin
+            .execute(format!("GRANT {owner} TO CURRENT_USER").as_str())
+            .await?;
+    }
+    Ok(())
 }
 
 /// An initialised master, open: the master's identity, a connection to the

@@ -626,3 +626,83 @@ async fn a_master_behind_its_schema_is_named_and_migrate_master_brings_it() {
         .await
         .unwrap();
 }
+
+/// A runner whose role is not a superuser (CREATEDB and CREATEROLE, as
+/// docs/cli.md allows): its templates carry no DDL journal (event triggers
+/// are a superuser's), and it creates, reads and drops its tenants all the
+/// same.
+#[tokio::test]
+async fn a_runner_without_superuser_creates_reads_and_drops_its_tenants() {
+    let fleet = TestFleet::new();
+    let role = format!(
+        "rsm_plain_{}",
+        fleet.target.tenant_prefix.trim_end_matches('_')
+    );
+    let password = "plain-runner-password";
+    let verifier = runner::scram::verifier(password).unwrap();
+    let mut admin = fleet.admin().await;
+    admin
+        .execute(
+            format!("CREATE ROLE \"{role}\" LOGIN CREATEDB CREATEROLE PASSWORD '{verifier}'")
+                .as_str(),
+        )
+        .await
+        .unwrap();
+    let url = runner::testing::server_url();
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let rest = rest.split_once('@').map_or(rest, |(_, r)| r);
+    let plain = Target::from_url(
+        &format!("{scheme}://{role}:{password}@{rest}"),
+        &fleet.target.master_db,
+        &fleet.target.tenant_prefix,
+    )
+    .unwrap();
+
+    // The role goes last, also when an assertion fails (after the fleet's
+    // databases, which it owns part of).
+    struct DropRole(String);
+    impl Drop for DropRole {
+        fn drop(&mut self) {
+            let sql = format!("DROP OWNED BY \"{0}\"; DROP ROLE IF EXISTS \"{0}\"", self.0);
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    let target =
+                        Target::from_url(&runner::testing::server_url(), "m", "t_").unwrap();
+                    let mut admin = target.admin().await.unwrap();
+                    admin.execute(sql.as_str()).await.unwrap();
+                })
+            })
+            .join();
+        }
+    }
+    let _role = DropRole(role.clone());
+    let fleet = fleet; // dropped before the role
+    runner::master::init(&plain).await.unwrap();
+    let first = tenant::create(&plain, &CreateOptions::default())
+        .await
+        .unwrap();
+    let second = tenant::create(&plain, &CreateOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(second.method, Method::Cloned);
+    let mut conn = plain.connect(&second.tenant).await.unwrap();
+    let journaled: bool = sqlx::query_scalar("SELECT to_regclass('rsm.ddl_journal') IS NOT NULL")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert!(!journaled, "no journal without a superuser");
+    conn.close().await.unwrap();
+    let listed = tenant::list(&plain).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(
+        listed.iter().all(|t| t.state == State::Current),
+        "{listed:#?}"
+    );
+    tenant::drop(&plain, &first.tenant).await.unwrap();
+    runner::testing::remove_fleet(&plain).await.unwrap();
+    drop(fleet);
+}
