@@ -629,10 +629,10 @@ async fn a_master_behind_its_schema_is_named_and_migrate_master_brings_it() {
 
 /// A runner whose role is not a superuser (CREATEDB and CREATEROLE, as
 /// docs/cli.md allows): its templates carry no DDL journal (event triggers
-/// are a superuser's), and it creates, reads and drops its tenants all the
-/// same.
+/// are a superuser's), and it creates, reads, migrates and drops its
+/// tenants all the same.
 #[tokio::test]
-async fn a_runner_without_superuser_creates_reads_and_drops_its_tenants() {
+async fn a_runner_without_superuser_creates_reads_migrates_and_drops_its_tenants() {
     let fleet = TestFleet::new();
     let role = format!(
         "rsm_plain_{}",
@@ -702,6 +702,18 @@ async fn a_runner_without_superuser_creates_reads_and_drops_its_tenants() {
         listed.iter().all(|t| t.state == State::Current),
         "{listed:#?}"
     );
+    // Without a journal, status and migrate read each catalog: current, and
+    // nothing to do.
+    let st = runner::migrate::status::status(&plain, &Default::default())
+        .await
+        .unwrap();
+    assert!(st.all_current, "{st:#?}");
+    assert_eq!(st.catalogs_read, 3, "the master and two tenants: {st:#?}");
+    let report = runner::migrate::run::migrate(&plain, &Default::default(), &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.summary.failed, 0, "{report:#?}");
+    assert_eq!(report.summary.migrated, 0, "{report:#?}");
     tenant::drop(&plain, &first.tenant).await.unwrap();
     runner::testing::remove_fleet(&plain).await.unwrap();
     drop(fleet);
