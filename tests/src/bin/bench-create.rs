@@ -62,19 +62,7 @@ async fn main() {
     for i in 0..n.min(50) {
         for (s, strategy) in strategies.iter().enumerate() {
             let name = format!("{}floor_{i}_{s}", target.tenant_prefix);
-            let started = Instant::now();
-            admin
-                .execute(
-                    format!("CREATE DATABASE {name} TEMPLATE {template} STRATEGY {strategy}")
-                        .as_str(),
-                )
-                .await
-                .expect("clone");
-            clones[s].push(started.elapsed());
-            admin
-                .execute(format!("DROP DATABASE {name}").as_str())
-                .await
-                .expect("drop the clone");
+            clones[s].push(clone_alone(&mut admin, &name, &template, strategy).await);
         }
     }
     for (strategy, clones) in strategies.iter().zip(&mut clones) {
@@ -131,29 +119,9 @@ async fn main() {
     let (mut kept_clones, mut beside) = (Vec::new(), Vec::new());
     for i in 0..n.min(50) {
         let name = format!("{}floor_kept_{i}", target.tenant_prefix);
-        let started = Instant::now();
-        admin
-            .execute(
-                format!(
-                    "CREATE DATABASE {name} TEMPLATE {template} STRATEGY {}",
-                    runner::template::CLONE_STRATEGY
-                )
-                .as_str(),
-            )
-            .await
-            .expect("clone");
-        beside.push(started.elapsed());
-        admin
-            .execute(format!("DROP DATABASE {name}").as_str())
-            .await
-            .expect("drop the clone");
-        let started = Instant::now();
-        let created = creator
-            .create(&CreateOptions::default())
-            .await
-            .expect("create");
-        kept_clones.push(started.elapsed());
-        assert_eq!(created.method, Method::Cloned);
+        let strategy = runner::template::CLONE_STRATEGY;
+        beside.push(clone_alone(&mut admin, &name, &template, strategy).await);
+        kept_clones.push(timed_create(&mut creator, Method::Cloned).await);
     }
     creator.close().await;
     kept_clones.sort();
@@ -246,13 +214,7 @@ async fn main() {
         .expect("first create");
     let mut kept = Vec::with_capacity(n);
     for _ in 0..n {
-        let started = Instant::now();
-        let created = creator
-            .create(&CreateOptions::default())
-            .await
-            .expect("create");
-        kept.push(started.elapsed());
-        assert_eq!(created.method, Method::Pooled, "the pool ran dry");
+        kept.push(timed_create(&mut creator, Method::Pooled).await);
     }
     creator.close().await;
     kept.sort();
@@ -270,6 +232,41 @@ async fn main() {
     runner::testing::remove_fleet(&target)
         .await
         .expect("remove the bench fleet");
+}
+
+/// `CREATE DATABASE ... TEMPLATE` alone, timed; the clone dropped after.
+async fn clone_alone(
+    admin: &mut sqlx::PgConnection,
+    name: &str,
+    template: &str,
+    strategy: &str,
+) -> Duration {
+    let started = Instant::now();
+    admin
+        .execute(format!("CREATE DATABASE {name} TEMPLATE {template} STRATEGY {strategy}").as_str())
+        .await
+        .expect("clone");
+    let took = started.elapsed();
+    admin
+        .execute(format!("DROP DATABASE {name}").as_str())
+        .await
+        .expect("drop the clone");
+    took
+}
+
+/// One create through `creator`, timed; it must have been made by `method`.
+async fn timed_create(creator: &mut tenant::Creator, method: Method) -> Duration {
+    let started = Instant::now();
+    let created = creator
+        .create(&CreateOptions::default())
+        .await
+        .expect("create");
+    let took = started.elapsed();
+    assert_eq!(
+        created.method, method,
+        "(a pool run dry, or a busy template)"
+    );
+    took
 }
 
 /// `runner tenant create` as a user runs it, `runs` times from the pool and

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use runner::bookkeeping::lock::{self, LockKey};
-use runner::migrate::status::{self, StatusOptions};
 use runner::template::Method;
 use runner::tenant::{self, pool, CreateOptions, Creator, Fault, FaultAction, Step};
 use sqlx::PgConnection;
@@ -74,10 +73,7 @@ async fn a_creator_keeps_its_connections_and_holds_no_lock_between_creates() {
         "the same connection served every create: {backends:?}"
     );
 
-    let st = status::status(&fleet.target, &StatusOptions::default())
-        .await
-        .unwrap();
-    assert!(st.all_current, "{st:#?}");
+    fleet.assert_all_current().await;
     assert_eq!(tenant::list(&fleet.target).await.unwrap().len(), 3);
     creator.close().await;
     // A backend ends just after its client's goodbye.
@@ -120,10 +116,7 @@ async fn creators_side_by_side_never_share_a_name_or_a_spare() {
     assert_eq!(names.len(), 9);
     let pooled = made.iter().filter(|c| c.method == Method::Pooled).count();
     assert_eq!(pooled, 4, "each spare taken once: {made:#?}");
-    let st = status::status(&fleet.target, &StatusOptions::default())
-        .await
-        .unwrap();
-    assert!(st.all_current, "{st:#?}");
+    fleet.assert_all_current().await;
 }
 
 #[tokio::test]
@@ -159,10 +152,7 @@ async fn a_creator_goes_on_after_a_failed_create_and_after_the_server_closed_its
     let third = creator.create(&CreateOptions::default()).await.unwrap();
     let names = [first.tenant, second.tenant, third.tenant];
     assert_free(&mut admin, &names).await;
-    let st = status::status(&fleet.target, &StatusOptions::default())
-        .await
-        .unwrap();
-    assert!(st.all_current, "{st:#?}");
+    fleet.assert_all_current().await;
     let listed = tenant::list(&fleet.target).await.unwrap();
     assert_eq!(
         listed.len(),

@@ -53,6 +53,14 @@ impl TestFleet {
         (name, conn)
     }
 
+    /// `status` says every database of the fleet is current.
+    pub async fn assert_all_current(&self) {
+        let st = runner::migrate::status::status(&self.target, &Default::default())
+            .await
+            .unwrap();
+        assert!(st.all_current, "{st:#?}");
+    }
+
     pub async fn master(&self) -> PgConnection {
         self.target.connect(&self.target.master_db).await.unwrap()
     }

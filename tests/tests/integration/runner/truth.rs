@@ -438,6 +438,14 @@ async fn a_database_left_invalid_by_an_interrupted_drop_is_finished_without_conn
     );
 }
 
+/// The name of the fleet's template, built and ready.
+async fn ready_template(fleet: &TestFleet) -> String {
+    sqlx::query_scalar("SELECT name FROM rsm.databases WHERE kind = 'template' AND state = 'ready'")
+        .fetch_one(&mut fleet.master().await)
+        .await
+        .unwrap()
+}
+
 /// The template's recorded mark, and its `pg_database` row's `oid:xmin`.
 async fn template_marks(fleet: &TestFleet, template: &str) -> (Option<String>, String) {
     let recorded: Option<String> =
@@ -465,12 +473,7 @@ async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
         let (_, conn) = fleet.fresh_tenant().await;
         drop(conn);
     }
-    let template: String = sqlx::query_scalar(
-        "SELECT name FROM rsm.databases WHERE kind = 'template' AND state = 'ready'",
-    )
-    .fetch_one(&mut fleet.master().await)
-    .await
-    .unwrap();
+    let template = ready_template(&fleet).await;
     let (recorded, row) = template_marks(&fleet, &template).await;
     assert_eq!(
         recorded,
@@ -824,12 +827,7 @@ async fn a_template_whose_stamp_was_changed_by_hand_gives_no_tenant_and_is_rebui
     let fleet = TestFleet::initialised().await;
     let (first, conn) = fleet.fresh_tenant().await;
     drop(conn);
-    let template: String = sqlx::query_scalar(
-        "SELECT name FROM rsm.databases WHERE kind = 'template' AND state = 'ready'",
-    )
-    .fetch_one(&mut fleet.master().await)
-    .await
-    .unwrap();
+    let template = ready_template(&fleet).await;
     // The catalog check reads `public`; the stamp lives in `rsm`.
     fleet.allow_connections(&template, true).await;
     let mut inside = fleet.target.connect(&template).await.unwrap();
