@@ -446,6 +446,15 @@ async fn ready_template(fleet: &TestFleet) -> String {
         .unwrap()
 }
 
+/// Change the template as an operator would: let sessions in (which changes
+/// its `pg_database` row), then run `sql` in it.
+async fn change_template(fleet: &TestFleet, template: &str, sql: &str) {
+    fleet.allow_connections(template, true).await;
+    let mut inside = fleet.target.connect(template).await.unwrap();
+    inside.execute(sql).await.unwrap();
+    inside.close().await.unwrap();
+}
+
 /// The template's recorded mark, and its `pg_database` row's `oid:xmin`.
 async fn template_marks(fleet: &TestFleet, template: &str) -> (Option<String>, String) {
     let recorded: Option<String> =
@@ -482,13 +491,12 @@ async fn a_template_changed_by_hand_is_rebuilt_not_trusted() {
     );
     // Changing a template takes a session in it, so first letting them in,
     // which changes its mark.
-    fleet.allow_connections(&template, true).await;
-    let mut inside = fleet.target.connect(&template).await.unwrap();
-    inside
-        .execute("ALTER TABLE invoices DROP CONSTRAINT invoices_invoice_number_unique")
-        .await
-        .unwrap();
-    inside.close().await.unwrap();
+    change_template(
+        &fleet,
+        &template,
+        "ALTER TABLE invoices DROP CONSTRAINT invoices_invoice_number_unique",
+    )
+    .await;
     let (name, mut conn) = fleet.fresh_tenant().await;
     assert_eq!(
         count(
@@ -829,13 +837,12 @@ async fn a_template_whose_stamp_was_changed_by_hand_gives_no_tenant_and_is_rebui
     drop(conn);
     let template = ready_template(&fleet).await;
     // The catalog check reads `public`; the stamp lives in `rsm`.
-    fleet.allow_connections(&template, true).await;
-    let mut inside = fleet.target.connect(&template).await.unwrap();
-    inside
-        .execute("UPDATE rsm.stamp SET fingerprint = '0000000000000000'")
-        .await
-        .unwrap();
-    inside.close().await.unwrap();
+    change_template(
+        &fleet,
+        &template,
+        "UPDATE rsm.stamp SET fingerprint = '0000000000000000'",
+    )
+    .await;
     fleet.allow_connections(&template, false).await;
 
     let err = tenant::create(&fleet.target, &CreateOptions::default())
