@@ -643,8 +643,13 @@ async fn a_runner_without_superuser_creates_reads_migrates_and_drops_its_tenants
     let mut admin = fleet.admin().await;
     admin
         .execute(
-            format!("CREATE ROLE \"{role}\" LOGIN CREATEDB CREATEROLE PASSWORD '{verifier}'")
-                .as_str(),
+            // CONNECT on the maintenance database too: a closed server
+            // (the harness's own) lets no role in by default.
+            format!(
+                "CREATE ROLE \"{role}\" LOGIN CREATEDB CREATEROLE PASSWORD '{verifier}';
+                 GRANT CONNECT ON DATABASE postgres TO \"{role}\""
+            )
+            .as_str(),
         )
         .await
         .unwrap();
