@@ -87,8 +87,8 @@ async fn read_master(
                 fingerprint,
             ));
         }
-        // undefined_table: not a master, or one of an older runner.
-        Err(e) if sqlstate(&e).as_deref() == Some("42P01") => {}
+        // Not a master, or one of an older runner.
+        Err(e) if crate::bookkeeping::stamp::absent_table(sqlstate(&e).as_deref()) => {}
         Err(e) => return Err(e),
     }
     let (identified, versioned, stamped): (bool, bool, bool) = sqlx::query_as(&format!(

@@ -156,8 +156,42 @@ pub(crate) async fn read_vouched(
 }
 
 /// SQLSTATE of a statement naming a missing schema or table (no `rsm`).
-fn absent_table(code: Option<&str>) -> bool {
+pub(crate) fn absent_table(code: Option<&str>) -> bool {
     matches!(code, Some("42P01" | "3F000"))
+}
+
+/// Date the stamp a new clone carries from its template (and record this
+/// master), emptying its journal in the same statement (what it holds is the
+/// runner's own grants since the clone, which change no schema); the
+/// fingerprint of each stamp row. Without a journal (the runner's role may
+/// not make event triggers), the stamp alone; without `rsm`, no row.
+pub(crate) async fn date_clone(
+    conn: &mut PgConnection,
+    master_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    const STAMP: &str =
+        "UPDATE rsm.stamp SET stamped_at = now(), master_id = $1 RETURNING fingerprint";
+    let absent = |e: &sqlx::Error| {
+        e.as_database_error()
+            .is_some_and(|d| absent_table(d.code().as_deref()))
+    };
+    let dated = sqlx::query_scalar(&format!(
+        "WITH stamped AS ({STAMP}), cleared AS (DELETE FROM rsm.ddl_journal)
+         SELECT fingerprint FROM stamped"
+    ))
+    .bind(master_id)
+    .fetch_all(&mut *conn)
+    .await;
+    match dated {
+        Err(e) if absent(&e) => {
+            sqlx::query_scalar(STAMP)
+                .bind(master_id)
+                .fetch_all(&mut *conn)
+                .await
+        }
+        dated => dated,
+    }
+    .or_else(|e| if absent(&e) { Ok(Vec::new()) } else { Err(e) })
 }
 
 /// Record the catalog hash just verified, with the journal emptied (see

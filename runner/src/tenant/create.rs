@@ -29,7 +29,6 @@ use crate::app::registry::{self as organization, Organization};
 use crate::app::seeds::{self, SeedSet};
 use crate::bookkeeping::lock::{self, LockKey};
 use crate::bookkeeping::ownership::{self, Fleet, Kind, Phase, Proof};
-use crate::error::sqlstate;
 use crate::target::Target;
 use crate::template::{self, Method};
 use crate::RunnerError;
@@ -573,11 +572,12 @@ async fn faithful_database(
         let (owner, master_db) = (fleet.identity.owner_role(), fleet.master_db().to_owned());
         let role_beside = !role_made && fleet.on_masters_server();
         let ((method, vouch), role) =
-            template::create_database_beside(fleet, tenant, async |master| match role_beside {
-                true => {
+            template::create_database_beside(fleet, tenant, async |master| {
+                if role_beside {
                     access::create_login_role(master, &owner, &master_db, tenant, Some(login)).await
+                } else {
+                    Ok(())
                 }
-                false => Ok(()),
             })
             .await?;
         role?;
@@ -632,55 +632,13 @@ async fn faithful_database(
     })
 }
 
-/// The clone carries the template's stamp: date it and check it is this
-/// schema's (a database that fails the check is dropped by the caller), in
-/// one statement that also empties the journal, which holds the grants just
-/// given (they change no schema): the template's verified catalog hash is
-/// this clone's too (without a journal, where the runner's role may not
-/// make event triggers, the stamp alone). A clone without the runner's
-/// tables has no stamp.
-async fn stamp(
-    conn: &mut PgConnection,
-    tenant: &str,
-    expected: &str,
-    master_id: &str,
-) -> Result<(), RunnerError> {
-    const STAMP: &str =
-        "UPDATE rsm.stamp SET stamped_at = now(), master_id = $1 RETURNING fingerprint";
-    let absent = |e: &sqlx::Error| matches!(sqlstate(e).as_deref(), Some("42P01" | "3F000"));
-    let stamped = sqlx::query_scalar(&format!(
-        "WITH stamped AS ({STAMP}), cleared AS (DELETE FROM rsm.ddl_journal)
-         SELECT fingerprint FROM stamped"
-    ))
-    .bind(master_id)
-    .fetch_all(&mut *conn)
-    .await;
-    // No journal where the runner's role may not make event triggers.
-    let stamped: Vec<String> = match stamped {
-        Err(e) if absent(&e) => {
-            sqlx::query_scalar(STAMP)
-                .bind(master_id)
-                .fetch_all(&mut *conn)
-                .await
-        }
-        stamped => stamped,
-    }
-    .or_else(|e| if absent(&e) { Ok(Vec::new()) } else { Err(e) })
-    .map_err(|e| RunnerError::db("stamping", tenant, e))?;
-    match stamped.as_slice() {
-        [found] if found == expected => Ok(()),
-        _ => Err(RunnerError::FingerprintMismatch {
-            tenant: tenant.to_owned(),
-            found: stamped.first().map_or("none".into(), Clone::clone),
-            expected: expected.to_owned(),
-        }),
-    }
-}
-
-/// [`stamp`] on a database made by `method`. A clone whose stamp names
-/// another schema came from a template changed by hand where the catalog
-/// check cannot see (its `rsm` schema): the template is set aside, so that
-/// the next create builds it again.
+/// A new database carries its template's stamp: date it and check it is
+/// this schema's (a database that fails the check is dropped by the caller).
+/// The journal is emptied with it ([`crate::bookkeeping::stamp::date_clone`]):
+/// the template's verified catalog hash is this clone's too. A clone whose
+/// stamp names another schema came from a template changed by hand where the
+/// catalog check cannot see (its `rsm` schema): the template is set aside,
+/// so that the next create builds it again.
 pub(super) async fn stamp_made(
     fleet: &mut Fleet,
     conn: &mut PgConnection,
@@ -688,23 +646,31 @@ pub(super) async fn stamp_made(
     method: Method,
 ) -> Result<(), RunnerError> {
     let expected = fleet.target.declared.tenant_fingerprint().to_owned();
-    let master_id = fleet.identity.master_id.clone();
-    match stamp(conn, name, &expected, &master_id).await {
-        Err(RunnerError::FingerprintMismatch { found, .. }) if method == Method::Cloned => {
-            template::set_aside(fleet).await?;
-            Err(RunnerError::Database {
-                what: "checking the clone's stamp".into(),
-                database: name.to_owned(),
-                hint: "the template's stamp was changed by hand: the template is set aside and \
-                       built again by the next create; run the command again"
-                    .into(),
-                source: sqlx::Error::Protocol(format!(
-                    "the clone is stamped with schema {found}, this runner's is {expected}"
-                )),
-            })
-        }
-        stamped => stamped,
+    let stamped = crate::bookkeeping::stamp::date_clone(conn, &fleet.identity.master_id)
+        .await
+        .map_err(|e| RunnerError::db("stamping", name, e))?;
+    let found = match stamped.as_slice() {
+        [found] if *found == expected => return Ok(()),
+        _ => stamped.first().map_or("none".into(), Clone::clone),
+    };
+    if method != Method::Cloned {
+        return Err(RunnerError::FingerprintMismatch {
+            tenant: name.to_owned(),
+            found,
+            expected,
+        });
     }
+    template::set_aside(fleet).await?;
+    Err(RunnerError::Database {
+        what: "checking the clone's stamp".into(),
+        database: name.to_owned(),
+        hint: "the template's stamp was changed by hand: the template is set aside and built \
+               again by the next create; run the command again"
+            .into(),
+        source: sqlx::Error::Protocol(format!(
+            "the clone is stamped with schema {found}, this runner's is {expected}"
+        )),
+    })
 }
 
 /// Remove what a failed create made, the record last; `false` when something
