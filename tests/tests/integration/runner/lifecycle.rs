@@ -644,10 +644,13 @@ async fn a_runner_without_superuser_creates_reads_migrates_and_drops_its_tenants
     admin
         .execute(
             // CONNECT on the maintenance database too: a closed server
-            // (the harness's own) lets no role in by default.
+            // (the harness's own) lets no role in by default. And
+            // pg_signal_backend: `DROP DATABASE ... WITH (FORCE)` must end
+            // an autovacuum worker that is in the database, which has no role.
             format!(
                 "CREATE ROLE \"{role}\" LOGIN CREATEDB CREATEROLE PASSWORD '{verifier}';
-                 GRANT CONNECT ON DATABASE postgres TO \"{role}\""
+                 GRANT CONNECT ON DATABASE postgres TO \"{role}\";
+                 GRANT pg_signal_backend TO \"{role}\""
             )
             .as_str(),
         )
