@@ -372,40 +372,38 @@ async fn unknown(fleet: &mut Fleet, name: &str) -> RunnerError {
 /// master's tenants among those not draining and with room (the default
 /// first on a tie, then by name).
 pub(crate) async fn place(fleet: &mut Fleet, asked: Option<&str>) -> Result<Server, RunnerError> {
-    let known = registry::registered(&mut fleet.master)
+    let known = registry::with_tenants(&mut fleet.master)
         .await
         .map_err(|e| fleet.master_error("reading the servers", e))?;
-    let counts = registry::counts(&mut fleet.master)
-        .await
-        .map_err(|e| fleet.master_error("reading the runner's records", e))?;
-    let tenants = |name: &str| counts.get(name).map_or(0, |c| c.tenants);
-    let full = |s: &Registered| s.capacity.is_some_and(|c| tenants(&s.name) >= i64::from(c));
+    let full =
+        |(s, tenants): &&(Registered, i64)| s.capacity.is_some_and(|c| *tenants >= i64::from(c));
     let chosen = match asked {
         Some(name) => {
-            let Some(row) = known.iter().find(|s| s.name == name) else {
+            let Some(entry) = known.iter().find(|(s, _)| s.name == name) else {
                 return Err(unknown(fleet, name).await);
             };
-            if row.draining {
+            if entry.0.draining {
                 return Err(RunnerError::ServerUnavailable {
                     server: name.to_owned(),
                     why: "is draining: it takes no new tenants".into(),
                     hint: format!("`runner server drain {name} --off` lets it take tenants again"),
                 });
             }
-            if full(row) {
+            if full(&entry) {
                 return Err(RunnerError::ServerUnavailable {
                     server: name.to_owned(),
-                    why: format!("is full ({} tenants, its capacity)", tenants(name)),
+                    why: format!("is full ({} tenants, its capacity)", entry.1),
                     hint: "choose another server, or none (the least loaded with room is taken)"
                         .into(),
                 });
             }
-            row
+            &entry.0
         }
         None => known
             .iter()
-            .filter(|s| !s.draining && !full(s))
-            .min_by_key(|s| tenants(&s.name))
+            .filter(|entry| !entry.0.draining && !full(entry))
+            .min_by_key(|(_, tenants)| *tenants)
+            .map(|(s, _)| s)
             .ok_or_else(|| RunnerError::ServerUnavailable {
                 server: "(any)".into(),
                 why: "is available: every server is draining or full".into(),

@@ -229,21 +229,10 @@ pub(crate) async fn is_registered(
         .await
 }
 
-/// The highest canonical tenant number registered for `prefix` (as the
-/// runner reads tenant numbers: no leading zero, at most 18 digits).
-pub(crate) async fn highest_number(
-    master: &mut PgConnection,
-    prefix: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT max(substr(database_name, length($1) + 1)::bigint) FROM tenant_databases
-          WHERE starts_with(database_name, $1)
-            AND substr(database_name, length($1) + 1) ~ '^(0|[1-9][0-9]{0,17})$'",
-    )
-    .bind(prefix)
-    .fetch_one(master)
-    .await
-}
+/// The tenant databases the application registered, as a query of one
+/// column, `name` (the runner reads their numbers beside its own records').
+pub(crate) const REGISTERED_NAMES: &str =
+    "SELECT database_name::text AS name FROM tenant_databases";
 
 #[cfg(test)]
 mod tests {

@@ -80,8 +80,14 @@ pub async fn acquire(
 
 /// Release a lock this connection holds (a closed connection releases all).
 pub async fn release(conn: &mut PgConnection, key: LockKey) {
-    let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-        .bind(key.0)
+    release_each(conn, &[key]).await
+}
+
+/// Release locks this connection holds, in one statement.
+pub async fn release_each(conn: &mut PgConnection, keys: &[LockKey]) {
+    let keys: Vec<i64> = keys.iter().map(|k| k.0).collect();
+    let _ = sqlx::query("SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k")
+        .bind(keys)
         .execute(conn)
         .await;
 }

@@ -65,27 +65,36 @@ pub async fn read_identity(conn: &mut PgConnection) -> Result<Option<Identity>, 
     Ok(id.map(|master_id| Identity { master_id }))
 }
 
-/// What [`Fleet::open`] reads of the master: its identity, the version of
-/// its records ([`crate::bookkeeping::rsm::Ladder::Master`]) and its stamp's
-/// fingerprint. One statement when the tables are there (each statement is
-/// parsed and planned anew on a new connection); else two, the first asking
-/// which are.
-async fn read_master(
-    conn: &mut PgConnection,
-) -> Result<(Option<Identity>, i32, Option<String>), sqlx::Error> {
+/// What [`Fleet::open`] reads of the master.
+struct MasterRead {
+    identity: Option<Identity>,
+    /// Of its records ([`crate::bookkeeping::rsm::Ladder::Master`]).
+    version: i32,
+    /// Its stamp's.
+    fingerprint: Option<String>,
+    /// Whether a record is unfinished (`true` when it could not be read).
+    unfinished: bool,
+}
+
+/// Read [`MasterRead`]: one statement when the tables are there (each
+/// statement is parsed and planned anew on a new connection); else two, the
+/// first asking which are.
+async fn read_master(conn: &mut PgConnection) -> Result<MasterRead, sqlx::Error> {
     use crate::bookkeeping::rsm::{version_sql, Ladder, VERSIONS_EXIST};
     let direct = format!(
-        "SELECT (SELECT master_id FROM rsm.identity), {}, (SELECT fingerprint FROM rsm.stamp LIMIT 1)",
+        "SELECT (SELECT master_id FROM rsm.identity), {}, (SELECT fingerprint FROM rsm.stamp LIMIT 1),
+                EXISTS (SELECT FROM rsm.databases WHERE state <> 'ready')",
         version_sql(Ladder::Master)
     );
     match sqlx::query_as(&direct).fetch_one(&mut *conn).await {
-        Ok((id, version, fingerprint)) => {
+        Ok((id, version, fingerprint, unfinished)) => {
             let id: Option<String> = id;
-            return Ok((
-                id.map(|master_id| Identity { master_id }),
+            return Ok(MasterRead {
+                identity: id.map(|master_id| Identity { master_id }),
                 version,
                 fingerprint,
-            ));
+                unfinished,
+            });
         }
         // Not a master, or one of an older runner.
         Err(e) if crate::bookkeeping::stamp::absent_table(sqlstate(&e).as_deref()) => {}
@@ -98,7 +107,12 @@ async fn read_master(
     .fetch_one(&mut *conn)
     .await?;
     if !identified {
-        return Ok((None, 0, None));
+        return Ok(MasterRead {
+            identity: None,
+            version: 0,
+            fingerprint: None,
+            unfinished: true,
+        });
     }
     let version = if versioned {
         version_sql(Ladder::Master)
@@ -115,11 +129,12 @@ async fn read_master(
     )
     .fetch_one(conn)
     .await?;
-    Ok((
-        id.map(|master_id| Identity { master_id }),
+    Ok(MasterRead {
+        identity: id.map(|master_id| Identity { master_id }),
         version,
         fingerprint,
-    ))
+        unfinished: true,
+    })
 }
 
 /// The owner role of a master, made when missing (NOLOGIN, no privileges;
@@ -169,6 +184,9 @@ pub struct Fleet {
     remote: Option<PgConnection>,
     /// The fingerprint the master's stamp says, as opened.
     pub master_fingerprint: Option<String>,
+    /// The master read just now had no unfinished record: the next
+    /// [`crate::tenant::repair`] need not read them again (once).
+    pub(crate) none_unfinished: bool,
 }
 
 impl Fleet {
@@ -176,17 +194,25 @@ impl Fleet {
     /// initialised; brings its records to this runner's version.
     pub async fn open(target: &Target) -> Result<Fleet, RunnerError> {
         use crate::bookkeeping::rsm::{self, Ladder};
-        // Both connections at once: each is a round trip or three to the server.
-        let (master, admin) = tokio::join!(target.connect(&target.master_db), target.admin());
-        let (mut master, admin) = (master?, admin?);
-        let (identity, version, master_fingerprint) = read_master(&mut master)
-            .await
-            .map_err(|e| RunnerError::db("reading the master's identity", &target.master_db, e))?;
-        let identity = identity.ok_or_else(|| RunnerError::MasterNotInitialised {
-            database: target.master_db.clone(),
-        })?;
+        // Both connections at once (each is a round trip or three to the
+        // server), the master read as soon as its own is up.
+        let master = async {
+            let mut master = target.connect(&target.master_db).await?;
+            let read = read_master(&mut master).await.map_err(|e| {
+                RunnerError::db("reading the master's identity", &target.master_db, e)
+            });
+            Ok::<_, RunnerError>((master, read))
+        };
+        let (master, admin) = tokio::join!(master, target.admin());
+        let ((mut master, read), admin) = (master?, admin?);
+        let read = read?;
+        let identity = read
+            .identity
+            .ok_or_else(|| RunnerError::MasterNotInitialised {
+                database: target.master_db.clone(),
+            })?;
         // The records a command writes, in the shape this runner writes them.
-        rsm::upgrade_from(&mut master, Ladder::Master, version)
+        rsm::upgrade_from(&mut master, Ladder::Master, read.version)
             .await
             .map_err(|e| RunnerError::db("upgrading the runner's records", &target.master_db, e))?;
         Ok(Fleet {
@@ -196,7 +222,8 @@ impl Fleet {
             admin,
             server: target.server.clone(),
             remote: None,
-            master_fingerprint,
+            master_fingerprint: read.fingerprint,
+            none_unfinished: !read.unfinished,
         })
     }
 
@@ -210,15 +237,15 @@ impl Fleet {
         // The server's connection too: it takes the locks.
         let (read, alive) = tokio::join!(read_master(&mut self.master), self.admin.ping());
         alive.map_err(|e| RunnerError::db("reaching the server", "postgres", e))?;
-        let (identity, version, master_fingerprint) =
-            read.map_err(|e| self.master_error("reading the master's identity", e))?;
-        if identity.as_ref() != Some(&self.identity) {
+        let read = read.map_err(|e| self.master_error("reading the master's identity", e))?;
+        if read.identity.as_ref() != Some(&self.identity) {
             return Ok(false);
         }
-        rsm::upgrade_from(&mut self.master, Ladder::Master, version)
+        rsm::upgrade_from(&mut self.master, Ladder::Master, read.version)
             .await
             .map_err(|e| self.master_error("upgrading the runner's records", e))?;
-        self.master_fingerprint = master_fingerprint;
+        self.master_fingerprint = read.fingerprint;
+        self.none_unfinished = !read.unfinished;
         Ok(true)
     }
 
@@ -310,8 +337,13 @@ impl Fleet {
 
     /// Release what [`Fleet::hold_here`] took.
     pub(crate) async fn release_here(&mut self, key: crate::bookkeeping::lock::LockKey) {
+        self.release_each_here(&[key]).await
+    }
+
+    /// [`Fleet::release_here`], several at once.
+    pub(crate) async fn release_each_here(&mut self, keys: &[crate::bookkeeping::lock::LockKey]) {
         if let Some(remote) = self.remote.as_mut() {
-            crate::bookkeeping::lock::release(remote, key).await;
+            crate::bookkeeping::lock::release_each(remote, keys).await;
         }
     }
 

@@ -180,14 +180,17 @@ pub(super) async fn create_on(
         // Not taken (a taken spare's record is gone): back in the pool.
         let _ = pool::unclaim(&mut fleet.master, spare).await;
     }
-    if let Some(spare) = &allocated.spare {
-        fleet.release_here(LockKey::database(spare)).await;
-        lock::release(&mut fleet.admin, LockKey::database(spare)).await;
+    let spare_key = allocated.spare.as_deref().map(LockKey::database);
+    if let (Some(spare_key), Err(_)) = (spare_key, &built) {
+        fleet.release_here(spare_key).await;
+        lock::release(&mut fleet.admin, spare_key).await;
     }
     match built {
         Ok(mut created) => {
-            fleet.release_here(key).await;
-            lock::release(&mut fleet.admin, key).await;
+            // The spare's and the tenant's at once.
+            let keys: Vec<LockKey> = spare_key.into_iter().chain([key]).collect();
+            fleet.release_each_here(&keys).await;
+            lock::release_each(&mut fleet.admin, &keys).await;
             created.millis = started.elapsed().as_millis() as u64;
             Ok(created)
         }
@@ -330,34 +333,31 @@ async fn allocate_locked(
 }
 
 /// The highest tenant number taken: by a database or role on the server, a
-/// record of this master or a registry row (one number each, however large
-/// the fleet). Every canonical name above it is free of all four.
+/// record of this master or a registry row (one number from each connection,
+/// however large the fleet). Every canonical name above it is free of all four.
 async fn highest_taken(fleet: &mut Fleet) -> Result<u64, RunnerError> {
     let prefix = fleet.target.tenant_prefix.clone();
     let server_sql = highest_number_sql(
         "(SELECT datname::text AS name FROM pg_database
            UNION ALL SELECT rolname::text FROM pg_roles) AS taken",
     );
-    let recorded_sql = highest_number_sql("rsm.databases");
+    let recorded_sql = highest_number_sql(&format!(
+        "(SELECT name FROM rsm.databases UNION ALL {}) AS recorded",
+        organization::REGISTERED_NAMES
+    ));
     // The server's catalogs and the master's rows at once (two connections).
     let (admin, master) = fleet.server_admin_and_master();
     let (on_server, in_master) = tokio::join!(
         sqlx::query_scalar::<_, Option<i64>>(&server_sql)
             .bind(&prefix)
             .fetch_one(admin),
-        async {
-            let recorded: Option<i64> = sqlx::query_scalar(&recorded_sql)
-                .bind(&prefix)
-                .fetch_one(&mut *master)
-                .await?;
-            let registered = organization::highest_number(master, &prefix).await?;
-            Ok::<_, sqlx::Error>((recorded, registered))
-        }
+        sqlx::query_scalar::<_, Option<i64>>(&recorded_sql)
+            .bind(&prefix)
+            .fetch_one(master)
     );
     let on_server = on_server.map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
-    let (recorded, registered) =
-        in_master.map_err(|e| fleet.master_error("reading the runner's records", e))?;
-    Ok([on_server, recorded, registered]
+    let in_master = in_master.map_err(|e| fleet.master_error("reading the runner's records", e))?;
+    Ok([on_server, in_master]
         .into_iter()
         .flatten()
         .max()

@@ -325,9 +325,16 @@ pub async fn repair_all(target: &Target) -> Result<Repaired, RunnerError> {
 pub async fn repair(fleet: &mut Fleet, everywhere: bool) -> Result<Repaired, RunnerError> {
     // The master's server first, its records and catalog read at once.
     fleet.work_on(fleet.target.server.clone()).await?;
+    // Not read twice: opening the fleet may have found none just now.
+    let none_unfinished = std::mem::take(&mut fleet.none_unfinished);
     let (admin, master) = fleet.server_admin_and_master();
     let (unfinished, invalid_here) = tokio::join!(
-        ownership::unfinished(master),
+        async {
+            match none_unfinished {
+                true => Ok(Vec::new()),
+                false => ownership::unfinished(master).await,
+            }
+        },
         ownership::invalid_databases(admin)
     );
     let mut unfinished =
