@@ -262,35 +262,50 @@ async fn build_spare(fleet: &mut Fleet, name: &str) -> Result<(), RunnerError> {
 /// `None` when the pool there is empty.
 pub(crate) async fn claim(fleet: &mut Fleet, tenant: &str) -> Result<Option<String>, RunnerError> {
     let stem = current_stem(fleet);
-    let ready: Vec<String> = spares_here(fleet)
-        .await?
-        .into_iter()
-        .filter(|s| s.phase == Phase::Ready && s.name.starts_with(&stem))
-        .map(|s| s.name)
-        .collect();
-    for spare in ready {
-        let key = LockKey::database(&spare);
-        if !lock::try_acquire(&mut fleet.admin, key)
-            .await
-            .map_err(|e| RunnerError::db("taking a lock", &spare, e))?
-        {
-            continue; // being dropped by a drain
-        }
-        let claimed = sqlx::query(
-            "UPDATE rsm.databases SET state = 'claimed', claimed_for = $2
-              WHERE name = $1 AND kind = 'spare' AND state = 'ready'",
+    let here = fleet.server.name.clone();
+    // A few candidates at a time, names only: reading the whole pool would
+    // cost each create more the fuller the pool is.
+    let mut tried: Vec<String> = Vec::new();
+    loop {
+        let candidates: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM rsm.databases
+              WHERE kind = 'spare' AND state = 'ready' AND coalesce(server, 'default') = $1
+                AND starts_with(name, $2) AND name <> ALL ($3)
+              ORDER BY created_at, name LIMIT 8",
         )
-        .bind(&spare)
-        .bind(tenant)
-        .execute(&mut fleet.master)
+        .bind(&here)
+        .bind(&stem)
+        .bind(&tried)
+        .fetch_all(&mut fleet.master)
         .await
-        .map_err(|e| fleet.master_error("claiming a spare", e))?;
-        if claimed.rows_affected() == 1 {
-            return Ok(Some(spare));
+        .map_err(|e| fleet.master_error("reading the pool", e))?;
+        if candidates.is_empty() {
+            return Ok(None);
         }
-        lock::release(&mut fleet.admin, key).await;
+        for spare in candidates {
+            tried.push(spare.clone());
+            let key = LockKey::database(&spare);
+            if !lock::try_acquire(&mut fleet.admin, key)
+                .await
+                .map_err(|e| RunnerError::db("taking a lock", &spare, e))?
+            {
+                continue; // being dropped by a drain
+            }
+            let claimed = sqlx::query(
+                "UPDATE rsm.databases SET state = 'claimed', claimed_for = $2
+                  WHERE name = $1 AND kind = 'spare' AND state = 'ready'",
+            )
+            .bind(&spare)
+            .bind(tenant)
+            .execute(&mut fleet.master)
+            .await
+            .map_err(|e| fleet.master_error("claiming a spare", e))?;
+            if claimed.rows_affected() == 1 {
+                return Ok(Some(spare));
+            }
+            lock::release(&mut fleet.admin, key).await;
+        }
     }
-    Ok(None)
 }
 
 /// Turn a claimed spare into `tenant`: database and role renamed and the
