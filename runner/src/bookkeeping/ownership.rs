@@ -74,26 +74,35 @@ struct MasterRead {
     fingerprint: Option<String>,
     /// Whether a record is unfinished (`true` when it could not be read).
     unfinished: bool,
+    /// The highest tenant number allocated for the prefix asked about.
+    allocated_up_to: Option<u64>,
 }
 
 /// Read [`MasterRead`]: one statement when the tables are there (each
 /// statement is parsed and planned anew on a new connection); else two, the
 /// first asking which are.
-async fn read_master(conn: &mut PgConnection) -> Result<MasterRead, sqlx::Error> {
+async fn read_master(conn: &mut PgConnection, prefix: &str) -> Result<MasterRead, sqlx::Error> {
     use crate::bookkeeping::rsm::{version_sql, Ladder, VERSIONS_EXIST};
     let direct = format!(
         "SELECT (SELECT master_id FROM rsm.identity), {}, (SELECT fingerprint FROM rsm.stamp LIMIT 1),
-                EXISTS (SELECT FROM rsm.databases WHERE state <> 'ready')",
+                EXISTS (SELECT FROM rsm.databases WHERE state <> 'ready'),
+                (SELECT highest FROM rsm.allocation WHERE prefix = $1)",
         version_sql(Ladder::Master)
     );
-    match sqlx::query_as(&direct).fetch_one(&mut *conn).await {
-        Ok((id, version, fingerprint, unfinished)) => {
+    match sqlx::query_as(&direct)
+        .bind(prefix)
+        .fetch_one(&mut *conn)
+        .await
+    {
+        Ok((id, version, fingerprint, unfinished, allocated_up_to)) => {
             let id: Option<String> = id;
+            let allocated_up_to: Option<i64> = allocated_up_to;
             return Ok(MasterRead {
                 identity: id.map(|master_id| Identity { master_id }),
                 version,
                 fingerprint,
                 unfinished,
+                allocated_up_to: allocated_up_to.map(|n| n as u64),
             });
         }
         // Not a master, or one of an older runner.
@@ -112,6 +121,7 @@ async fn read_master(conn: &mut PgConnection) -> Result<MasterRead, sqlx::Error>
             version: 0,
             fingerprint: None,
             unfinished: true,
+            allocated_up_to: None,
         });
     }
     let version = if versioned {
@@ -134,6 +144,7 @@ async fn read_master(conn: &mut PgConnection) -> Result<MasterRead, sqlx::Error>
         version,
         fingerprint,
         unfinished: true,
+        allocated_up_to: None,
     })
 }
 
@@ -187,6 +198,10 @@ pub struct Fleet {
     /// The master read just now had no unfinished record: the next
     /// [`crate::tenant::repair`] need not read them again (once).
     pub(crate) none_unfinished: bool,
+    /// The highest tenant number this master allocated for the target's
+    /// prefix, as read with the master: where the next allocation starts
+    /// looking (once; `None` when there is no mark yet).
+    pub(crate) allocated_up_to: Option<u64>,
 }
 
 impl Fleet {
@@ -198,9 +213,11 @@ impl Fleet {
         // server), the master read as soon as its own is up.
         let master = async {
             let mut master = target.connect(&target.master_db).await?;
-            let read = read_master(&mut master).await.map_err(|e| {
-                RunnerError::db("reading the master's identity", &target.master_db, e)
-            });
+            let read = read_master(&mut master, &target.tenant_prefix)
+                .await
+                .map_err(|e| {
+                    RunnerError::db("reading the master's identity", &target.master_db, e)
+                });
             Ok::<_, RunnerError>((master, read))
         };
         let (master, admin) = tokio::join!(master, target.admin());
@@ -224,6 +241,7 @@ impl Fleet {
             remote: None,
             master_fingerprint: read.fingerprint,
             none_unfinished: !read.unfinished,
+            allocated_up_to: read.allocated_up_to,
         })
     }
 
@@ -235,7 +253,8 @@ impl Fleet {
         use crate::bookkeeping::rsm::{self, Ladder};
         use sqlx::Connection;
         // The server's connection too: it takes the locks.
-        let (read, alive) = tokio::join!(read_master(&mut self.master), self.admin.ping());
+        let prefix = &self.target.tenant_prefix;
+        let (read, alive) = tokio::join!(read_master(&mut self.master, prefix), self.admin.ping());
         alive.map_err(|e| RunnerError::db("reaching the server", "postgres", e))?;
         let read = read.map_err(|e| self.master_error("reading the master's identity", e))?;
         if read.identity.as_ref() != Some(&self.identity) {
@@ -246,6 +265,7 @@ impl Fleet {
             .map_err(|e| self.master_error("upgrading the runner's records", e))?;
         self.master_fingerprint = read.fingerprint;
         self.none_unfinished = !read.unfinished;
+        self.allocated_up_to = read.allocated_up_to;
         Ok(true)
     }
 

@@ -156,6 +156,13 @@ ALTER TABLE rsm.databases ADD COLUMN copy_on text, ADD COLUMN connection_limit_b
     // it refuses connections) when a clone of it was found faithful: while
     // the mark holds, its clones need no catalog hash (`crate::template`).
     "ALTER TABLE rsm.databases ADD COLUMN verified_mark text;",
+    // 6: the highest tenant number allocated for each prefix: where the next
+    // create starts looking (finding it among every name instead costs each
+    // create more the larger the fleet: `crate::tenant` allocation).
+    "CREATE TABLE rsm.allocation (
+    prefix text PRIMARY KEY,
+    highest bigint NOT NULL CHECK (highest >= 0)
+);",
 ];
 
 /// SQL for the version of `ladder` in the connected database: 0 when `rsm`

@@ -1,9 +1,10 @@
 //! `tenant create`: all or nothing, and safe beside any other runner.
 //!
-//! 1. Under the server-wide allocation lock: the next number whose name no
-//!    database, role, record or registry row uses, and whose lock is free; a
-//!    slug no organization or creation under way has. The name's lock is taken
-//!    and the intent recorded (committed) in the master before the lock goes.
+//! 1. Under the server-wide allocation lock ([`super::allocate`]): the next
+//!    number whose name no database, role, record or registry row uses, and
+//!    whose lock is free; a slug no organization or creation under way has.
+//!    The name's lock is taken and the intent recorded (committed) in the
+//!    master before the lock goes.
 //! 2. The database (a clone of this master's template, owned by its owner
 //!    role), the login role, the stamp, the seed.
 //! 3. The registry rows and the record marked `ready`, in one master
@@ -19,6 +20,7 @@ use schema_core::DbKind;
 use sqlx::{Connection, PgConnection};
 
 use super::access::{self, Credentials};
+use super::allocate::{allocate, Allocated};
 use super::fault::Failure;
 #[cfg(feature = "testing")]
 pub use super::fault::FaultAction;
@@ -28,7 +30,7 @@ use super::seed;
 use crate::app::registry::{self as organization, Organization};
 use crate::app::seeds::{self, SeedSet};
 use crate::bookkeeping::lock::{self, LockKey};
-use crate::bookkeeping::ownership::{self, Fleet, Kind, Phase, Proof};
+use crate::bookkeeping::ownership::{self, Fleet, Phase, Proof};
 use crate::target::Target;
 use crate::template::{self, Method};
 use crate::RunnerError;
@@ -244,166 +246,6 @@ pub(super) fn check_options(options: &CreateOptions) -> Result<(), RunnerError> 
         )));
     }
     Ok(())
-}
-
-struct Allocated {
-    number: u64,
-    tenant: String,
-    organization: String,
-    slug: String,
-    /// The spare claimed from the warm pool (its lock held), if any.
-    spare: Option<String>,
-}
-
-/// Step 1: the name, its lock and the recorded intent.
-async fn allocate(fleet: &mut Fleet, options: &CreateOptions) -> Result<Allocated, RunnerError> {
-    fleet
-        .under_allocation_lock(async |fleet| allocate_locked(fleet, options).await)
-        .await
-}
-
-async fn allocate_locked(
-    fleet: &mut Fleet,
-    options: &CreateOptions,
-) -> Result<Allocated, RunnerError> {
-    // The server first: the name must be free there too.
-    let server = crate::servers::place(fleet, options.server.as_deref()).await?;
-    fleet.work_on(server).await?;
-    let mut number = highest_taken(fleet).await?;
-    let tenant = loop {
-        number = number.checked_add(1).ok_or_else(|| {
-            RunnerError::InvalidInput(format!(
-                "no tenant number is left for prefix {:?}",
-                fleet.target.tenant_prefix
-            ))
-        })?;
-        let name = format!("{}{number}", fleet.target.tenant_prefix);
-        // PostgreSQL would cut a name past 63 bytes, silently (and onto another's).
-        crate::target::check_name("tenant name", &name)?;
-        // A name whose lock is held is being created elsewhere (perhaps by
-        // another master with the same prefix): the next one.
-        if lock::try_acquire(&mut fleet.admin, LockKey::database(&name))
-            .await
-            .map_err(|e| RunnerError::db("taking a lock", &name, e))?
-        {
-            break name;
-        }
-    };
-    // Held on the tenant's server too, until this runner's statements there
-    // are done (its session ends after a kill only when they are).
-    if let Err(e) = fleet.hold_here(LockKey::database(&tenant)).await {
-        lock::release(&mut fleet.admin, LockKey::database(&tenant)).await;
-        return Err(e);
-    }
-    let recorded = match record(fleet, options, number, &tenant).await {
-        Ok(mut allocated) if options.pooled => match pool::claim(fleet, &tenant).await {
-            Ok(spare) => {
-                // Its rename runs on the spare's server: held there too.
-                let held = match &spare {
-                    Some(spare) => fleet.hold_here(LockKey::database(spare)).await,
-                    None => Ok(()),
-                };
-                match held {
-                    Ok(()) => {
-                        allocated.spare = spare;
-                        Ok(allocated)
-                    }
-                    Err(e) => {
-                        if let Some(spare) = &spare {
-                            let _ = pool::unclaim(&mut fleet.master, spare).await;
-                            lock::release(&mut fleet.admin, LockKey::database(spare)).await;
-                        }
-                        let _ = ownership::forget(&mut fleet.master, &tenant).await;
-                        Err(e)
-                    }
-                }
-            }
-            Err(e) => {
-                let _ = ownership::forget(&mut fleet.master, &tenant).await;
-                Err(e)
-            }
-        },
-        recorded => recorded,
-    };
-    if recorded.is_err() {
-        lock::release(&mut fleet.admin, LockKey::database(&tenant)).await;
-        fleet.release_here(LockKey::database(&tenant)).await;
-    }
-    recorded
-}
-
-/// The highest tenant number taken: by a database or role on the server, a
-/// record of this master or a registry row (one number from each connection,
-/// however large the fleet). Every canonical name above it is free of all four.
-async fn highest_taken(fleet: &mut Fleet) -> Result<u64, RunnerError> {
-    let prefix = fleet.target.tenant_prefix.clone();
-    let server_sql = highest_number_sql(
-        "(SELECT datname::text AS name FROM pg_database
-           UNION ALL SELECT rolname::text FROM pg_roles) AS taken",
-    );
-    let recorded_sql = highest_number_sql(&format!(
-        "(SELECT name FROM rsm.databases UNION ALL {}) AS recorded",
-        organization::REGISTERED_NAMES
-    ));
-    // The server's catalogs and the master's rows at once (two connections).
-    let (admin, master) = fleet.server_admin_and_master();
-    let (on_server, in_master) = tokio::join!(
-        sqlx::query_scalar::<_, Option<i64>>(&server_sql)
-            .bind(&prefix)
-            .fetch_one(admin),
-        sqlx::query_scalar::<_, Option<i64>>(&recorded_sql)
-            .bind(&prefix)
-            .fetch_one(master)
-    );
-    let on_server = on_server.map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
-    let in_master = in_master.map_err(|e| fleet.master_error("reading the runner's records", e))?;
-    Ok([on_server, in_master]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(0) as u64)
-}
-
-/// SQL for the highest tenant number among the `name`s of `from` for prefix
-/// `$1`: canonical numbers only (no leading zero, as
-/// [`Target::tenant_number`] reads them), at most 18 digits.
-fn highest_number_sql(from: &str) -> String {
-    format!(
-        "SELECT max(substr(name, length($1) + 1)::bigint) FROM {from}
-          WHERE starts_with(name, $1) AND substr(name, length($1) + 1) ~ '^(0|[1-9][0-9]{{0,17}})$'"
-    )
-}
-
-async fn record(
-    fleet: &mut Fleet,
-    options: &CreateOptions,
-    number: u64,
-    tenant: &str,
-) -> Result<Allocated, RunnerError> {
-    let organization = options
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("Studio {number}"));
-    let slug = organization::free_slug(&mut fleet.master, &organization, number)
-        .await
-        .map_err(|e| fleet.master_error("choosing the slug", e))?;
-    let server = fleet.server.name.clone();
-    ownership::record_intent(
-        &mut fleet.master,
-        tenant,
-        Kind::Tenant,
-        Some(&slug),
-        &server,
-    )
-    .await
-    .map_err(|e| fleet.master_error("recording the new tenant", e))?;
-    Ok(Allocated {
-        number,
-        tenant: tenant.to_owned(),
-        organization,
-        slug,
-        spare: None,
-    })
 }
 
 /// The fault the tests asked for after `step`, if any; without the

@@ -11,6 +11,7 @@
 //! * [`move_tenant`]: to another server of the fleet.
 
 mod access;
+mod allocate;
 mod create;
 mod creator;
 mod fault;

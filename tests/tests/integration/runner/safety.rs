@@ -103,6 +103,67 @@ async fn a_second_master_on_the_same_server_never_touches_the_first_ones_tenants
     }
 }
 
+/// After a first create, the next number starts from the master's mark and
+/// each candidate is looked up by name: names taken since just above it are
+/// skipped, one far above does not move the numbering, and a run of taken
+/// names (another master with the same prefix) makes the next look above
+/// every name. A mark set back (a master restored from an older backup)
+/// never hands out a name its own records hold.
+#[tokio::test]
+async fn tenant_numbers_follow_the_masters_mark_and_skip_names_taken_since() {
+    let fleet = TestFleet::initialised().await;
+    let options = CreateOptions::default();
+    let create = || tenant::create(&fleet.target, &options);
+    let mark = || async {
+        let mark: i64 = sqlx::query_scalar("SELECT highest FROM rsm.allocation WHERE prefix = $1")
+            .bind(&fleet.target.tenant_prefix)
+            .fetch_one(&mut fleet.master().await)
+            .await
+            .unwrap();
+        mark
+    };
+    assert_eq!(create().await.unwrap().tenant, fleet.tenant(1));
+    assert_eq!(mark().await, 1);
+
+    fleet.foreign_database(&fleet.tenant(2), 1).await;
+    let role = fleet.tenant(3);
+    fleet
+        .admin()
+        .await
+        .execute(format!("CREATE ROLE \"{role}\"").as_str())
+        .await
+        .unwrap();
+    fleet.foreign_database(&fleet.tenant(900), 1).await;
+    assert_eq!(
+        create().await.unwrap().tenant,
+        fleet.tenant(4),
+        "the names taken are skipped; the one far above changes nothing"
+    );
+    assert_eq!(mark().await, 4);
+
+    for n in 5..=8 {
+        fleet.foreign_database(&fleet.tenant(n), 1).await;
+    }
+    assert_eq!(
+        create().await.unwrap().tenant,
+        fleet.tenant(901),
+        "after four taken in a row, above every name"
+    );
+
+    fleet
+        .master()
+        .await
+        .execute("UPDATE rsm.allocation SET highest = 0")
+        .await
+        .unwrap();
+    assert_eq!(create().await.unwrap().tenant, fleet.tenant(902));
+    assert_eq!(mark().await, 902);
+    assert!(
+        fleet.role_exists(&role).await,
+        "the role made by hand stays"
+    );
+}
+
 #[tokio::test]
 async fn databases_and_roles_named_like_tenants_are_reported_never_dropped() {
     let fleet = TestFleet::initialised().await;
