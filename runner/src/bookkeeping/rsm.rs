@@ -156,13 +156,16 @@ ALTER TABLE rsm.databases ADD COLUMN copy_on text, ADD COLUMN connection_limit_b
     // it refuses connections) when a clone of it was found faithful: while
     // the mark holds, its clones need no catalog hash (`crate::template`).
     "ALTER TABLE rsm.databases ADD COLUMN verified_mark text;",
-    // 6: the highest tenant number allocated for each prefix: where the next
-    // create starts looking (finding it among every name instead costs each
-    // create more the larger the fleet: `crate::tenant` allocation).
+    // 6: what every create reads without reading every record (each create
+    // would cost more the larger the fleet): the highest tenant number
+    // allocated for each prefix, where the next create starts looking
+    // (`crate::tenant` allocation), and the unfinished records, which the
+    // master is opened looking for.
     "CREATE TABLE rsm.allocation (
     prefix text PRIMARY KEY,
     highest bigint NOT NULL CHECK (highest >= 0)
-);",
+);
+CREATE INDEX databases_unfinished ON rsm.databases (created_at, name) WHERE state <> 'ready';",
 ];
 
 /// SQL for the version of `ladder` in the connected database: 0 when `rsm`

@@ -39,14 +39,15 @@ async fn an_older_runners_records_are_upgraded_once() {
     assert_eq!(versions(&mut master).await, latest);
 
     // The master as a runner before `adopted` and versions left it, without
-    // a ledger, servers or allocation marks.
+    // a ledger, servers, allocation marks or the index of unfinished records.
     master
         .execute(
             "DROP TABLE rsm.versions, rsm.run_databases, rsm.runs, rsm.data_migrations;
              ALTER TABLE rsm.identity DROP COLUMN adopted;
              ALTER TABLE rsm.databases DROP COLUMN adopted, DROP COLUMN server, DROP COLUMN claimed_for,
                  DROP COLUMN copy_on, DROP COLUMN connection_limit_before, DROP COLUMN verified_mark;
-             DROP TABLE rsm.servers, rsm.allocation",
+             DROP TABLE rsm.servers, rsm.allocation;
+             DROP INDEX rsm.databases_unfinished",
         )
         .await
         .unwrap();
