@@ -129,8 +129,15 @@ pub(crate) fn login_sql(
 /// The tables and sequences of `public` to the tenant's role; its stamp to read.
 pub(crate) async fn grant_tables(conn: &mut PgConnection, tenant: &str) -> Result<(), RunnerError> {
     let role = quote(tenant);
+    // The DDL journal's event triggers stay silent for these grants (a
+    // superuser's session only, as only a superuser has a journal; until the
+    // statements' transaction ends): the stamp empties the journal of a new
+    // clone anyway, and journaling five GRANTs costs a new backend more than
+    // the grants (3.9 against 1.6 ms).
     let grants = format!(
-        "GRANT USAGE ON SCHEMA public TO {role};
+        "SELECT set_config('session_replication_role', 'replica', true)
+          WHERE current_setting('is_superuser') = 'on';
+         GRANT USAGE ON SCHEMA public TO {role};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
          GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role};
          GRANT USAGE ON SCHEMA rsm TO {role};
