@@ -595,18 +595,45 @@ pub async fn record_intent(
     slug: Option<&str>,
     server: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO rsm.databases (name, kind, state, slug, server)
-         VALUES ($1, $2, 'creating', $3, nullif($4, 'default'))",
-    )
+    sqlx::query(INTENT_INSERT)
+        .bind(name)
+        .bind(kind.as_str())
+        .bind(slug)
+        .bind(server)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// [`record_intent`] of tenant `name`, numbered `number` after `prefix`,
+/// moving the master's allocation mark for the prefix up to that number in
+/// the same statement (and commit).
+pub(crate) async fn record_allocated(
+    conn: &mut PgConnection,
+    name: &str,
+    slug: &str,
+    server: &str,
+    (prefix, number): (&str, u64),
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "WITH moved AS (
+             INSERT INTO rsm.allocation AS a (prefix, highest) VALUES ($5, $6)
+             ON CONFLICT (prefix) DO UPDATE SET highest = greatest(a.highest, excluded.highest))
+         {INTENT_INSERT}"
+    ))
     .bind(name)
-    .bind(kind.as_str())
+    .bind(Kind::Tenant.as_str())
     .bind(slug)
     .bind(server)
+    .bind(prefix)
+    .bind(number as i64)
     .execute(conn)
     .await
     .map(|_| ())
 }
+
+const INTENT_INSERT: &str = "INSERT INTO rsm.databases (name, kind, state, slug, server)
+         VALUES ($1, $2, 'creating', $3, nullif($4, 'default'))";
 
 pub async fn set_phase(
     conn: &mut PgConnection,

@@ -6,18 +6,19 @@
 //! allocated for it (`rsm.allocation`, read with the master) that no database
 //! or role on the server, no record of this master and no registry row uses,
 //! and whose lock is free. Each candidate is looked up by name on both sides
-//! (however large the fleet) while the mark moves past it, in the statement
-//! that looks. Without a mark (a master that never allocated, or whose
-//! records predate it), or after [`JUMP_AFTER`] names in a row were taken
-//! (another master with the same prefix, databases made by hand), the next
-//! candidate is one above the highest number any name uses: a read of every
-//! name, on the server and in the master.
+//! (however large the fleet); the mark moves to the number taken in the
+//! statement, and the commit, that records the intent. Without a mark (a
+//! master that never allocated, or whose records predate it), or after
+//! [`JUMP_AFTER`] names in a row were taken (another master with the same
+//! prefix, databases made by hand), the next candidate is one above the
+//! highest number any name uses: a read of every name, on the server and in
+//! the master.
 
 use super::create::CreateOptions;
 use super::pool;
 use crate::app::registry as organization;
 use crate::bookkeeping::lock::{self, LockKey};
-use crate::bookkeeping::ownership::{self, Fleet, Kind};
+use crate::bookkeeping::ownership::{self, Fleet};
 use crate::RunnerError;
 
 /// Candidates taken in a row before the next is looked for above every name.
@@ -109,9 +110,9 @@ async fn free_name(fleet: &mut Fleet) -> Result<(u64, String), RunnerError> {
         let name = format!("{prefix}{number}");
         // PostgreSQL would cut a name past 63 bytes, silently (and onto another's).
         crate::target::check_name("tenant name", &name)?;
-        let (mark, taken) = look_up(fleet, number, &name).await?;
-        if mark > number {
-            // Another create of this master went further since it was read.
+        let (mark, taken) = look_up(fleet, &name).await?;
+        if let Some(mark) = mark.filter(|&mark| mark >= number) {
+            // Another create of this master went this far since it was read.
             number = mark;
             continue;
         }
@@ -135,18 +136,14 @@ async fn free_name(fleet: &mut Fleet) -> Result<(u64, String), RunnerError> {
 }
 
 /// Whether `name` is taken on the server worked on or in the master, and
-/// the master's mark once moved up to `number` (higher when another create
-/// went further).
-async fn look_up(fleet: &mut Fleet, number: u64, name: &str) -> Result<(u64, bool), RunnerError> {
+/// the master's mark now (moved by [`record`], with the intent; another
+/// create may have moved it since the fleet was opened).
+async fn look_up(fleet: &mut Fleet, name: &str) -> Result<(Option<u64>, bool), RunnerError> {
     let prefix = fleet.target.tenant_prefix.clone();
     let in_master_sql = format!(
-        "WITH moved AS (
-             INSERT INTO rsm.allocation AS a (prefix, highest) VALUES ($1, $2)
-             ON CONFLICT (prefix) DO UPDATE SET highest = greatest(a.highest, excluded.highest)
-             RETURNING highest)
-         SELECT (SELECT highest FROM moved),
-                EXISTS (SELECT FROM rsm.databases WHERE name = $3)
-                OR EXISTS (SELECT FROM ({}) AS registered WHERE name = $3)",
+        "SELECT (SELECT highest FROM rsm.allocation WHERE prefix = $1),
+                EXISTS (SELECT FROM rsm.databases WHERE name = $2)
+                OR EXISTS (SELECT FROM ({}) AS registered WHERE name = $2)",
         organization::REGISTERED_NAMES
     );
     // Both sides at once (two connections).
@@ -158,16 +155,15 @@ async fn look_up(fleet: &mut Fleet, number: u64, name: &str) -> Result<(u64, boo
         )
         .bind(name)
         .fetch_one(admin),
-        sqlx::query_as::<_, (i64, bool)>(&in_master_sql)
+        sqlx::query_as::<_, (Option<i64>, bool)>(&in_master_sql)
             .bind(&prefix)
-            .bind(number as i64)
             .bind(name)
             .fetch_one(master)
     );
     let on_server = on_server.map_err(|e| RunnerError::db("reading pg_database", "postgres", e))?;
     let (mark, in_master) =
         in_master.map_err(|e| fleet.master_error("reading the runner's records", e))?;
-    Ok((mark as u64, on_server || in_master))
+    Ok((mark.map(|m| m as u64), on_server || in_master))
 }
 
 /// The highest tenant number taken: by a database or role on the server, a
@@ -225,15 +221,10 @@ async fn record(
         .await
         .map_err(|e| fleet.master_error("choosing the slug", e))?;
     let server = fleet.server.name.clone();
-    ownership::record_intent(
-        &mut fleet.master,
-        tenant,
-        Kind::Tenant,
-        Some(&slug),
-        &server,
-    )
-    .await
-    .map_err(|e| fleet.master_error("recording the new tenant", e))?;
+    let prefix = fleet.target.tenant_prefix.clone();
+    ownership::record_allocated(&mut fleet.master, tenant, &slug, &server, (&prefix, number))
+        .await
+        .map_err(|e| fleet.master_error("recording the new tenant", e))?;
     Ok(Allocated {
         number,
         tenant: tenant.to_owned(),
