@@ -272,7 +272,24 @@ pub async fn run(
                     return writeln!(w, "no tenants; `runner tenant create` makes one");
                 }
                 table(w, &HEADER, &rows(&tenants))
-            })
+            })?;
+            if !out.json() {
+                let open: Vec<String> = tenants
+                    .iter()
+                    // The fix grants the tenant's role: a database this
+                    // runner did not make has its own access (JSON says it).
+                    .filter(|t| t.open_to_every_role && t.owned)
+                    .map(|t| {
+                        format!(
+                            "every role, other tenants' included, may connect to `{0}`; to close it: {1}",
+                            t.tenant,
+                            tenant::exposure_fix(&t.tenant)
+                        )
+                    })
+                    .collect();
+                warn(&open);
+            }
+            Ok(())
         }
         TenantCommand::Drop(a) => {
             let target = a.conn.target()?;

@@ -94,6 +94,18 @@ pub struct TenantInfo {
     /// Why, where the state needs a word.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Every role may connect to its database (PUBLIC holds CONNECT): only
+    /// its own role should. Closed by [`exposure_fix`].
+    pub open_to_every_role: bool,
+}
+
+/// The statements that leave `tenant`'s database to its own role alone.
+pub fn exposure_fix(tenant: &str) -> String {
+    let t = schema_core::ident::quote(tenant);
+    format!(
+        "REVOKE CONNECT, TEMPORARY ON DATABASE {t} FROM PUBLIC; \
+         GRANT CONNECT, TEMPORARY ON DATABASE {t} TO {t};"
+    )
 }
 
 /// A UTC timestamp written with its zone.
@@ -124,10 +136,32 @@ struct Facts {
     owners: BTreeMap<String, String>,
     /// Those left invalid by an interrupted `DROP DATABASE`.
     invalid: BTreeSet<String>,
+    /// Those every role may connect to.
+    open_to_all: BTreeSet<String>,
     /// The fleet's servers, by name (the master's as `default`).
     servers: BTreeMap<String, Server>,
     /// Servers that could not be read, with why.
     unreachable: BTreeMap<String, String>,
+}
+
+/// A database as `pg_database` shows it: name, owner, invalid (an
+/// interrupted `DROP DATABASE`), open to every role.
+type DatabaseRow = (String, String, bool, bool);
+
+const DATABASE_COLUMNS: &str =
+    "SELECT datname::text, pg_get_userbyid(datdba)::text, datconnlimit = -2,
+        has_database_privilege('public', oid, 'CONNECT')";
+
+impl Facts {
+    fn note_database(&mut self, (name, owner, invalid, open): DatabaseRow) {
+        if invalid {
+            self.invalid.insert(name.clone());
+        }
+        if open {
+            self.open_to_all.insert(name.clone());
+        }
+        self.owners.insert(name, owner);
+    }
 }
 
 /// The master's records and the server's databases; only `only` when given.
@@ -178,10 +212,9 @@ async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerErro
     master.close().await.ok();
 
     let mut admin = target.admin().await?;
-    let databases: Vec<(String, String, bool)> = sqlx::query_as(
-        "SELECT datname::text, pg_get_userbyid(datdba)::text, datconnlimit = -2 FROM pg_database
-          WHERE $1::text IS NULL OR datname = $1",
-    )
+    let databases: Vec<DatabaseRow> = sqlx::query_as(&format!(
+        "{DATABASE_COLUMNS} FROM pg_database WHERE $1::text IS NULL OR datname = $1"
+    ))
     .bind(only)
     .fetch_all(&mut admin)
     .await
@@ -193,18 +226,17 @@ async fn gather(target: &Target, only: Option<&str>) -> Result<Facts, RunnerErro
         busy: BTreeSet::new(),
         owners: BTreeMap::new(),
         invalid: BTreeSet::new(),
+        open_to_all: BTreeSet::new(),
         servers,
         unreachable: BTreeMap::new(),
     };
-    for (name, owner, invalid) in databases {
-        let of_interest = target.tenant_number(&name).is_some()
-            || facts.registry.contains_key(&name)
-            || facts.intents.contains_key(&name);
+    for row in databases {
+        let name = &row.0;
+        let of_interest = target.tenant_number(name).is_some()
+            || facts.registry.contains_key(name)
+            || facts.intents.contains_key(name);
         if of_interest {
-            if invalid {
-                facts.invalid.insert(name.clone());
-            }
-            facts.owners.insert(name, owner);
+            facts.note_database(row);
         }
     }
     read_other_servers(&mut facts).await;
@@ -256,6 +288,7 @@ async fn read_other_servers(facts: &mut Facts) {
             // What the master's server holds under that name is not this tenant.
             facts.owners.remove(name);
             facts.invalid.remove(name);
+            facts.open_to_all.remove(name);
         }
         let Some(reached) = facts.servers.get(&server) else {
             facts
@@ -265,10 +298,9 @@ async fn read_other_servers(facts: &mut Facts) {
         };
         let read = async {
             let mut admin = reached.admin().await?;
-            let rows: Vec<(String, String, bool)> = sqlx::query_as(
-                "SELECT datname::text, pg_get_userbyid(datdba)::text, datconnlimit = -2
-                   FROM pg_database WHERE datname = ANY($1)",
-            )
+            let rows: Vec<DatabaseRow> = sqlx::query_as(&format!(
+                "{DATABASE_COLUMNS} FROM pg_database WHERE datname = ANY($1)"
+            ))
             .bind(&names)
             .fetch_all(&mut admin)
             .await
@@ -278,11 +310,8 @@ async fn read_other_servers(facts: &mut Facts) {
         };
         match read.await {
             Ok(rows) => {
-                for (name, owner, invalid) in rows {
-                    if invalid {
-                        facts.invalid.insert(name.clone());
-                    }
-                    facts.owners.insert(name, owner);
+                for row in rows {
+                    facts.note_database(row);
                 }
             }
             Err(e) => {
@@ -319,6 +348,7 @@ fn classify(facts: &Facts, name: &str) -> Option<(TenantInfo, bool)> {
         owned,
         server: intent.map_or_else(|| DEFAULT_SERVER.to_owned(), |i| i.server.clone()),
         note: None,
+        open_to_every_role: facts.open_to_all.contains(name),
     };
     if let Some(why) = facts.unreachable.get(&info.server) {
         info.state = State::Unreachable;

@@ -32,7 +32,7 @@ pub use create::{create, create_reporting, progress_steps, CreateOptions, Create
 pub use create::{Fault, FaultAction};
 pub use creator::Creator;
 pub(crate) use inventory::concurrently_by;
-pub use inventory::{find, find_on, list, sort, survey, State, Survey, TenantInfo};
+pub use inventory::{exposure_fix, find, find_on, list, sort, survey, State, Survey, TenantInfo};
 pub use moving::{move_reporting, move_tenant, MoveOptions, MoveStep, Moved, MAX_JOBS};
 pub use remove::{
     cleanup, drop, plan_cleanup, repair, repair_all, CleanupPlan, CleanupReport, Dropped, Kept,

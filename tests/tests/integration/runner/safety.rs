@@ -164,6 +164,55 @@ async fn tenant_numbers_follow_the_masters_mark_and_skip_names_taken_since() {
     );
 }
 
+/// A tenant every role may connect to (PUBLIC given CONNECT by hand, or
+/// left so by a runner before the fix of 2026-12-07) is reported by `tenant
+/// list`, with the statements that close it; closed, it is reported no more.
+#[tokio::test]
+async fn a_tenant_every_role_may_connect_to_is_reported_with_its_fix() {
+    let fleet = TestFleet::initialised().await;
+    let options = CreateOptions::default();
+    let open = tenant::create(&fleet.target, &options)
+        .await
+        .unwrap()
+        .tenant;
+    let closed = tenant::create(&fleet.target, &options)
+        .await
+        .unwrap()
+        .tenant;
+    let mut admin = fleet.admin().await;
+    admin
+        .execute(format!("GRANT CONNECT ON DATABASE \"{open}\" TO PUBLIC").as_str())
+        .await
+        .unwrap();
+    let exposed = || async {
+        tenant::list(&fleet.target)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.open_to_every_role)
+            .map(|t| t.tenant)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        exposed().await,
+        vec![open.clone()],
+        "{closed} is its role's alone"
+    );
+
+    admin
+        .execute(tenant::exposure_fix(&open).as_str())
+        .await
+        .unwrap();
+    assert_eq!(exposed().await, Vec::<String>::new());
+    // The fix leaves the tenant's own role its connection.
+    let can: bool = sqlx::query_scalar("SELECT has_database_privilege($1, $1, 'CONNECT')")
+        .bind(&open)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+    assert!(can);
+}
+
 #[tokio::test]
 async fn databases_and_roles_named_like_tenants_are_reported_never_dropped() {
     let fleet = TestFleet::initialised().await;
