@@ -68,9 +68,9 @@ pub async fn read_identity(conn: &mut PgConnection) -> Result<Option<Identity>, 
 /// What [`Fleet::open`] reads of the master.
 struct MasterRead {
     identity: Option<Identity>,
-    /// Of its records ([`crate::bookkeeping::rsm::Ladder::Master`]).
+    /// The version of its records ([`crate::bookkeeping::rsm::Ladder::Master`]).
     version: i32,
-    /// Its stamp's.
+    /// Its stamp's fingerprint.
     fingerprint: Option<String>,
     /// Whether a record is unfinished (`true` when it could not be read).
     unfinished: bool,

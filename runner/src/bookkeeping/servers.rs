@@ -56,19 +56,7 @@ pub async fn registered(master: &mut PgConnection) -> Result<Vec<Registered>, sq
     )
     .fetch_all(master)
     .await?;
-    let servers: Vec<Registered> = rows
-        .into_iter()
-        .map(
-            |(name, url, system_identifier, capacity, draining)| Registered {
-                name,
-                url,
-                system_identifier,
-                capacity,
-                draining,
-            },
-        )
-        .collect();
-    Ok(with_default(servers))
+    Ok(with_default(rows.into_iter().map(registered_of).collect()))
 }
 
 /// [`registered`], each with the number of tenants this master recorded on
@@ -78,52 +66,59 @@ pub async fn with_tenants(
 ) -> Result<Vec<(Registered, i64)>, sqlx::Error> {
     let rows: Vec<RowWithTenants> = sqlx::query_as(
         "SELECT name, s.url, s.system_identifier, s.capacity, coalesce(s.draining, false),
-                    coalesce(t.tenants, 0)
-               FROM rsm.servers s
-               FULL JOIN (SELECT coalesce(server, 'default') AS name, count(*) AS tenants
-                            FROM rsm.databases WHERE kind = 'tenant' GROUP BY 1) t USING (name)
-              ORDER BY name <> 'default', name",
+                coalesce(t.tenants, 0)
+           FROM rsm.servers s
+           FULL JOIN (SELECT coalesce(server, 'default') AS name, count(*) AS tenants
+                        FROM rsm.databases WHERE kind = 'tenant' GROUP BY 1) t USING (name)
+          ORDER BY name <> 'default', name",
     )
     .fetch_all(master)
     .await?;
-    let mut tenants = BTreeMap::new();
-    let servers = rows
+    let mut servers: Vec<(Registered, i64)> = rows
         .into_iter()
-        .map(|(name, url, system_identifier, capacity, draining, n)| {
-            tenants.insert(name.clone(), n);
-            Registered {
-                name,
-                url,
-                system_identifier,
-                capacity,
-                draining,
-            }
-        })
+        .map(
+            |(name, url, system_identifier, capacity, draining, tenants)| {
+                let row = (name, url, system_identifier, capacity, draining);
+                (registered_of(row), tenants)
+            },
+        )
         .collect();
-    Ok(with_default(servers)
-        .into_iter()
-        .map(|s| {
-            let n = tenants.get(&s.name).copied().unwrap_or(0);
-            (s, n)
-        })
-        .collect())
+    if servers
+        .first()
+        .is_none_or(|(s, _)| s.name != DEFAULT_SERVER)
+    {
+        servers.insert(0, (default_server(), 0));
+    }
+    Ok(servers)
+}
+
+fn registered_of((name, url, system_identifier, capacity, draining): Row) -> Registered {
+    Registered {
+        name,
+        url,
+        system_identifier,
+        capacity,
+        draining,
+    }
 }
 
 /// `servers`, the default first even when it has no row.
 fn with_default(mut servers: Vec<Registered>) -> Vec<Registered> {
     if servers.first().is_none_or(|s| s.name != DEFAULT_SERVER) {
-        servers.insert(
-            0,
-            Registered {
-                name: DEFAULT_SERVER.to_owned(),
-                url: None,
-                system_identifier: None,
-                capacity: None,
-                draining: false,
-            },
-        );
+        servers.insert(0, default_server());
     }
     servers
+}
+
+/// The master's own server, as it is without a row of its own.
+fn default_server() -> Registered {
+    Registered {
+        name: DEFAULT_SERVER.to_owned(),
+        url: None,
+        system_identifier: None,
+        capacity: None,
+        draining: false,
+    }
 }
 
 /// Record a server (its name checked free by the caller, under the lock).
