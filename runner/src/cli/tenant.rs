@@ -281,7 +281,8 @@ pub async fn run(
                     .filter(|t| t.open_to_every_role && t.owned)
                     .map(|t| {
                         format!(
-                            "every role, other tenants' included, may connect to `{0}`; to close it: {1}",
+                            "every role, other tenants' included, may connect to `{0}`; to close it: {1} \
+                             (then GRANT CONNECT to any other role that needs it)",
                             t.tenant,
                             tenant::exposure_fix(&t.tenant)
                         )
