@@ -37,10 +37,15 @@ impl TestFleet {
         self.target.admin().await.unwrap()
     }
 
+    /// Run `sql` on the server's maintenance database, as an operator would.
+    pub async fn by_hand(&self, sql: &str) {
+        self.admin().await.execute(sql).await.unwrap();
+    }
+
     /// `ALTER DATABASE ... ALLOW_CONNECTIONS`, as an operator would.
     pub async fn allow_connections(&self, database: &str, allow: bool) {
         let sql = format!("ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS {allow}");
-        self.admin().await.execute(sql.as_str()).await.unwrap();
+        self.by_hand(&sql).await;
     }
 
     /// A tenant made by the runner, and a superuser connection to it.

@@ -127,12 +127,7 @@ async fn tenant_numbers_follow_the_masters_mark_and_skip_names_taken_since() {
 
     fleet.foreign_database(&fleet.tenant(2), 1).await;
     let role = fleet.tenant(3);
-    fleet
-        .admin()
-        .await
-        .execute(format!("CREATE ROLE \"{role}\"").as_str())
-        .await
-        .unwrap();
+    fleet.by_hand(&format!("CREATE ROLE \"{role}\"")).await;
     fleet.foreign_database(&fleet.tenant(900), 1).await;
     assert_eq!(
         create().await.unwrap().tenant,
@@ -179,11 +174,9 @@ async fn a_tenant_every_role_may_connect_to_is_reported_with_its_fix() {
         .await
         .unwrap()
         .tenant;
-    let mut admin = fleet.admin().await;
-    admin
-        .execute(format!("GRANT CONNECT ON DATABASE \"{open}\" TO PUBLIC").as_str())
-        .await
-        .unwrap();
+    fleet
+        .by_hand(&format!("GRANT CONNECT ON DATABASE \"{open}\" TO PUBLIC"))
+        .await;
     let exposed = || async {
         tenant::list(&fleet.target)
             .await
@@ -199,15 +192,12 @@ async fn a_tenant_every_role_may_connect_to_is_reported_with_its_fix() {
         "{closed} is its role's alone"
     );
 
-    admin
-        .execute(tenant::exposure_fix(&open).as_str())
-        .await
-        .unwrap();
+    fleet.by_hand(&tenant::exposure_fix(&open)).await;
     assert_eq!(exposed().await, Vec::<String>::new());
     // The fix leaves the tenant's own role its connection.
     let can: bool = sqlx::query_scalar("SELECT has_database_privilege($1, $1, 'CONNECT')")
         .bind(&open)
-        .fetch_one(&mut admin)
+        .fetch_one(&mut fleet.admin().await)
         .await
         .unwrap();
     assert!(can);
