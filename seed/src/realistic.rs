@@ -124,7 +124,9 @@ impl Planner<'_> {
             .position(|c| c.name == "id")
             .expect("a keyed table has an `id` column");
         let state = factory.state_mut();
-        state.give(column);
+        // Given, so that the key goes into the `COPY`: a placeholder the
+        // hook below replaces with the row's drawn key.
+        state.give(column, 0_i32);
         let given = keys.clone();
         state.push_hook(move |row: &mut T, at: &mut Each| {
             *id(row) = given[(at.row - first) as usize];

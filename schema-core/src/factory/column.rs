@@ -1,5 +1,5 @@
 //! Column values seen through one object-safe trait, so that the generated
-//! code of a table is a single visitor over its fields ([`Columns::visit`])
+//! code of a table is one slice of its fields ([`Columns::visit`])
 //! and everything done with the values (binary `COPY`, `UNNEST` arrays) is
 //! compiled once per value *type*, here, instead of once per column.
 
@@ -10,7 +10,10 @@ use sqlx::{Arguments, Encode, Postgres, Type};
 
 /// A row's fields, in column order: implemented by `#[derive(Table)]`.
 pub trait Columns {
-    fn visit(&self, f: &mut dyn FnMut(&dyn ColumnValue));
+    /// Hands `f` every field at once, as one slice: a single call in the
+    /// generated code, where a call per field cost the borrow checker about
+    /// twice as much as the builders' whole `FromRow` (docs/benchmarks.md).
+    fn visit(&self, f: &mut dyn FnMut(&[&dyn ColumnValue]));
 }
 
 /// Any value a column can hold, as the factory runtime handles it.

@@ -13,8 +13,8 @@ use sqlx::{Acquire, Decode, PgConnection, Postgres, Row, Type};
 
 use super::column::{encode_field, ColumnArray, ColumnValue, Columns};
 use super::{
-    build_many, stream_id, Factory, HasFactory, Key, MakeParents, Parents, Seed, StreamRng,
-    BATCH_ROWS,
+    build_many, stream_id, Factory, FactoryState, HasFactory, Key, MakeParents, Parents, Seed,
+    StreamRng, BATCH_ROWS,
 };
 use crate::__private::BoxFuture;
 use crate::def::{Table, TableDef};
@@ -92,23 +92,59 @@ where
     P: HasFactory + Send + Sync,
     K: for<'r> Decode<'r, Postgres> + Type<Postgres> + Send + 'static,
 {
+    Box::pin(make_parents(
+        seed,
+        conn,
+        ParentRequest {
+            n,
+            parents,
+            table: P::NAME,
+            key,
+            build: build_parents::<P>,
+            decode: decode_key::<K>,
+        },
+    ))
+}
+
+/// What [`make_parents`] is asked for, the typed steps as plain functions.
+struct ParentRequest {
+    n: usize,
+    parents: Parents,
+    table: &'static str,
+    key: &'static str,
+    build: fn(&Seed, Parents, usize) -> Box<dyn BuiltRows>,
+    decode: fn(&PgRow) -> Result<Key, sqlx::Error>,
+}
+
+/// `n` rows of `P`, built by its factory on `seed`.
+fn build_parents<P: HasFactory>(seed: &Seed, parents: Parents, n: usize) -> Box<dyn BuiltRows> {
     let mut factory = P::factory_with(seed);
     factory.state_mut().parents = parents;
-    Box::pin(async move {
-        if parents == Parents::Existing {
-            if let Some(keys) = pick_existing(seed, conn, P::NAME, key, n, decode_key::<K>).await? {
-                return Ok(keys);
-            }
+    let rows = build_many(&factory, n);
+    Box::new(Built { factory, rows })
+}
+
+/// [`parent_keys`] compiled once, not once per parent table: the rows are
+/// built only when none are picked, so that picking uses no row numbers.
+async fn make_parents(
+    seed: &Seed,
+    conn: &mut PgConnection,
+    request: ParentRequest,
+) -> Result<Vec<Key>, sqlx::Error> {
+    let ParentRequest {
+        n,
+        parents,
+        table,
+        key,
+        build,
+        decode,
+    } = request;
+    if parents == Parents::Existing {
+        if let Some(keys) = pick_existing(seed, conn, table, key, n, decode).await? {
+            return Ok(keys);
         }
-        let rows = build_many(&factory, n);
-        insert_parents(
-            Box::new(Built { factory, rows }),
-            conn,
-            key,
-            decode_key::<K>,
-        )
-        .await
-    })
+    }
+    insert_parents(build(seed, parents, n), conn, key, decode).await
 }
 
 /// `n` keys picked, by the seed, among the rows of `table`; `None` when it has none.
@@ -174,9 +210,15 @@ impl<F: Factory> BuiltRows for Built<F> {
 
     fn missing(&self, slot: usize) -> Vec<usize> {
         let missing = self.factory.parents()[slot].missing;
-        (0..self.rows.len())
-            .filter(|&i| missing(&self.rows[i]))
-            .collect()
+        // A plain loop: compiled once per parent table, where iterator
+        // adapters would bring their own instances along.
+        let mut rows = Vec::new();
+        for (i, row) in self.rows.iter().enumerate() {
+            if missing(row) {
+                rows.push(i);
+            }
+        }
+        rows
     }
 
     fn make(&self, slot: usize) -> MakeParents {
@@ -188,7 +230,7 @@ impl<F: Factory> BuiltRows for Built<F> {
     }
 
     fn insert(&self, returning: &str) -> Result<(String, PgArguments), sqlx::Error> {
-        let shape = Shape::of(&self.factory);
+        let shape = Shape::of(F::Row::DEF, self.factory.state());
         let sql = insert_sql(F::Row::NAME, &shape.names, returning);
         Ok((sql, unnest_args(&shape, &self.rows)?))
     }
@@ -251,13 +293,12 @@ struct Shape {
 }
 
 impl Shape {
-    fn of<F: Factory>(factory: &F) -> Shape {
-        let def: &TableDef = F::Row::DEF;
+    fn of(def: &TableDef, state: &FactoryState) -> Shape {
         let included: Vec<bool> = def
             .columns
             .iter()
             .enumerate()
-            .map(|(i, c)| !c.serial || factory.state().is_given(i))
+            .map(|(i, c)| !c.serial || state.is_given(i))
             .collect();
         let names = def
             .columns
@@ -347,7 +388,7 @@ pub(super) async fn copy_batches<F: Factory>(
     conn: &mut PgConnection,
     n: u64,
 ) -> Result<u64, sqlx::Error> {
-    let shape = Arc::new(Shape::of(factory));
+    let shape = Arc::new(Shape::of(F::Row::DEF, factory.state()));
     let columns: Vec<String> = shape.names.iter().map(|c| quote(c).into_owned()).collect();
     let statement = format!(
         "COPY {} ({}) FROM STDIN (FORMAT binary)",
@@ -401,21 +442,24 @@ async fn finish_copy(
 }
 
 fn copy_rows<R: Columns>(shape: &Shape, rows: &[R]) -> Result<CopyRows, sqlx::Error> {
+    copy_rows_of(shape, &unsized_rows(rows))
+}
+
+/// [`copy_rows`] compiled once, not once per table.
+fn copy_rows_of(shape: &Shape, rows: &[&dyn Columns]) -> Result<CopyRows, sqlx::Error> {
     let mut out = CopyRows::new();
     let fields = shape.names.len() as i16;
     for row in rows {
         out.buf.extend_from_slice(&fields.to_be_bytes());
-        let mut i = 0;
-        let mut failed = None;
-        row.visit(&mut |value| {
-            if shape.included[i] && failed.is_none() {
-                failed = out.field(value).err();
-            }
-            i += 1;
+        let mut written = Ok(());
+        row.visit(&mut |values| {
+            written = values
+                .iter()
+                .zip(&shape.included)
+                .filter(|(_, included)| **included)
+                .try_for_each(|(value, _)| out.field(*value));
         });
-        if let Some(e) = failed {
-            return Err(e);
-        }
+        written?;
     }
     Ok(out)
 }
@@ -445,7 +489,7 @@ async fn insert_batches<F: Factory>(
     n: u64,
     mut keep: impl FnMut(Vec<F::Row>) + Send,
 ) -> Result<u64, sqlx::Error> {
-    let shape = Arc::new(Shape::of(factory));
+    let shape = Arc::new(Shape::of(F::Row::DEF, factory.state()));
     let sql = insert_sql(F::Row::NAME, &shape.names, "*");
     let mut pipeline = Pipeline::new(factory, shape.clone(), n, unnest_args::<F::Row>);
     while let Some(prepared) = pipeline.next().await? {
@@ -472,7 +516,7 @@ async fn insert_built<F: Factory>(
     mut rows: Vec<F::Row>,
 ) -> Result<Vec<F::Row>, sqlx::Error> {
     resolve_parents(factory, conn, &mut rows).await?;
-    let shape = Shape::of(factory);
+    let shape = Shape::of(F::Row::DEF, factory.state());
     let args = unnest_args(&shape, &rows)?;
     let sql = insert_sql(F::Row::NAME, &shape.names, "*");
     sqlx::query_as_with::<_, F::Row, _>(&sql, args)
@@ -504,24 +548,39 @@ fn insert_sql(table: &str, names: &[&str], returning: &str) -> String {
 
 /// One array per inserted column of `rows`, bound in column order.
 fn unnest_args<R: Columns>(shape: &Shape, rows: &[R]) -> Result<PgArguments, sqlx::Error> {
-    let mut arrays: Vec<Option<ColumnArray>> = shape.included.iter().map(|_| None).collect();
-    let mut failed = None;
+    unnest_args_of(shape, &unsized_rows(rows))
+}
+
+/// The rows seen without their type. A plain loop, so that the only code
+/// compiled per table is the loop itself (`Vec<&dyn Columns>` is one type).
+fn unsized_rows<R: Columns>(rows: &[R]) -> Vec<&dyn Columns> {
+    let mut out: Vec<&dyn Columns> = Vec::with_capacity(rows.len());
     for row in rows {
-        let mut i = 0;
-        row.visit(&mut |value| {
-            if shape.included[i] {
-                let pushed = arrays[i]
-                    .get_or_insert_with(|| ColumnArray::of(value))
-                    .push(value);
-                if let (Err(e), None) = (pushed, &failed) {
-                    failed = Some(e);
+        out.push(row);
+    }
+    out
+}
+
+/// [`unnest_args`] compiled once, not once per table.
+fn unnest_args_of(shape: &Shape, rows: &[&dyn Columns]) -> Result<PgArguments, sqlx::Error> {
+    let mut arrays: Vec<Option<ColumnArray>> = shape.included.iter().map(|_| None).collect();
+    for row in rows {
+        let mut pushed = Ok(());
+        row.visit(&mut |values| {
+            for ((value, array), _) in values
+                .iter()
+                .zip(arrays.iter_mut())
+                .zip(&shape.included)
+                .filter(|(_, included)| **included)
+            {
+                let array = array.get_or_insert_with(|| ColumnArray::of(*value));
+                if let Err(e) = array.push(*value) {
+                    pushed = Err(e);
+                    return;
                 }
             }
-            i += 1;
         });
-    }
-    if let Some(e) = failed {
-        return Err(sqlx::Error::Encode(e));
+        pushed.map_err(sqlx::Error::Encode)?;
     }
     let mut args = PgArguments::default();
     for array in arrays.into_iter().flatten() {

@@ -178,14 +178,21 @@ impl Each {
 /// that the state is compiled once, not once per table.
 type Hook = Arc<dyn Fn(&mut dyn Any, &mut Each) + Send + Sync>;
 
-/// What every generated factory holds besides its column values.
+/// A value given to a factory for one column, shared by the factory's clones.
+type Given = Arc<dyn Any + Send + Sync>;
+
+/// All a generated factory holds: the seed, the hooks, and the values given
+/// by column position. Erased rather than one typed field per column, so that
+/// the derive generates no per-column field, clone or drop, and building a row
+/// is one call per column into functions compiled once per column type
+/// ([`FactoryState::fake`] and its siblings).
 #[derive(Clone)]
 pub struct FactoryState {
     pub seed: Seed,
     hooks: Vec<Hook>,
-    /// Positions of the columns given a value: a serial column is inserted
-    /// only when given one, else left to its sequence.
-    given: Vec<usize>,
+    /// By column position; a serial column is inserted only when given one,
+    /// else left to its sequence.
+    given: Vec<Option<Given>>,
     /// Where the parents of required foreign keys not given come from.
     parents: Parents,
 }
@@ -226,19 +233,98 @@ impl FactoryState {
             }));
     }
 
-    /// Column `column` was given a value.
-    pub fn give(&mut self, column: usize) {
-        if !self.given.contains(&column) {
-            self.given.push(column);
+    /// Give column `column` the value `value` for every row built; given
+    /// again, the last value wins. `T` is the column's field type, as the
+    /// generated setters give it: building a row panics on another type.
+    pub fn give<T: Send + Sync + 'static>(&mut self, column: usize, value: T) {
+        if self.given.len() <= column {
+            self.given.resize(column + 1, None);
         }
+        self.given[column] = Some(Arc::new(value));
     }
 
     pub fn is_given(&self, column: usize) -> bool {
-        self.given.contains(&column)
+        matches!(self.given.get(column), Some(Some(_)))
+    }
+
+    /// The value given to column `column`, if any. Written as plain
+    /// `match`es, here and below: each is compiled once per column type, and
+    /// `Option`'s helpers would bring their own instances along.
+    pub fn given<T: Clone + 'static>(&self, column: usize) -> Option<T> {
+        match self.given_any(column) {
+            None => None,
+            Some(value) => match value.downcast_ref::<T>() {
+                Some(value) => Some(value.clone()),
+                None => panic!("column {column} of a factory was given a value of another type"),
+            },
+        }
+    }
+
+    fn given_any(&self, column: usize) -> Option<&(dyn Any + Send + Sync)> {
+        match self.given.get(column) {
+            Some(Some(value)) => Some(&**value),
+            _ => None,
+        }
+    }
+
+    /// Column `column` of row `row`: given, else faked.
+    pub fn fake<T: FakeValue + Clone + 'static>(
+        &self,
+        column: usize,
+        field: &Field,
+        row: u64,
+    ) -> T {
+        match self.given(column) {
+            Some(value) => value,
+            None => self.seed.fake(field, row),
+        }
+    }
+
+    /// Column `column`: given, else its placeholder (a serial key, a
+    /// required foreign key a parent will fill) or `None` (an optional
+    /// foreign key).
+    #[allow(clippy::manual_unwrap_or_default)] // see `given`
+    pub fn or_default<T: Default + Clone + 'static>(&self, column: usize) -> T {
+        match self.given(column) {
+            Some(value) => value,
+            None => T::default(),
+        }
+    }
+
+    /// Column `column` of row `row`: given, else its literal default `text`
+    /// (a number or flag default means a state: a counter, a version), else
+    /// faked.
+    pub fn literal_or_fake<T: FakeValue + Clone + 'static>(
+        &self,
+        column: usize,
+        text: &str,
+        field: &Field,
+        row: u64,
+    ) -> T {
+        if let Some(value) = self.given(column) {
+            return value;
+        }
+        match literal(text) {
+            Some(value) => value,
+            None => self.seed.fake(field, row),
+        }
     }
 
     pub fn parents(&self) -> Parents {
         self.parents
+    }
+
+    /// The hooks on row `row` of `table`, `index`-th of its call.
+    fn run_hooks(&self, table: &'static str, index: u64, row: u64, value: &mut dyn Any) {
+        let stream = stream_id(table) ^ stream_id("#each");
+        for hook in &self.hooks {
+            let mut each = Each {
+                index,
+                row,
+                rng: StreamRng::new(self.seed.value(), stream, row),
+            };
+            hook(value, &mut each);
+        }
     }
 }
 
@@ -297,24 +383,28 @@ pub trait Factory: Clone + Send + Sync + Sized + 'static {
 
 /// `n` rows, numbered from the seed's sequence, hooks applied; no database.
 pub fn build_many<F: Factory>(factory: &F, n: usize) -> Vec<F::Row> {
-    let state = factory.state();
-    let first = state.seed.reserve(F::Row::NAME, n as u64);
-    let hooks_stream = stream_id(F::Row::NAME) ^ stream_id("#each");
-    // A plain loop: it is compiled once per table, and iterator adapters
+    let first = factory.state().seed.reserve(F::Row::NAME, n as u64);
+    // A plain loop: this is compiled once per table, and iterator adapters
     // would bring their own instances along.
     let mut rows = Vec::with_capacity(n);
     for index in 0..n as u64 {
-        let row = first + index;
-        let mut value = factory.build_row(row);
-        for hook in &state.hooks {
-            let mut each = Each {
-                index,
-                row,
-                rng: StreamRng::new(state.seed.value(), hooks_stream, row),
-            };
-            hook(&mut value, &mut each);
-        }
-        rows.push(value);
+        rows.push(build_at(factory, index, first + index));
     }
     rows
+}
+
+/// One row, the next of the seed's sequence; no database.
+pub fn build_one<F: Factory>(factory: &F) -> F::Row {
+    let row = factory.state().seed.reserve(F::Row::NAME, 1);
+    build_at(factory, 0, row)
+}
+
+/// Row number `row`, `index`-th of its call, hooks applied.
+fn build_at<F: Factory>(factory: &F, index: u64, row: u64) -> F::Row {
+    let mut value = factory.build_row(row);
+    let state = factory.state();
+    if !state.hooks.is_empty() {
+        state.run_hooks(F::Row::NAME, index, row, &mut value);
+    }
+    value
 }

@@ -1,8 +1,10 @@
 //! The factory: `Client::factory().city("Lyon").create(&pool)`.
 //!
-//! One `Option` per column holds a given value; the rest is faked by the
-//! runtime (`schema_core::factory`), which also batches the inserts. What is
-//! generated here is only what needs the struct's fields by name.
+//! Given values are held by the runtime (`schema_core::factory`), by column
+//! position; the rest is faked there too, and the inserts batched. What is
+//! generated here is only what needs the struct's fields by name, and per
+//! column one call: no per-column field, clone, drop or `match`, which cost
+//! compile time in every crate of tables (docs/benchmarks.md).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -19,31 +21,28 @@ pub fn gen_factory(table: &Table) -> TokenStream {
     let rt = quote!(::schema_core::factory);
     let sqlx = quote!(::schema_core::__private::sqlx);
     let n_columns = table.columns.len();
-    let idents: Vec<&Ident> = table.columns.iter().map(|c| c.ident).collect();
-    let tys: Vec<_> = table.columns.iter().map(|c| c.ty).collect();
+    let first = table.columns.first().map(|c| unraw(c.ident));
 
     let setters = table.columns.iter().enumerate().map(|(i, c)| {
         let field = c.ident;
+        let ty = c.ty;
         let accepts = gen_value::bound(table, c);
         let value = gen_value::convert(table, c, quote!(value));
         let doc = format!(
             "Sets `{table_name}.{}` for every row built; given twice, the last value wins.",
             c.name
         );
-        // A serial column is inserted only when given a value.
-        let give = c.serial.then(|| quote!(self.__state.give(#i);));
         quote! {
             #[doc = #doc]
             pub fn #field<__V: #accepts>(mut self, value: __V) -> Self {
-                self.#field = ::core::option::Option::Some(#value);
-                #give
+                self.__state.give::<#ty>(#i, #value);
                 self
             }
         }
     });
-    let parent_setters = table.columns.iter().filter_map(|c| {
+    let parent_setters = table.columns.iter().enumerate().filter_map(|(i, c)| {
         let (parent, ref_field) = parent_of(c)?;
-        let (field, ty) = (c.ident, c.ty);
+        let ty = c.ty;
         let setter = format_ident!("for_{}", stem(c));
         let doc = format!("Sets `{table_name}.{}` to this parent's key.", c.name);
         // Spanned at `references = ...`: if that is wrong, so is this, and
@@ -51,8 +50,9 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         let span = c.references.as_ref()?.path.span();
         Some(quote_spanned! {span=>
             #[doc = #doc]
+            #[inline]
             pub fn #setter(mut self, parent: &#parent) -> Self {
-                self.#field = ::core::option::Option::Some(::schema_core::IntoValue::<#ty>::into_value(
+                self.__state.give::<#ty>(#i, ::schema_core::IntoValue::<#ty>::into_value(
                     ::core::clone::Clone::clone(&parent.#ref_field),
                 ));
                 self
@@ -60,16 +60,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         })
     });
 
-    let built = table.construct(|i, c| {
-        let field = c.ident;
-        let fallback = fallback(c, i);
-        quote! {
-            match &self.#field {
-                ::core::option::Option::Some(v) => ::core::clone::Clone::clone(v),
-                ::core::option::Option::None => #fallback,
-            }
-        }
-    });
+    let built = table.construct(value_of);
     let accesses: Vec<_> = table.columns.iter().map(|c| c.access()).collect();
     let field_defs = table.columns.iter().enumerate().map(|(i, c)| {
         let hint = format_ident!("{}", super::hint::infer(table_name, &c.name));
@@ -116,7 +107,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         "A `{table_name}` row being built, as a factory hook sees it: its fields read \
          as the row's (`row.{0}`), values are given by setters (`row.{0}(...)`), which \
          accept what the factory's setters accept (a bare value for a nullable column).",
-        idents.first().map(|i| unraw(i)).unwrap_or_default()
+        first.unwrap_or_default()
     );
 
     let doc = format!(
@@ -133,7 +124,6 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         #[allow(non_snake_case)]
         pub struct #factory {
             __state: #rt::FactoryState,
-            #(#idents: ::core::option::Option<#tys>,)*
         }
 
         #[doc = #draft_doc]
@@ -159,17 +149,14 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         impl #rt::HasFactory for #ident {
             type Factory = #factory;
             fn factory_with(seed: &#rt::Seed) -> #factory {
-                #factory {
-                    __state: #rt::FactoryState::new(seed),
-                    #(#idents: ::core::option::Option::None,)*
-                }
+                #factory { __state: #rt::FactoryState::new(seed) }
             }
         }
 
         #[automatically_derived]
         impl #rt::Columns for #ident {
-            fn visit(&self, f: &mut dyn ::core::ops::FnMut(&dyn #rt::ColumnValue)) {
-                #(f(&self.#accesses);)*
+            fn visit(&self, f: &mut dyn ::core::ops::FnMut(&[&dyn #rt::ColumnValue])) {
+                f(&[#(&self.#accesses),*])
             }
         }
 
@@ -197,11 +184,13 @@ pub fn gen_factory(table: &Table) -> TokenStream {
 
             /// One row's values, without a database: the serial key and required
             /// foreign keys not given are left at their placeholder (`0`).
+            #[inline]
             pub fn build(&self) -> #ident {
-                #rt::build_many(self, 1).pop().expect("one row")
+                #rt::build_one(self)
             }
 
             /// `n` rows' values, without a database.
+            #[inline]
             pub fn build_many(&self, n: usize) -> ::std::vec::Vec<#ident> {
                 #rt::build_many(self, n)
             }
@@ -261,7 +250,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
 
             fn build_row(&self, row: u64) -> #ident {
                 static FIELDS: [#rt::Field; #n_columns] = [#(#field_defs),*];
-                let seed = &self.__state.seed;
+                let state = &self.__state;
                 #built
             }
 
@@ -273,40 +262,41 @@ pub fn gen_factory(table: &Table) -> TokenStream {
     }
 }
 
-/// The value of a column nobody set.
-fn fallback(c: &Column, i: usize) -> TokenStream {
+/// Column `i` of a row being built: the value given, else its fallback,
+/// each one call into the runtime (`FactoryState`).
+fn value_of(i: usize, c: &Column) -> TokenStream {
     let ty = c.ty;
     let value_ty = c.value_ty;
-    if c.serial || (c.references.is_some() && !c.nullable) {
-        return quote!(<#ty as ::core::default::Default>::default());
-    }
-    if c.references.is_some() {
-        return quote!(::core::option::Option::None);
+    // The serial key and a required foreign key hold a placeholder until
+    // inserted or given a parent; an optional foreign key stays empty.
+    if c.serial || c.references.is_some() {
+        return quote!(state.or_default::<#ty>(#i));
     }
     // A number or flag default means a state (a counter, a version): kept
     // unless the column asks to be faked.
     if let (Some(text), None) = (c.default.as_ref().and_then(|d| d.literal_text()), &c.fake) {
-        return quote! {
-            match ::schema_core::factory::literal::<#ty>(#text) {
-                ::core::option::Option::Some(v) => v,
-                ::core::option::Option::None => seed.fake::<#ty>(&FIELDS[#i], row),
-            }
-        };
+        return quote!(state.literal_or_fake::<#ty>(#i, #text, &FIELDS[#i], row));
     }
     if let Some((_, expr)) = &c.fake {
         let value = quote! {
             ::schema_core::__private::fake::Fake::fake_with_rng::<#value_ty, _>(
                 &(#expr),
-                &mut seed.gen(&FIELDS[#i], row).rng,
+                &mut state.seed.gen(&FIELDS[#i], row).rng,
             )
         };
-        return if c.nullable {
+        let value = if c.nullable {
             quote!(::core::option::Option::Some(#value))
         } else {
             value
         };
+        return quote! {
+            match state.given::<#ty>(#i) {
+                ::core::option::Option::Some(v) => v,
+                ::core::option::Option::None => #value,
+            }
+        };
     }
-    quote!(seed.fake::<#ty>(&FIELDS[#i], row))
+    quote!(state.fake::<#ty>(#i, &FIELDS[#i], row))
 }
 
 /// The column's random stream, from its table's and its own name only:
