@@ -351,8 +351,13 @@ impl KillFleet {
                 assert_eq!(code, 0, "{stderr}");
                 listed = serde_json::from_str(&stdout).unwrap();
                 // Settled: nothing under way, nothing left over (an orphan seen
-                // here was released after the cleanup above; the next removes it).
-                if listed.iter().all(|t| t["state"] == "current") {
+                // here was released after the cleanup above; the next removes it),
+                // and no record unfinished: a template being built when the kill
+                // landed is in no tenant list, and is repaired once the server
+                // has ended the dead runner's session.
+                if listed.iter().all(|t| t["state"] == "current")
+                    && self.count("SELECT count(*) FROM rsm.databases WHERE state <> 'ready'") == 0
+                {
                     break;
                 }
                 std::thread::sleep(Duration::from_millis(100));

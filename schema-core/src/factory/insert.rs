@@ -184,7 +184,8 @@ trait BuiltRows: Send {
     fn parents(&self) -> usize;
     /// Rows still missing parent `slot`.
     fn missing(&self, slot: usize) -> Vec<usize>;
-    fn make(&self, slot: usize) -> MakeParents;
+    /// How parent `slot` is made, and its key column.
+    fn make(&self, slot: usize) -> (MakeParents, &'static str);
     fn set(&mut self, slot: usize, row: usize, key: Key);
     /// `INSERT ... RETURNING returning` of the rows, with its arguments.
     fn insert(&self, returning: &str) -> Result<(String, PgArguments), sqlx::Error>;
@@ -221,8 +222,9 @@ impl<F: Factory> BuiltRows for Built<F> {
         rows
     }
 
-    fn make(&self, slot: usize) -> MakeParents {
-        self.factory.parents()[slot].make
+    fn make(&self, slot: usize) -> (MakeParents, &'static str) {
+        let parent = &self.factory.parents()[slot];
+        (parent.make, parent.key)
     }
 
     fn set(&mut self, slot: usize, row: usize, key: Key) {
@@ -247,7 +249,8 @@ async fn insert_parents(
         if need.is_empty() {
             continue;
         }
-        let keys = (rows.make(slot))(rows.seed(), &mut *conn, need.len(), rows.mode()).await?;
+        let (make, parent_key) = rows.make(slot);
+        let keys = make(rows.seed(), &mut *conn, need.len(), rows.mode(), parent_key).await?;
         for (i, key) in need.into_iter().zip(keys) {
             rows.set(slot, i, key);
         }
@@ -272,7 +275,14 @@ async fn resolve_parents<F: Factory>(
             continue;
         }
         let state = factory.state();
-        let keys = (parent.make)(&state.seed, &mut *conn, need.len(), state.parents()).await?;
+        let keys = (parent.make)(
+            &state.seed,
+            &mut *conn,
+            need.len(),
+            state.parents(),
+            parent.key,
+        )
+        .await?;
         for (i, key) in need.into_iter().zip(keys) {
             (parent.set)(&mut rows[i], key);
         }

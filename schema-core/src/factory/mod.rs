@@ -338,13 +338,14 @@ pub fn existing_parents<F: Factory>(mut factory: F) -> F {
 /// A parent key made for a row, handed to [`Parent::set`].
 pub type Key = Box<dyn Any + Send>;
 
-/// Gives `n` parents' keys: made on the seed and inserted, or picked among
-/// existing rows ([`Parents`]).
+/// Gives `n` parents' keys (the column named last): made on the seed and
+/// inserted, or picked among existing rows ([`Parents`]).
 pub type MakeParents = for<'a> fn(
     &'a Seed,
     &'a mut PgConnection,
     usize,
     Parents,
+    &'static str,
 ) -> BoxFuture<'a, Result<Vec<Key>, sqlx::Error>>;
 
 /// A required foreign key of `R` that a row may still need a parent for.
@@ -353,6 +354,8 @@ pub struct Parent<R> {
     pub missing: fn(&R) -> bool,
     /// `n` parents' keys, from the parent's factory on this seed.
     pub make: MakeParents,
+    /// The parent's key column the foreign key references.
+    pub key: &'static str,
     /// Store a key made by `make` in the row.
     pub set: fn(&mut R, Key),
 }

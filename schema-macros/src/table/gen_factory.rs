@@ -4,7 +4,8 @@
 //! position; the rest is faked there too, and the inserts batched. What is
 //! generated here is only what needs the struct's fields by name, and per
 //! column one call: no per-column field, clone, drop or `match`, which cost
-//! compile time in every crate of tables (docs/benchmarks.md).
+//! compile time in every crate of tables (docs/benchmarks.md). Thin methods
+//! are `#[inline]`: compiled in the crates that call them, if they do.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -81,7 +82,8 @@ pub fn gen_factory(table: &Table) -> TokenStream {
             Some(quote_spanned! {span=>
                 #rt::Parent {
                     missing: |r| r.#field == <#value_ty as ::core::default::Default>::default(),
-                    make: |seed, conn, n, parents| #rt::parent_keys::<#parent, #value_ty>(seed, conn, n, parents, #parent::#ref_field.name),
+                    make: #rt::parent_keys::<#parent, #value_ty>,
+                    key: #parent::#ref_field.name,
                     set: |r, key| r.#field = #rt::key(key),
                 }
             })
@@ -134,6 +136,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         #[automatically_derived]
         impl ::core::ops::Deref for #draft<'_> {
             type Target = #ident;
+            #[inline]
             fn deref(&self) -> &#ident {
                 self.__row
             }
@@ -148,6 +151,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         #[automatically_derived]
         impl #rt::HasFactory for #ident {
             type Factory = #factory;
+            #[inline]
             fn factory_with(seed: &#rt::Seed) -> #factory {
                 #factory { __state: #rt::FactoryState::new(seed) }
             }
@@ -163,6 +167,7 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         #[automatically_derived]
         impl #ident {
             #[doc = #new_doc]
+            #[inline]
             pub fn factory() -> #factory {
                 <Self as #rt::HasFactory>::factory_with(#rt::Seed::shared())
             }
@@ -240,10 +245,12 @@ pub fn gen_factory(table: &Table) -> TokenStream {
         impl #rt::Factory for #factory {
             type Row = #ident;
 
+            #[inline]
             fn state(&self) -> &#rt::FactoryState {
                 &self.__state
             }
 
+            #[inline]
             fn state_mut(&mut self) -> &mut #rt::FactoryState {
                 &mut self.__state
             }
