@@ -314,9 +314,9 @@ impl FactoryState {
         self.parents
     }
 
-    /// The hooks on row `row` of `table`, `index`-th of its call.
-    fn run_hooks(&self, table: &'static str, index: u64, row: u64, value: &mut dyn Any) {
-        let stream = stream_id(table) ^ stream_id("#each");
+    /// The hooks on row `row`, `index`-th of its call; `stream` is the
+    /// table's hook stream ([`hook_stream`]).
+    fn run_hooks(&self, stream: u64, index: u64, row: u64, value: &mut dyn Any) {
         for hook in &self.hooks {
             let mut each = Each {
                 index,
@@ -387,11 +387,12 @@ pub trait Factory: Clone + Send + Sync + Sized + 'static {
 /// `n` rows, numbered from the seed's sequence, hooks applied; no database.
 pub fn build_many<F: Factory>(factory: &F, n: usize) -> Vec<F::Row> {
     let first = factory.state().seed.reserve(F::Row::NAME, n as u64);
+    let stream = hook_stream(F::Row::NAME);
     // A plain loop: this is compiled once per table, and iterator adapters
     // would bring their own instances along.
     let mut rows = Vec::with_capacity(n);
     for index in 0..n as u64 {
-        rows.push(build_at(factory, index, first + index));
+        rows.push(build_at(factory, stream, index, first + index));
     }
     rows
 }
@@ -399,15 +400,20 @@ pub fn build_many<F: Factory>(factory: &F, n: usize) -> Vec<F::Row> {
 /// One row, the next of the seed's sequence; no database.
 pub fn build_one<F: Factory>(factory: &F) -> F::Row {
     let row = factory.state().seed.reserve(F::Row::NAME, 1);
-    build_at(factory, 0, row)
+    build_at(factory, hook_stream(F::Row::NAME), 0, row)
 }
 
 /// Row number `row`, `index`-th of its call, hooks applied.
-fn build_at<F: Factory>(factory: &F, index: u64, row: u64) -> F::Row {
+fn build_at<F: Factory>(factory: &F, stream: u64, index: u64, row: u64) -> F::Row {
     let mut value = factory.build_row(row);
     let state = factory.state();
     if !state.hooks.is_empty() {
-        state.run_hooks(F::Row::NAME, index, row, &mut value);
+        state.run_hooks(stream, index, row, &mut value);
     }
     value
+}
+
+/// The random stream of `table`'s hooks ([`Each::rng`]), apart from its columns'.
+fn hook_stream(table: &str) -> u64 {
+    stream_id(table) ^ stream_id("#each")
 }
