@@ -11,8 +11,8 @@ use sqlx::{Arguments, Encode, Postgres, Type};
 /// A row's fields, in column order: implemented by `#[derive(Table)]`.
 pub trait Columns {
     /// Hands `f` every field at once, as one slice: a single call in the
-    /// generated code, where a call per field cost the borrow checker about
-    /// twice as much as the builders' whole `FromRow` (docs/benchmarks.md).
+    /// generated code, where a call per field cost the borrow checker more
+    /// than the builders' whole `FromRow` (docs/benchmarks.md).
     fn visit(&self, f: &mut dyn FnMut(&[&dyn ColumnValue]));
 }
 

@@ -244,7 +244,7 @@ impl FactoryState {
     }
 
     pub fn is_given(&self, column: usize) -> bool {
-        matches!(self.given.get(column), Some(Some(_)))
+        self.given_any(column).is_some()
     }
 
     /// The value given to column `column`, if any. Written as plain

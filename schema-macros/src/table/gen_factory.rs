@@ -123,7 +123,6 @@ pub fn gen_factory(table: &Table) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Clone)]
-        #[allow(non_snake_case)]
         pub struct #factory {
             __state: #rt::FactoryState,
         }
